@@ -1,0 +1,19 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "liveapp",
+		Short: "Build server-rendered live Go web apps with accounts built in",
+		Long: `liveapp brings the LiveView model to Go: pages render over HTTP, then stay
+connected over a websocket; browser events run Go handlers and the server sends
+minimal DOM patches. State never leaves the server.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newVersionCmd())
+	return root
+}

@@ -1,0 +1,723 @@
+// liveapp browser client: the client side of docs/protocol.md (version 1).
+//
+// A classic script with no dependencies and no build step. When the page has a
+// #live-root[data-live-token] element it opens one websocket, sends the user's
+// events from live-* attributes, and applies what the server sends back. The
+// patch applier, applyOps, is a pure function of a root element and an op list,
+// exposed on window.liveapp with the socket for tests and debugging.
+(() => {
+  'use strict';
+
+  // ---------------------------------------------------------------------------
+  // Patches (protocol section 4)
+  // ---------------------------------------------------------------------------
+
+  // kids is the node whose childNodes a path indexes: a <template>'s children
+  // live in its content fragment, as the server's parser sees them.
+  const kids = (n) => (n.content instanceof DocumentFragment ? n.content : n);
+
+  const isElement = (n) => n.nodeType === Node.ELEMENT_NODE;
+
+  // resolve follows a path of child indices from root, or returns null.
+  function resolve(root, path) {
+    if (!Array.isArray(path)) return null;
+    let n = root;
+    for (const i of path) {
+      n = Number.isInteger(i) ? kids(n).childNodes[i] : null;
+      if (!n) return null;
+    }
+    return n;
+  }
+
+  // parse turns server HTML into nodes. A <template> parses it where any
+  // element is allowed (so <tr> and <li> survive) and its scripts never run.
+  function parse(html) {
+    const t = document.createElement('template');
+    t.innerHTML = html;
+    return t.content;
+  }
+
+  // parseOne returns the one node that an i or x op carries. An empty string
+  // still gives a (text) node, so child indices stay as the server counts them.
+  function parseOne(html) {
+    const f = parse(html);
+    if (f.childNodes.length === 1) return f.firstChild;
+    return f.childNodes.length ? f : document.createTextNode('');
+  }
+
+  // userOwns reports whether the live value of a form control belongs to the
+  // user: it has focus, and its form is not waiting for a submit reply (a
+  // submit reply may reset the fields, as a chat box does after sending).
+  function userOwns(el) {
+    return el === document.activeElement && !el.form?.classList.contains('live-submitting');
+  }
+
+  // syncProperty makes a control show an attribute the server changed: once a
+  // user has touched a control, its value, checked and selected attributes only
+  // hold defaults, and the live properties must follow by hand.
+  function syncProperty(el, name, value) {
+    const tag = el.localName;
+    if (name === 'value' && tag === 'input' && !/^(checkbox|radio|file)$/.test(el.type) && !userOwns(el)) {
+      el.value = value ?? '';
+    } else if (name === 'checked' && tag === 'input') {
+      el.checked = value !== null;
+    } else if (name === 'selected' && tag === 'option') {
+      el.selected = value !== null;
+    }
+  }
+
+  // syncTextarea does the same for a textarea, whose default value is its text.
+  function syncTextarea(el) {
+    if (el?.localName === 'textarea' && !userOwns(el)) el.value = el.defaultValue;
+  }
+
+  // setAttr sets one attribute and keeps the caret of a focused field.
+  function setAttr(el, name, value) {
+    let sel = null;
+    if (name === 'value' && userOwns(el)) sel = [el.selectionStart, el.selectionEnd, el.selectionDirection];
+    try {
+      el.setAttribute(name, value);
+    } catch {
+      // The HTML parser accepts attribute names that setAttribute rejects
+      // (such as a<b): take the attribute from a parsed element instead.
+      const donor = parse(`<b ${name}>`).firstChild;
+      const attr = donor?.attributes?.[0];
+      if (!attr || attr.name !== name) return false;
+      donor.removeAttributeNode(attr);
+      attr.value = value;
+      el.setAttributeNode(attr);
+    }
+    syncProperty(el, name, value);
+    if (sel && sel[0] != null) {
+      try { el.setSelectionRange(...sel); } catch { /* not a text field */ }
+    }
+    return true;
+  }
+
+  // applyOp applies one op and reports whether its path resolved.
+  function applyOp(root, op) {
+    if (!Array.isArray(op)) return false;
+    const node = resolve(root, op[1]);
+    if (!node) return false;
+    switch (op[0]) {
+      case 't':
+        if (node.nodeType !== Node.TEXT_NODE && node.nodeType !== Node.COMMENT_NODE) return false;
+        node.data = String(op[2]);
+        syncTextarea(node.parentNode);
+        return true;
+      case 'a':
+        return isElement(node) && setAttr(node, String(op[2]), String(op[3]));
+      case 'ra':
+        if (!isElement(node)) return false;
+        node.removeAttribute(String(op[2]));
+        syncProperty(node, op[2], null);
+        return true;
+      case 'i': {
+        const box = kids(node), at = op[2];
+        if (!isElement(node) || !Number.isInteger(at) || at < 0 || at > box.childNodes.length) return false;
+        box.insertBefore(parseOne(String(op[3])), box.childNodes[at] || null);
+        syncTextarea(node);
+        return true;
+      }
+      case 'd': {
+        if (node === root) return false;
+        const parent = node.parentNode;
+        node.remove();
+        syncTextarea(parent);
+        return true;
+      }
+      case 'x':
+        if (node === root) return false;
+        node.replaceWith(parseOne(String(op[2])));
+        return true;
+      case 'm': {
+        const box = kids(node), list = box.childNodes, from = op[2], to = op[3];
+        if (!isElement(node) || !Number.isInteger(from) || !Number.isInteger(to)) return false;
+        const child = list[from];
+        if (!child || to < 0 || to >= list.length) return false;
+        // The node that is child `to` once `child` is out of the list.
+        const before = list[to < from ? to : to + 1] || null;
+        // moveBefore keeps focus, iframes and animations; insertBefore is the
+        // fallback. Both keep the node's identity.
+        if (box.moveBefore) {
+          try { box.moveBefore(child, before); return true; } catch { /* fall back */ }
+        }
+        box.insertBefore(child, before);
+        return true;
+      }
+      case 'h':
+        if (!isElement(node)) return false;
+        kids(node).replaceChildren(parse(String(op[2])));
+        syncTextarea(node);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // applyOps applies ops in order to the children of root. It returns false,
+  // and stops, at the first op whose path does not resolve or that is
+  // malformed; the caller then asks the server for the whole view.
+  function applyOps(root, ops) {
+    if (!Array.isArray(ops)) return false;
+    try {
+      for (const op of ops) if (!applyOp(root, op)) return false;
+    } catch (err) {
+      console.error('liveapp: patch failed:', err);
+      return false;
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Connection state
+  // ---------------------------------------------------------------------------
+
+  const RELOAD_KEY = 'liveapp:reloaded';
+  const FLASH_COOKIE = '_live_flash';
+
+  let root = null; // #live-root, once booted
+  let ws = null; // the current socket, or null while disconnected
+  let lastRef = 0;
+  const pending = new Map(); // ref -> {t, el, form, buttons}
+  let syncRef = 0; // the ref of an outstanding sync, while the DOM is stale
+  let popRef = 0; // the ref of a nav sent for the back button
+  let firstRender = false; // the next render is the first on this socket
+  let stopped = false; // disconnect() was called
+  let leaving = false; // the page is unloading or redirecting
+  let failures = 0; // closes since the last connection that lived > 5 s
+  let upgradeFailures = 0; // consecutive sockets that never opened
+  let retryTimer = 0;
+  let lastURL = ''; // location without its hash, to tell popstate from hash changes
+
+  const setState = (s) => root.setAttribute('data-live-state', s);
+  const isOpen = () => ws?.readyState === WebSocket.OPEN;
+  const noHash = (href) => href.split('#')[0];
+  const localURL = (u) => u.pathname + u.search; // the server takes local paths only
+
+  function emit(name, detail) {
+    root.dispatchEvent(new CustomEvent('live:' + name, { detail, bubbles: true }));
+  }
+
+  // ---------------------------------------------------------------------------
+  // Requests: client frames that expect a reply
+  // ---------------------------------------------------------------------------
+
+  // request sends a frame with a fresh ref and marks el (and a submitted form)
+  // as loading until the reply. It returns the ref, or 0 when not connected.
+  function request(frame, el, form) {
+    if (!isOpen()) return 0;
+    const ref = ++lastRef;
+    const { t, ...rest } = frame;
+    ws.send(JSON.stringify({ t, ref, ...rest }));
+    const job = { t, el, form, buttons: [] };
+    el?.classList.add('live-loading');
+    if (form) {
+      form.classList.add('live-submitting');
+      for (const b of form.elements) {
+        if ((b.type === 'submit' || b.type === 'image') && !b.disabled) {
+          b.disabled = true;
+          job.buttons.push(b);
+        }
+      }
+    }
+    pending.set(ref, job);
+    return ref;
+  }
+
+  // release gives back the submit buttons a request disabled. It runs before
+  // the reply's ops, so that the server's own disabled attributes win.
+  function release(job) {
+    for (const b of job.buttons) b.disabled = false;
+    job.buttons = [];
+  }
+
+  // settle ends a request: its loading classes go unless another request on
+  // the same element is still out.
+  function settle(ref) {
+    const job = pending.get(ref);
+    if (!job) return;
+    pending.delete(ref);
+    release(job);
+    const jobs = [...pending.values()];
+    if (job.el && !jobs.some((j) => j.el === job.el)) job.el.classList.remove('live-loading');
+    if (job.form && !jobs.some((j) => j.form === job.form)) job.form.classList.remove('live-submitting');
+  }
+
+  function sendEvent(el, kind, name, params, form) {
+    return request({ t: 'e', n: name, k: kind, p: params }, el, form);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Server frames
+  // ---------------------------------------------------------------------------
+
+  function onMessage(data) {
+    let m;
+    try {
+      m = JSON.parse(data);
+    } catch {
+      console.error('liveapp: malformed frame:', data);
+      return;
+    }
+    switch (m.t) {
+      case 'render': return onRender(m);
+      case 'r': return onReply(m);
+      case 'ops': return patch(m.ops);
+      case 'push': return emit(m.ev, m.p);
+      case 'redirect': return redirect(m);
+      case 'url': return setURL(m.to, m.replace || pending.has(popRef));
+      case 'title': document.title = m.title; return;
+      case 'error':
+        console.error('liveapp:', m.msg);
+        return emit('error', { msg: m.msg });
+      default:
+        console.error('liveapp: unknown frame:', m.t);
+    }
+  }
+
+  // keepFocus runs fn, then puts the focus back on the element with the same
+  // id when fn replaced the focused element.
+  function keepFocus(fn) {
+    const a = document.activeElement;
+    const id = a && a.id && root.contains(a) ? a.id : '';
+    const sel = id ? [a.selectionStart, a.selectionEnd, a.selectionDirection] : [];
+    const result = fn();
+    if (id && !a.isConnected) {
+      const b = document.getElementById(id);
+      if (b && root.contains(b)) {
+        b.focus({ preventScroll: true });
+        if (sel[0] != null) {
+          try { b.setSelectionRange(...sel); } catch { /* not a text field */ }
+        }
+      }
+    }
+    return result;
+  }
+
+  // patch applies ops to the view, or asks for the whole view when they do not
+  // fit the DOM. While a sync is out, other patches are stale and skipped: the
+  // sync's reply replaces everything.
+  function patch(ops, ref) {
+    if (!ops || (syncRef && ref !== syncRef)) return;
+    if (ref === syncRef) syncRef = 0;
+    if (!keepFocus(() => applyOps(root, ops))) syncRef = request({ t: 'sync' });
+  }
+
+  function onReply(m) {
+    const job = pending.get(m.ref);
+    if (job) release(job);
+    patch(m.ops, m.ref);
+    settle(m.ref);
+    if (m.ref === popRef) popRef = 0;
+    if (m.err) {
+      console.error('liveapp:', m.err);
+      emit('error', { msg: m.err, ref: m.ref });
+    }
+  }
+
+  function onRender(m) {
+    const url = m.url ? new URL(m.url, location.href) : null;
+    // Carry form values across the first render of a socket (the dead render's
+    // fields, or the last view's before a reconnect), unless it shows a new URL.
+    const carry = firstRender && (!url || noHash(url.href) === noHash(location.href));
+    const snapshot = carry ? snapshotForms() : [];
+    firstRender = false;
+    syncRef = 0;
+    let changed = [];
+    keepFocus(() => {
+      root.replaceChildren(parse(String(m.html)));
+      changed = restoreForms(snapshot);
+    });
+    if (m.token) root.setAttribute('data-live-token', m.token);
+    if (m.session) root.setAttribute('data-live-session', m.session);
+    if (url) setURL(url.href, pending.has(popRef));
+    if (typeof m.title === 'string') document.title = m.title;
+    for (const [ref, job] of pending) if (job.t === 'nav') settle(ref);
+    try { sessionStorage.removeItem(RELOAD_KEY); } catch { /* storage blocked */ }
+    setState('connected');
+    for (const form of changed) {
+      sendEvent(form, 'change', form.getAttribute('live-change'), liveValues(form, formParams(form)));
+    }
+  }
+
+  function redirect(m) {
+    if (m.flash) {
+      // The server's signed flash, for the next dead render to show.
+      const secure = location.protocol === 'https:' ? '; secure' : '';
+      document.cookie = `${FLASH_COOKIE}=${m.flash}; path=/; max-age=60; samesite=lax${secure}`;
+    }
+    leaving = true;
+    location.assign(m.to);
+  }
+
+  // setURL records a new location in history; the same URL is never pushed twice.
+  function setURL(to, replace) {
+    const href = new URL(to, location.href).href;
+    if (replace || href === location.href) history.replaceState(history.state, '', href);
+    else history.pushState({ live: true }, '', href);
+    lastURL = noHash(location.href);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Socket and reconnection (protocol sections 2 and 5)
+  // ---------------------------------------------------------------------------
+
+  function connect() {
+    if (!root || ws) return;
+    stopped = false;
+    clearTimeout(retryTimer);
+    const csrf = document.querySelector('meta[name="live-csrf"]')?.content ?? '';
+    const url = new URL(root.getAttribute('data-live-socket') || '/live/socket', location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.search = new URLSearchParams({
+      v: '1', csrf, token: root.getAttribute('data-live-token') ?? '', url: noHash(location.href),
+    });
+    setState('connecting');
+    firstRender = true;
+    let openedAt = 0;
+    const sock = new WebSocket(url.href);
+    ws = sock;
+    sock.onopen = () => { openedAt = Date.now(); };
+    sock.onmessage = (ev) => { if (ws === sock) onMessage(ev.data); };
+    sock.onclose = (ev) => { if (ws === sock) onClose(ev.code, openedAt); };
+  }
+
+  function disconnect() {
+    stopped = true;
+    clearTimeout(retryTimer);
+    const sock = ws;
+    ws = null;
+    sock?.close(1000);
+    dropPending();
+    if (root) setState('disconnected');
+  }
+
+  function dropPending() {
+    for (const ref of [...pending.keys()]) settle(ref);
+    syncRef = popRef = 0;
+  }
+
+  // backoff is the jittered exponential delay after n failures: 100 ms doubling,
+  // capped at 10 s, each drawn from the upper half of its range.
+  function backoff(n) {
+    const base = Math.min(10000, 100 * 2 ** Math.min(n - 1, 7));
+    return base / 2 + (Math.random() * base) / 2;
+  }
+
+  // reloadOnce reloads the page unless the last reload by this client has not
+  // been followed by a good render yet, so a broken server cannot loop the tab.
+  function reloadOnce() {
+    try {
+      if (sessionStorage.getItem(RELOAD_KEY)) return false;
+      sessionStorage.setItem(RELOAD_KEY, '1');
+    } catch {
+      return false;
+    }
+    leaving = true;
+    location.reload();
+    return true;
+  }
+
+  function retry(ms, fn = connect) {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(fn, ms);
+  }
+
+  function onClose(code, openedAt) {
+    ws = null;
+    dropPending();
+    setState('disconnected');
+    if (stopped || leaving) return;
+    // Failures only reset after a connection that lived, so a server that
+    // accepts and closes at once cannot make the client hot-loop.
+    if (openedAt && Date.now() - openedAt > 5000) failures = 0;
+    failures++;
+    upgradeFailures = openedAt ? 0 : upgradeFailures + 1;
+    const wait = backoff(failures);
+    switch (code) {
+      case 4010: // the token expired: only a page load gets a new one
+        if (!reloadOnce()) retry(wait);
+        return;
+      case 4500: // the view cannot remount
+        retry(wait, () => reloadOnce() || connect());
+        return;
+      case 4000: // disconnect broadcast
+      case 4001: // revalidation failed
+        retry(failures === 1 ? 0 : wait);
+        return;
+      case 4008: // rate limited
+        retry(Math.max(5000, wait));
+        return;
+    }
+    // A refused upgrade (403, 410, ...) reaches the browser as 1006 before the
+    // socket opens; after five in a row a page load may fix it (a new token).
+    if (upgradeFailures >= 5 && reloadOnce()) return;
+    retry(wait);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Form recovery: field values carried across a reconnect (protocol section 5)
+  // ---------------------------------------------------------------------------
+
+  const SKIP_FIELD = /^(hidden|file|submit|image|button|reset)$/;
+
+  function snapshotForms() {
+    return [...root.querySelectorAll('form')].map((form, index) => ({
+      id: form.id,
+      index,
+      names: new Set([...form.elements].map((f) => f.name).filter(Boolean)),
+      data: [...new FormData(form)].filter(([, v]) => typeof v === 'string'),
+    }));
+  }
+
+  // restoreForms puts snapshot values into the fields that still exist, matched
+  // by form id (or form index) and field name. Hidden fields belong to the
+  // server and are left alone. It returns the live-change forms that changed.
+  function restoreForms(snapshot) {
+    const forms = root.querySelectorAll('form');
+    const changed = [];
+    for (const s of snapshot) {
+      const form = s.id ? document.getElementById(s.id) : forms[s.index];
+      if (form?.localName !== 'form' || !root.contains(form)) continue;
+      const values = (name) => s.data.filter(([k]) => k === name).map(([, v]) => v);
+      const seen = new Map(); // name -> fields of that name restored so far
+      let dirty = false;
+      for (const f of form.elements) {
+        if (!f.name || !s.names.has(f.name) || SKIP_FIELD.test(f.type)) continue;
+        const vals = values(f.name);
+        if (f.type === 'checkbox' || f.type === 'radio') {
+          const on = vals.includes(f.value);
+          if (f.checked !== on) { f.checked = on; dirty = true; }
+        } else if (f.type === 'select-multiple') {
+          for (const o of f.options) {
+            const on = vals.includes(o.value);
+            if (o.selected !== on) { o.selected = on; dirty = true; }
+          }
+        } else {
+          const n = seen.get(f.name) ?? 0;
+          seen.set(f.name, n + 1);
+          if (n < vals.length && f.value !== vals[n]) {
+            f.value = vals[n];
+            dirty = f.value === vals[n] || dirty; // a select may lack the option
+          }
+        }
+      }
+      if (dirty && form.hasAttribute('live-change')) changed.push(form);
+    }
+    return changed;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Events from live-* attributes (protocol section 3.1)
+  // ---------------------------------------------------------------------------
+
+  const params = () => Object.create(null); // so a field named __proto__ is a field
+
+  function add(p, k, v) {
+    p[k] = Object.hasOwn(p, k) ? [].concat(p[k], v) : v;
+  }
+
+  // liveValues adds the element's live-value-NAME attributes as NAME.
+  function liveValues(el, p) {
+    for (const a of el.attributes) if (a.name.startsWith('live-value-')) p[a.name.slice(11)] = a.value;
+    return p;
+  }
+
+  // formParams gives the form's fields as a submit would send them: repeated
+  // names become arrays, unchecked boxes are absent. Files are not sent.
+  function formParams(form, submitter) {
+    let data;
+    try {
+      data = new FormData(form, submitter);
+    } catch {
+      data = new FormData(form);
+    }
+    const p = params();
+    for (const [k, v] of data) if (typeof v === 'string') add(p, k, v);
+    return p;
+  }
+
+  const CONTROL = /^(input|select|textarea|button)$/;
+
+  // controlParams gives a lone control's value under its name (or "value").
+  function controlParams(el, p = params()) {
+    if (!CONTROL.test(el.localName)) return p;
+    const name = el.name || 'value';
+    if (el.type === 'checkbox' || el.type === 'radio') {
+      if (el.checked) p[name] = el.value;
+    } else if (el.type === 'select-multiple') {
+      p[name] = [...el.selectedOptions].map((o) => o.value);
+    } else if (el.type !== 'file') {
+      p[name] = el.value;
+    }
+    return p;
+  }
+
+  // closestLive finds the element with attr at or above the target, inside the root.
+  function closestLive(target, attr) {
+    const el = target instanceof Element ? target.closest(`[${attr}]`) : null;
+    return el && root.contains(el) ? el : null;
+  }
+
+  function onClick(e) {
+    const el = closestLive(e.target, 'live-click');
+    if (!el) return;
+    const p = liveValues(el, controlParams(el));
+    if (sendEvent(el, 'click', el.getAttribute('live-click'), p) && el.localName === 'a') e.preventDefault();
+  }
+
+  function onSubmit(e) {
+    const form = e.target;
+    if (!form.hasAttribute?.('live-submit') || !root.contains(form)) return;
+    if (!isOpen()) {
+      // Without a socket a form with an action still works as a plain form.
+      if (!form.hasAttribute('action')) e.preventDefault();
+      return;
+    }
+    e.preventDefault();
+    if (form.classList.contains('live-submitting')) return; // Enter pressed twice
+    flushForm(form);
+    const p = liveValues(form, formParams(form, e.submitter));
+    sendEvent(form, 'submit', form.getAttribute('live-submit'), p, form);
+  }
+
+  // Debouncing: one timer per live-change element, fired early by a submit of
+  // its form or by the field losing focus.
+  const waiting = new Map(); // live-change element -> {id, fire}
+
+  function later(key, ms, fire) {
+    clearTimeout(waiting.get(key)?.id);
+    waiting.delete(key);
+    if (!(ms > 0)) return fire();
+    const id = setTimeout(() => { waiting.delete(key); fire(); }, ms);
+    waiting.set(key, { id, fire });
+  }
+
+  function flush(key) {
+    const w = waiting.get(key);
+    if (!w) return;
+    clearTimeout(w.id);
+    waiting.delete(key);
+    w.fire();
+  }
+
+  function flushForm(form) {
+    for (const key of [...waiting.keys()]) if (key === form || key.form === form) flush(key);
+  }
+
+  // debounceOf reads live-debounce: milliseconds, or "blur" to wait for the
+  // change event. A form's value does not apply to discrete controls.
+  function debounceOf(field, form) {
+    const own = field.getAttribute('live-debounce');
+    if (own !== null) return own;
+    if (!form || /^(select-one|select-multiple|checkbox|radio|file)$/.test(field.type)) return null;
+    return form.getAttribute('live-debounce');
+  }
+
+  // onInput handles live-change: on a field, its own value; on a form, the
+  // whole form with _target naming the field. It fires on input events, or on
+  // change events with live-debounce="blur".
+  function onInput(e) {
+    const field = e.target;
+    if (!(field instanceof Element) || !CONTROL.test(field.localName) || !root.contains(field)) return;
+    const form = field.hasAttribute('live-change') ? null : field.form;
+    const el = form?.hasAttribute('live-change') ? form : field.hasAttribute('live-change') ? field : null;
+    if (!el || !root.contains(el)) return;
+    const wait = debounceOf(field, form);
+    if ((wait === 'blur') !== (e.type === 'change')) return;
+    later(el, parseInt(wait, 10), () => {
+      const p = form ? formParams(form) : controlParams(field);
+      liveValues(el, p);
+      if (field.name) p._target = field.name;
+      sendEvent(el, 'change', el.getAttribute('live-change'), p);
+    });
+  }
+
+  function onKey(e) {
+    if (e.isComposing) return;
+    const el = closestLive(e.target, 'live-' + e.type);
+    if (!el) return;
+    const want = el.getAttribute('live-key');
+    if (want && want.toLowerCase() !== String(e.key).toLowerCase()) return;
+    const p = liveValues(el, controlParams(el));
+    p.key = e.key;
+    sendEvent(el, e.type, el.getAttribute('live-' + e.type), p);
+  }
+
+  // onFocus handles live-focus and live-blur on the element that gains or
+  // loses focus itself (not on its ancestors), and flushes a debounced change.
+  function onFocus(e) {
+    const el = e.target;
+    if (!(el instanceof Element)) return;
+    const kind = e.type === 'focusin' ? 'focus' : 'blur';
+    if (kind === 'blur') flush(el.form?.hasAttribute('live-change') && !el.hasAttribute('live-change') ? el.form : el);
+    const name = el.getAttribute('live-' + kind);
+    if (name !== null) sendEvent(el, kind, name, liveValues(el, controlParams(el)));
+  }
+
+  // ---------------------------------------------------------------------------
+  // Links and history
+  // ---------------------------------------------------------------------------
+
+  // onLinkClick follows live-navigate and live-patch links over the socket.
+  // Modified clicks, other windows, downloads, other origins and a closed
+  // socket are left to the browser.
+  function onLinkClick(e) {
+    const a = e.target instanceof Element ? e.target.closest('a[live-navigate], a[live-patch]') : null;
+    if (!a || e.defaultPrevented || e.button !== 0) return;
+    if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const target = a.getAttribute('target');
+    if ((target && target !== '_self') || a.hasAttribute('download')) return;
+    const url = new URL(a.getAttribute('href') ?? '', document.baseURI);
+    if (url.origin !== location.origin) return;
+    const t = a.hasAttribute('live-patch') ? 'patch' : 'nav';
+    if (request({ t, url: localURL(url) }, a)) e.preventDefault();
+  }
+
+  // onPopState asks the server for the view at the URL the back or forward
+  // button went to; the reply's render replaces the history entry, never pushes.
+  function onPopState() {
+    const url = noHash(location.href);
+    if (url === lastURL) return; // only the hash changed
+    lastURL = url;
+    popRef = request({ t: 'nav', url: localURL(location) });
+    if (!popRef) location.reload();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Boot
+  // ---------------------------------------------------------------------------
+
+  function start() {
+    if (root) return connect();
+    root = document.querySelector('#live-root[data-live-token]');
+    if (!root) return;
+    lastURL = noHash(location.href);
+    root.addEventListener('click', onClick);
+    root.addEventListener('submit', onSubmit);
+    root.addEventListener('input', onInput);
+    root.addEventListener('change', onInput);
+    root.addEventListener('keydown', onKey);
+    root.addEventListener('keyup', onKey);
+    root.addEventListener('focusin', onFocus);
+    root.addEventListener('focusout', onFocus);
+    document.addEventListener('click', onLinkClick);
+    addEventListener('popstate', onPopState);
+    addEventListener('pagehide', () => { leaving = true; });
+    addEventListener('pageshow', (e) => {
+      if (e.persisted) { leaving = false; connect(); } // back from the bfcache
+    });
+    connect();
+  }
+
+  window.liveapp = {
+    applyOps,
+    get socket() { return ws; },
+    connect: start,
+    disconnect,
+  };
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

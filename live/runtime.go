@@ -1,0 +1,477 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/liveapp/liveapp/live/client"
+	"github.com/liveapp/liveapp/live/pubsub"
+)
+
+// Config configures a Runtime. The zero value of every field but Secret is a safe default.
+type Config struct {
+	// Secret signs view tokens and flash cookies. It must be at least 32 bytes of random
+	// data and the same on every node of the app. Required.
+	Secret []byte
+
+	// Dev enables dev mode: error replies explain what went wrong, and a websocket upgrade
+	// without an Origin header is accepted (tools and tests send none). Never in production.
+	Dev bool
+
+	// AllowedOrigins lists the origins ("https://example.com") allowed to open the
+	// websocket, compared exactly. Empty means the app's own origin: the scheme and Host of
+	// the upgrade request.
+	AllowedOrigins []string
+
+	// SecureCookies marks cookies Secure (with the __Host- prefix) even when the request
+	// did not arrive over TLS, for apps behind a TLS-terminating proxy.
+	SecureCookies bool
+
+	// PubSub carries messages between views and disconnects between nodes. Nil uses an
+	// in-process pubsub.Memory, which is right for a single machine.
+	PubSub pubsub.PubSub
+
+	// SocketPath is where browsers open the websocket. Default "/live/socket".
+	SocketPath string
+
+	// MaxMessageSize is the largest client frame read, in bytes; the reader refuses
+	// anything larger before decoding it. Default 64 KiB.
+	MaxMessageSize int64
+
+	// EventRate and EventBurst set each connection's event token bucket. Defaults 30 per
+	// second, burst 60. MaxViolations consecutive refused events close the socket with code
+	// 4008. Default 5.
+	EventRate     float64
+	EventBurst    int
+	MaxViolations int
+
+	// PingInterval is how often the server pings an idle socket; a socket that sends
+	// nothing (not even a pong) for PongWait is closed. Defaults 30 s and 60 s.
+	PingInterval time.Duration
+	PongWait     time.Duration
+
+	// WriteTimeout bounds each write to a socket. Default 10 s.
+	WriteTimeout time.Duration
+
+	// QueueSize bounds the frames and messages waiting for one socket; a client that lets
+	// it overflow is dropped with code 4009, so a slow reader cannot grow the server's
+	// memory. Default 64.
+	QueueSize int
+
+	// TokenMaxAge is how long a dead render's view token can be used to connect. Default
+	// 24 hours.
+	TokenMaxAge time.Duration
+
+	// Logger receives errors and panics. Nil uses slog.Default().
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	if c.SocketPath == "" {
+		c.SocketPath = "/live/socket"
+	}
+	if c.MaxMessageSize <= 0 {
+		c.MaxMessageSize = 64 << 10
+	}
+	if c.EventRate <= 0 {
+		c.EventRate = 30
+	}
+	if c.EventBurst <= 0 {
+		c.EventBurst = 60
+	}
+	if c.MaxViolations <= 0 {
+		c.MaxViolations = 5
+	}
+	def(&c.PingInterval, 30*time.Second)
+	def(&c.PongWait, 60*time.Second)
+	def(&c.WriteTimeout, 10*time.Second)
+	def(&c.TokenMaxAge, 24*time.Hour)
+	if c.QueueSize <= 0 {
+		c.QueueSize = 64
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}
+
+// Runtime serves live views: it renders them over HTTP, accepts their websockets, runs
+// their events and sends patches. Make one with New, add live sessions and routes, then
+// Register it on an http.ServeMux. A Runtime is safe for concurrent use once registered;
+// adding routes after Register is not supported.
+type Runtime struct {
+	cfg      Config
+	signer   signer
+	pubsub   pubsub.PubSub
+	sessions []*LiveSession
+	routes   []*route
+	log      *slog.Logger
+	ctx      context.Context
+	cancel   context.CancelFunc
+
+	mu    sync.Mutex
+	conns map[*conn]struct{}
+
+	upgraderOnce sync.Once
+	wsUpgrader   *websocket.Upgrader
+}
+
+// New returns a Runtime for cfg. It fails when the secret is missing or too short.
+func New(cfg Config) (*Runtime, error) {
+	if len(cfg.Secret) < 32 {
+		return nil, errors.New("live: Config.Secret must be at least 32 bytes (generate one with `liveapp secret` or openssl rand -base64 48)")
+	}
+	cfg.setDefaults()
+	if !strings.HasPrefix(cfg.SocketPath, "/") {
+		return nil, fmt.Errorf("live: Config.SocketPath %q must start with /", cfg.SocketPath)
+	}
+	rt := &Runtime{cfg: cfg, signer: newSigner(cfg.Secret), pubsub: cfg.PubSub, log: cfg.Logger, conns: make(map[*conn]struct{})}
+	if rt.pubsub == nil {
+		rt.pubsub = pubsub.NewMemory()
+	}
+	rt.ctx, rt.cancel = context.WithCancel(context.Background())
+	return rt, nil
+}
+
+// PubSub returns the runtime's PubSub, for application code that broadcasts to views.
+func (rt *Runtime) PubSub() pubsub.PubSub { return rt.pubsub }
+
+// Session creates a live session named name. Names must be unique.
+func (rt *Runtime) Session(name string, opts SessionOptions) *LiveSession {
+	for _, s := range rt.sessions {
+		if s.name == name {
+			panic("live: duplicate live session " + name)
+		}
+	}
+	if opts.Revalidate != nil && opts.RevalidateEvery <= 0 {
+		opts.RevalidateEvery = time.Minute
+	}
+	ls := &LiveSession{name: name, opts: opts, rt: rt}
+	rt.sessions = append(rt.sessions, ls)
+	return ls
+}
+
+// Register adds the runtime's handlers to mux: a GET handler for every live route (behind
+// its session's Middleware), the websocket endpoint, and the client script.
+func (rt *Runtime) Register(mux *http.ServeMux) {
+	for _, r := range rt.routes {
+		var h http.Handler = rt.deadRender(r)
+		if mw := r.session.opts.Middleware; mw != nil {
+			h = mw(h)
+		}
+		mux.Handle(r.muxPattern(), h)
+	}
+	mux.Handle("GET "+rt.cfg.SocketPath, http.HandlerFunc(rt.serveSocket))
+	mux.Handle("GET "+rt.ScriptPath(), client.Handler())
+}
+
+// ScriptPath is the content-hashed URL path of the browser client script.
+func (rt *Runtime) ScriptPath() string { return "/live/" + client.Filename() }
+
+// Disconnect closes every socket whose live_socket_id is id, on every node sharing the
+// PubSub. Browsers reconnect at once and remount, so the hooks decide what they see next:
+// after a logout, the login page.
+func (rt *Runtime) Disconnect(ctx context.Context, id string) error {
+	if id == "" {
+		return errors.New("live: disconnect: empty socket id")
+	}
+	if err := rt.pubsub.Publish(ctx, socketTopic(id), []byte("disconnect")); err != nil {
+		return fmt.Errorf("live: disconnect %q: %w", id, err)
+	}
+	return nil
+}
+
+func socketTopic(id string) string { return "live:socket:" + id }
+
+// Shutdown closes every open socket with a normal close (code 1000), which tells browsers
+// to reconnect, presumably to the next instance. It waits until the closes are written or
+// ctx ends.
+func (rt *Runtime) Shutdown(ctx context.Context) error {
+	rt.cancel()
+	rt.mu.Lock()
+	conns := make([]*conn, 0, len(rt.conns))
+	for c := range rt.conns {
+		conns = append(conns, c)
+	}
+	rt.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.close(1000, "server shutting down") }()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("live: shutdown: %w", ctx.Err())
+	}
+}
+
+// Page is what a Layout gets: the parts of a dead-rendered live page.
+type Page struct {
+	Title   string
+	Head    template.HTML // the CSRF meta tag and the client script; put it in <head>
+	Body    template.HTML // the view's root element with its HTML
+	Session string        // the live session's name
+	socket  *Socket
+}
+
+// Get returns a value hooks assigned during the mount (the current user, say), for the
+// layout's navigation bar.
+func (p *Page) Get(key string) any { return p.socket.Get(key) }
+
+// Flash returns the page's flash messages.
+func (p *Page) Flash() []Flash { return p.socket.flash }
+
+// Layout renders the HTML document around a dead-rendered view.
+type Layout func(w io.Writer, p *Page) error
+
+var defaultLayout = template.Must(template.New("layout").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>{{.Head}}</head>
+<body>{{.Body}}</body></html>
+`))
+
+// DefaultLayout renders a minimal HTML document.
+func DefaultLayout(w io.Writer, p *Page) error { return defaultLayout.Execute(w, p) }
+
+// deadRender serves the plain HTTP GET of a live route: hooks, a disconnected Mount, and a
+// complete page with the view's token.
+func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
+	return func(w http.ResponseWriter, req *http.Request) {
+		csrfSecret := rt.ensureCSRF(w, req)
+		s := &Socket{rt: rt, route: r, url: req.URL.RequestURI(), params: paramsFor(r, req.URL), cookies: req.Header.Get("Cookie")}
+		s.flash = rt.takeFlashCookie(w, req)
+		ctx := req.Context()
+		if err := rt.mount(ctx, s, r); err != nil {
+			rt.httpError(w, req, s, err)
+			return
+		}
+		if to := firstNonEmpty(s.redirect, s.navigate, s.patchURL); to != "" {
+			rt.setFlashCookie(w, req, s.flash)
+			http.Redirect(w, req, to, http.StatusSeeOther)
+			return
+		}
+		var body bytes.Buffer
+		if err := rt.renderRoot(&body, s); err != nil {
+			rt.httpError(w, req, s, err)
+			return
+		}
+		token := rt.signer.signView(viewToken{Session: r.session.name, Route: r.pattern, URL: s.url,
+			Expires: time.Now().Add(rt.cfg.TokenMaxAge).Unix(), Binding: rt.signer.binding(csrfSecret)})
+		var root bytes.Buffer
+		root.WriteString(`<div id="live-root" data-live-session="`)
+		template.HTMLEscape(&root, []byte(r.session.name))
+		root.WriteString(`" data-live-token="`)
+		root.WriteString(token)
+		if rt.cfg.SocketPath != "/live/socket" {
+			root.WriteString(`" data-live-socket="`)
+			template.HTMLEscape(&root, []byte(rt.cfg.SocketPath))
+		}
+		root.WriteString(`">`)
+		root.Write(body.Bytes())
+		root.WriteString(`</div>`)
+		head := `<meta name="live-csrf" content="` + maskCSRF(csrfSecret) + `"><script defer src="` + rt.ScriptPath() + `"></script>`
+		page := &Page{Title: s.title, Head: template.HTML(head), Body: template.HTML(root.String()), Session: r.session.name, socket: s}
+		layout := r.session.opts.Layout
+		if layout == nil {
+			layout = DefaultLayout
+		}
+		var doc bytes.Buffer
+		if err := layout(&doc, page); err != nil {
+			rt.httpError(w, req, s, fmt.Errorf("live: layout: %w", err))
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		_, _ = w.Write(doc.Bytes())
+	}
+}
+
+// mount runs the hooks, then a new view's Mount and HandleParams. A Halt from any of them
+// becomes s.redirect.
+func (rt *Runtime) mount(ctx context.Context, s *Socket, r *route) error {
+	s.route = r
+	s.events = nil
+	run := func(h Hook) error { return h(ctx, s) }
+	for _, hooks := range [][]Hook{r.session.opts.Hooks, r.hooks} {
+		for _, h := range hooks {
+			if err := run(h); err != nil {
+				return halted(s, err)
+			}
+		}
+	}
+	s.view = r.newView()
+	if err := s.view.Mount(ctx, s); err != nil {
+		return halted(s, err)
+	}
+	if ph, ok := s.view.(ParamsHandler); ok {
+		if err := ph.HandleParams(ctx, s); err != nil {
+			return halted(s, err)
+		}
+	}
+	return nil
+}
+
+// halted turns a HaltError into a redirect request and any other error into itself.
+func halted(s *Socket, err error) error {
+	var h *HaltError
+	if errors.As(err, &h) {
+		if !localPath(h.To) {
+			return fmt.Errorf("live: halt to %q: not a local path", h.To)
+		}
+		s.redirect = h.To
+		return nil
+	}
+	return err
+}
+
+// renderRoot writes the flash messages and the view's HTML: the content of #live-root.
+func (rt *Runtime) renderRoot(w *bytes.Buffer, s *Socket) error {
+	if len(s.flash) > 0 {
+		w.WriteString(`<div id="live-flash">`)
+		for _, f := range s.flash {
+			w.WriteString(`<p class="flash flash-`)
+			template.HTMLEscape(w, []byte(f.Kind))
+			w.WriteString(`" role="alert" live-click="lv:clear-flash">`)
+			template.HTMLEscape(w, []byte(f.Message))
+			w.WriteString(`</p>`)
+		}
+		w.WriteString(`</div>`)
+	}
+	if err := s.view.Render(w); err != nil {
+		return fmt.Errorf("live: render %s: %w", s.route.pattern, err)
+	}
+	return nil
+}
+
+func (rt *Runtime) httpError(w http.ResponseWriter, r *http.Request, s *Socket, err error) {
+	status, msg := http.StatusInternalServerError, "Internal Server Error"
+	if errors.Is(err, ErrNotFound) {
+		status, msg = http.StatusNotFound, "Not Found"
+	} else {
+		rt.log.Error("live: dead render failed", "path", r.URL.Path, "err", err)
+	}
+	if rt.cfg.Dev {
+		msg += "\n\n" + err.Error()
+	}
+	http.Error(w, msg, status)
+}
+
+// Flash across full page loads travels in a short-lived signed cookie: set by an HTTP
+// handler (PutFlash) or by the browser client on a redirect frame, read and cleared by
+// the next dead render.
+
+// PutFlash sets a flash message for the next page the browser loads, for plain HTTP
+// handlers that redirect (a login form's POST, say).
+func (rt *Runtime) PutFlash(w http.ResponseWriter, r *http.Request, kind, message string) {
+	rt.setFlashCookie(w, r, []Flash{{Kind: kind, Message: message}})
+}
+
+func (rt *Runtime) encodeFlash(flash []Flash) string {
+	if len(flash) == 0 {
+		return ""
+	}
+	var b []byte
+	b = append(b, '[')
+	for i, f := range flash {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = appendString(b, f.Kind)
+		b = append(b, ',')
+		b = appendString(b, f.Message)
+		b = append(b, ']')
+	}
+	b = append(b, ']')
+	return sign(rt.signer.flashKey, b)
+}
+
+func (rt *Runtime) setFlashCookie(w http.ResponseWriter, r *http.Request, flash []Flash) {
+	v := rt.encodeFlash(flash)
+	if v == "" {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: v, Path: "/", MaxAge: 60, HttpOnly: true,
+		Secure: rt.secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+func (rt *Runtime) takeFlashCookie(w http.ResponseWriter, r *http.Request) []Flash {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: rt.secure(r), SameSite: http.SameSiteLaxMode})
+	payload, ok := unsign(rt.signer.flashKey, c.Value)
+	if !ok {
+		return nil
+	}
+	var pairs [][2]string
+	if err := json.Unmarshal(payload, &pairs); err != nil || len(pairs) > 8 {
+		return nil
+	}
+	flash := make([]Flash, len(pairs))
+	for i, p := range pairs {
+		flash[i] = Flash{Kind: p[0], Message: p[1]}
+	}
+	return flash
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// originAllowed checks the websocket's Origin against the allowlist, or against the
+// request's own scheme and host when the allowlist is empty.
+func (rt *Runtime) originAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return rt.cfg.Dev
+	}
+	if len(rt.cfg.AllowedOrigins) > 0 {
+		for _, o := range rt.cfg.AllowedOrigins {
+			if origin == o {
+				return true
+			}
+		}
+		return false
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	scheme := "http"
+	if rt.secure(r) {
+		scheme = "https"
+	}
+	return u.Scheme == scheme && u.Host == r.Host && u.Path == "" && u.User == nil
+}

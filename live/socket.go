@@ -1,0 +1,264 @@
+package live
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/liveapp/liveapp/live/internal/dom"
+	"github.com/liveapp/liveapp/live/pubsub"
+)
+
+// Socket is one mounted view's connection to its browser tab: its parameters, the values
+// hooks assigned, its registered events and what it wants sent. During the dead render it
+// stands for the HTTP request and Connected reports false.
+//
+// A Socket is used by one goroutine at a time: the runtime calls a view's Mount, event and
+// message handlers one after another, never concurrently.
+type Socket struct {
+	rt        *Runtime
+	route     *route
+	view      View
+	connected bool
+	id        string
+	url       string
+	params    Params
+	cookies   string // the Cookie header of the request that mounted the socket
+	assigns   map[string]any
+	events    map[string]*eventReg
+	viewSubs  []func()
+	title     string
+	flash     []Flash
+	tree      *dom.Node // last rendered tree (connected sockets only)
+	conn      *conn
+
+	// What a handler asked for; the runtime acts on it after the handler returns.
+	pushes     []pushed
+	redirect   string
+	navigate   string
+	patchURL   string
+	titleDirty bool
+	idChanged  bool
+}
+
+type eventReg struct {
+	fn     EventHandler
+	bucket *bucket
+}
+
+type pushed struct {
+	event   string
+	payload json.RawMessage
+}
+
+// Flash is a one-time message shown to the user.
+type Flash struct{ Kind, Message string }
+
+// Connected reports whether the socket is the connected (websocket) mount rather than the
+// dead render.
+func (s *Socket) Connected() bool { return s.connected }
+
+// URL returns the URL the view is showing, as a path with its query.
+func (s *Socket) URL() string { return s.url }
+
+// Params returns the route's wildcard values and the URL's query parameters. Wildcards
+// win over query parameters of the same name.
+func (s *Socket) Params() Params { return s.params }
+
+// Param returns one route or query parameter, or "".
+func (s *Socket) Param(name string) string { return s.params.Get(name) }
+
+// Cookie returns the value of the named cookie of the request that mounted the socket.
+// Hooks use it to find the session; over the websocket the cookies are those of the
+// upgrade request.
+func (s *Socket) Cookie(name string) (string, bool) {
+	h := http.Header{"Cookie": {s.cookies}}
+	c, err := (&http.Request{Header: h}).Cookie(name)
+	if err != nil {
+		return "", false
+	}
+	return c.Value, true
+}
+
+// Assign stores a value on the socket for hooks and views to share. Assigns survive live
+// navigation inside a live session.
+func (s *Socket) Assign(key string, v any) {
+	if s.assigns == nil {
+		s.assigns = make(map[string]any, 2)
+	}
+	s.assigns[key] = v
+}
+
+// Get returns the value assigned to key, or nil.
+func (s *Socket) Get(key string) any { return s.assigns[key] }
+
+// AssignNew assigns the result of fn to key unless key already has a value, and returns
+// the value. Hooks use it to fetch the current user once and reuse it across live
+// navigations.
+func (s *Socket) AssignNew(key string, fn func() (any, error)) (any, error) {
+	if v, ok := s.assigns[key]; ok {
+		return v, nil
+	}
+	v, err := fn()
+	if err != nil {
+		return nil, err
+	}
+	s.Assign(key, v)
+	return v, nil
+}
+
+// SetID sets the socket's live_socket_id. Every socket with the same id closes when
+// Runtime.Disconnect is called with it, on any node sharing the PubSub. Hooks usually
+// derive it from the session token, so one logout closes every tab of that session.
+func (s *Socket) SetID(id string) {
+	if id != s.id {
+		s.id, s.idChanged = id, true
+	}
+}
+
+// ID returns the socket's live_socket_id, or "".
+func (s *Socket) ID() string { return s.id }
+
+// EventOption configures one registered event.
+type EventOption func(*eventReg)
+
+// RateLimit limits one event to perSecond on average with bursts of burst, on top of the
+// connection's overall limit. Calls over the limit get an error reply and count as
+// violations.
+func RateLimit(perSecond float64, burst int) EventOption {
+	return func(r *eventReg) { r.bucket = newBucket(perSecond, burst) }
+}
+
+// On registers the handler for the browser event name. Only registered events can be
+// called; any other name gets an error reply. Names starting with "lv:" are reserved.
+// Registering a name again replaces its handler.
+func (s *Socket) On(name string, h EventHandler, opts ...EventOption) {
+	if strings.HasPrefix(name, "lv:") || name == "" || h == nil {
+		panic(fmt.Sprintf("live: cannot register event %q", name))
+	}
+	if s.events == nil {
+		s.events = make(map[string]*eventReg, 4)
+	}
+	r := &eventReg{fn: h}
+	for _, o := range opts {
+		o(r)
+	}
+	s.events[name] = r
+}
+
+// Subscribe delivers the PubSub messages of topic to h while the view is mounted. It does
+// nothing during the dead render, which has no future. The subscription ends when the view
+// unmounts.
+func (s *Socket) Subscribe(topic string, h MessageHandler) error {
+	if !s.connected || s.conn == nil {
+		return nil
+	}
+	cancel, err := s.rt.pubsub.Subscribe(topic, func(m pubsub.Message) {
+		s.conn.post(job{msg: &delivery{topic: m.Topic, data: m.Data, fn: h}})
+	})
+	if err != nil {
+		return fmt.Errorf("live: subscribe %q: %w", topic, err)
+	}
+	s.viewSubs = append(s.viewSubs, cancel)
+	return nil
+}
+
+// PushEvent sends payload, JSON-encoded, to the browser as the DOM event "live:"+event on
+// the view's root element. It is the only way to send data that is not rendered HTML, so
+// send only what the page needs.
+func (s *Socket) PushEvent(event string, payload any) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("live: push %q: %w", event, err)
+	}
+	if s.connected {
+		s.pushes = append(s.pushes, pushed{event: event, payload: b})
+	}
+	return nil
+}
+
+// PutFlash shows a one-time message of kind (such as "info" or "error"). It survives a
+// Redirect, Navigate or Patch and is cleared when the user dismisses it or the next
+// navigation happens.
+func (s *Socket) PutFlash(kind, message string) {
+	s.flash = append(s.flash, Flash{Kind: kind, Message: message})
+}
+
+// ClearFlash removes all flash messages.
+func (s *Socket) ClearFlash() { s.flash = nil }
+
+// Flash returns the current flash messages.
+func (s *Socket) Flash() []Flash { return s.flash }
+
+// SetTitle sets the page title.
+func (s *Socket) SetTitle(title string) {
+	if title != s.title {
+		s.title, s.titleDirty = title, true
+	}
+}
+
+// Redirect sends the browser to url with a full page load once the current handler
+// returns. url must be a local path ("/login"); anything else is refused with an error.
+func (s *Socket) Redirect(url string) error {
+	if !localPath(url) {
+		return fmt.Errorf("live: redirect to %q: not a local path", url)
+	}
+	s.redirect = url
+	return nil
+}
+
+// Navigate mounts the view at url in the same tab without a page load, when url belongs to
+// the same live session; otherwise it becomes a full page load.
+func (s *Socket) Navigate(url string) error {
+	if !localPath(url) {
+		return fmt.Errorf("live: navigate to %q: not a local path", url)
+	}
+	s.navigate = url
+	return nil
+}
+
+// Patch changes the URL's parameters without remounting: the view's HandleParams runs with
+// the new parameters and the browser's address bar follows. url must map to the same route.
+func (s *Socket) Patch(url string) error {
+	if !localPath(url) {
+		return fmt.Errorf("live: patch to %q: not a local path", url)
+	}
+	s.patchURL = url
+	return nil
+}
+
+// localPath reports whether u is a path on this site: it starts with one slash and has no
+// scheme or host, so a redirect cannot be turned into an open redirect.
+func localPath(u string) bool {
+	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") || strings.HasPrefix(u, "/\\") {
+		return false
+	}
+	p, err := url.Parse(u)
+	return err == nil && p.Scheme == "" && p.Host == "" && !strings.ContainsAny(u, "\r\n\x00")
+}
+
+// paramsFor builds the parameters of a URL for a route: query values, then wildcards.
+func paramsFor(r *route, u *url.URL) Params {
+	q := u.Query()
+	p := make(Params, len(q)+len(r.segments))
+	for k, v := range q {
+		p[k] = v
+	}
+	r.match(u.Path, p)
+	return p
+}
+
+// takeActions clears and returns what the handler asked for.
+func (s *Socket) resetActions() {
+	s.pushes = s.pushes[:0]
+	s.redirect, s.navigate, s.patchURL = "", "", ""
+}
+
+func (s *Socket) unsubscribeView() {
+	for _, c := range s.viewSubs {
+		c()
+	}
+	s.viewSubs = nil
+}

@@ -1,0 +1,228 @@
+package live
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Errors a connecting client can cause. They are answered with an HTTP status before any
+// websocket exists.
+var (
+	errBadToken     = errors.New("live: invalid view token")
+	errExpiredToken = errors.New("live: view token expired")
+	errBadCSRF      = errors.New("live: invalid CSRF token")
+)
+
+var b64 = base64.RawURLEncoding
+
+// signer makes and checks HMAC-SHA256 signatures with keys derived from the app secret,
+// one key per purpose, so a value signed for one purpose never verifies for another.
+type signer struct {
+	viewKey  []byte
+	flashKey []byte
+	bindKey  []byte
+}
+
+func newSigner(secret []byte) signer {
+	derive := func(purpose string) []byte {
+		m := hmac.New(sha256.New, secret)
+		m.Write([]byte("liveapp/" + purpose))
+		return m.Sum(nil)
+	}
+	return signer{viewKey: derive("view-token/v1"), flashKey: derive("flash/v1"), bindKey: derive("csrf-binding/v1")}
+}
+
+// sign returns base64(payload) "." base64(mac).
+func sign(key, payload []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write(payload)
+	return b64.EncodeToString(payload) + "." + b64.EncodeToString(m.Sum(nil))
+}
+
+// unsign verifies a value made by sign and returns its payload.
+func unsign(key []byte, value string) ([]byte, bool) {
+	if len(value) > 4096 {
+		return nil, false
+	}
+	p, s, ok := strings.Cut(value, ".")
+	if !ok {
+		return nil, false
+	}
+	payload, err1 := b64.DecodeString(p)
+	mac, err2 := b64.DecodeString(s)
+	if err1 != nil || err2 != nil {
+		return nil, false
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write(payload)
+	if !hmac.Equal(mac, m.Sum(nil)) {
+		return nil, false
+	}
+	return payload, true
+}
+
+// viewToken names what a dead render showed, so the connected mount can mount the same
+// view. It holds no state and no secrets; it is bound to the browser's CSRF secret so that
+// a token lifted from one browser is useless in another.
+type viewToken struct {
+	Version int    `json:"v"`
+	Session string `json:"s"`
+	Route   string `json:"r"`
+	URL     string `json:"u"`
+	Expires int64  `json:"e"`
+	Binding string `json:"b"`
+}
+
+func (sg signer) binding(csrfSecret []byte) string {
+	m := hmac.New(sha256.New, sg.bindKey)
+	m.Write(csrfSecret)
+	return b64.EncodeToString(m.Sum(nil)[:16])
+}
+
+func (sg signer) signView(t viewToken) string {
+	t.Version = 1
+	payload, _ := json.Marshal(t) // a struct of strings and ints always marshals
+	return sign(sg.viewKey, payload)
+}
+
+// verifyView checks the signature, the binding to the browser and the expiry, in that
+// order, so an attacker learns nothing about a token that is not theirs.
+func (sg signer) verifyView(value string, csrfSecret []byte, now time.Time) (viewToken, error) {
+	var t viewToken
+	payload, ok := unsign(sg.viewKey, value)
+	if !ok || json.Unmarshal(payload, &t) != nil || t.Version != 1 {
+		return t, errBadToken
+	}
+	if subtle.ConstantTimeCompare([]byte(t.Binding), []byte(sg.binding(csrfSecret))) != 1 {
+		return t, errBadToken
+	}
+	if now.Unix() >= t.Expires {
+		return t, errExpiredToken
+	}
+	return t, nil
+}
+
+// CSRF: the browser holds a random 32-byte secret in an HttpOnly cookie; pages carry it
+// masked with a fresh one-time pad, so the token in the HTML differs on every render (which
+// defeats compression side channels such as BREACH) while any of them verifies.
+
+const csrfSecretLen = 32
+
+func newCSRFSecret() []byte {
+	b := make([]byte, csrfSecretLen)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return b
+}
+
+func maskCSRF(secret []byte) string {
+	out := make([]byte, 2*csrfSecretLen)
+	_, _ = rand.Read(out[:csrfSecretLen])
+	for i := range csrfSecretLen {
+		out[csrfSecretLen+i] = out[i] ^ secret[i]
+	}
+	return b64.EncodeToString(out)
+}
+
+func csrfMatches(token string, secret []byte) bool {
+	if len(secret) != csrfSecretLen || len(token) > 200 {
+		return false
+	}
+	raw, err := b64.DecodeString(token)
+	if err != nil || len(raw) != 2*csrfSecretLen {
+		return false
+	}
+	plain := make([]byte, csrfSecretLen)
+	for i := range csrfSecretLen {
+		plain[i] = raw[i] ^ raw[csrfSecretLen+i]
+	}
+	return subtle.ConstantTimeCompare(plain, secret) == 1
+}
+
+// Cookie names. Over HTTPS the __Host- prefix makes the browser refuse the cookie unless it
+// is Secure, host-only and for path /, so a sibling subdomain cannot plant one.
+const (
+	csrfCookie       = "_live_csrf"
+	csrfCookieSecure = "__Host-live_csrf"
+	flashCookie      = "_live_flash"
+)
+
+func (rt *Runtime) secure(r *http.Request) bool {
+	return r.TLS != nil || rt.cfg.SecureCookies
+}
+
+// csrfSecret returns the browser's CSRF secret from its cookie, if it has a valid one.
+func csrfSecretFrom(r *http.Request) []byte {
+	for _, name := range []string{csrfCookieSecure, csrfCookie} {
+		c, err := r.Cookie(name)
+		if err != nil {
+			continue
+		}
+		b, err := b64.DecodeString(c.Value)
+		if err == nil && len(b) == csrfSecretLen {
+			return b
+		}
+	}
+	return nil
+}
+
+// ensureCSRF returns the browser's CSRF secret, creating it and setting the cookie when the
+// browser has none.
+func (rt *Runtime) ensureCSRF(w http.ResponseWriter, r *http.Request) []byte {
+	if s := csrfSecretFrom(r); s != nil {
+		return s
+	}
+	s := newCSRFSecret()
+	c := &http.Cookie{Name: csrfCookie, Value: b64.EncodeToString(s), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	if rt.secure(r) {
+		c.Name, c.Secure = csrfCookieSecure, true
+	}
+	http.SetCookie(w, c)
+	// Later code in this request (a form rendered by the same handler) must see it too.
+	r.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	return s
+}
+
+// CSRFToken returns a masked CSRF token for r's browser, setting the CSRF cookie on w if the
+// browser has none yet. Put it in forms that post to ordinary handlers as the field named
+// "_csrf", or send it in the X-CSRF-Token header; ProtectForms checks it.
+func (rt *Runtime) CSRFToken(w http.ResponseWriter, r *http.Request) string {
+	return maskCSRF(rt.ensureCSRF(w, r))
+}
+
+// ProtectForms wraps next so that every request with an unsafe method (anything but GET,
+// HEAD, OPTIONS) must carry a valid CSRF token in the "_csrf" form field or the
+// X-CSRF-Token header, and must not come from another origin (net/http's
+// CrossOriginProtection). Refused requests get 403 and never reach next.
+func (rt *Runtime) ProtectForms(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			rt.ensureCSRF(w, r)
+			next.ServeHTTP(w, r)
+			return
+		}
+		if err := cop.Check(r); err != nil {
+			http.Error(w, "cross-origin request refused", http.StatusForbidden)
+			return
+		}
+		token := r.Header.Get("X-CSRF-Token")
+		if token == "" {
+			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+			token = r.PostFormValue("_csrf")
+		}
+		if !csrfMatches(token, csrfSecretFrom(r)) {
+			http.Error(w, "invalid CSRF token: reload the page and try again", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

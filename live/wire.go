@@ -1,0 +1,264 @@
+package live
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Client frame kinds (docs/protocol.md, section 3.1).
+const (
+	frameEvent    = "e"
+	frameNavigate = "nav"
+	framePatch    = "patch"
+	frameSync     = "sync"
+)
+
+// Limits on what one client frame may hold, beyond the frame size limit.
+const (
+	maxEventName = 128
+	maxParams    = 512
+	maxURL       = 2048
+)
+
+var eventKinds = map[string]bool{
+	"click": true, "submit": true, "change": true, "input": true,
+	"keydown": true, "keyup": true, "focus": true, "blur": true,
+}
+
+// clientFrame is one decoded, validated client frame.
+type clientFrame struct {
+	Kind   string
+	Ref    int64
+	Event  string // event name, for "e"
+	Source string // event kind (click, submit...), for "e"
+	Params Params
+	URL    string // for "nav" and "patch"
+}
+
+// FrameError describes a client frame the server cannot accept. The connection stays up;
+// the client gets an error frame with the message.
+type FrameError struct {
+	Ref    int64 // the frame's ref, when it could be read
+	Reason string
+}
+
+func (e *FrameError) Error() string { return "live: bad frame: " + e.Reason }
+
+type rawFrame struct {
+	T   string                     `json:"t"`
+	Ref json.RawMessage            `json:"ref"`
+	N   string                     `json:"n"`
+	K   string                     `json:"k"`
+	P   map[string]json.RawMessage `json:"p"`
+	URL string                     `json:"url"`
+}
+
+// decodeClientFrame parses and validates one client frame. Every problem is a *FrameError.
+func decodeClientFrame(data []byte) (*clientFrame, error) {
+	var raw rawFrame
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&raw); err != nil {
+		return nil, &FrameError{Reason: "malformed JSON: " + jsonReason(err)}
+	}
+	if dec.More() {
+		return nil, &FrameError{Reason: "trailing data after the frame"}
+	}
+	f := &clientFrame{Kind: raw.T}
+	if raw.Ref != nil {
+		n, err := strconv.ParseInt(string(raw.Ref), 10, 64)
+		if err != nil || n <= 0 {
+			return nil, &FrameError{Reason: "ref must be a positive integer"}
+		}
+		f.Ref = n
+	}
+	fail := func(reason string) (*clientFrame, error) { return nil, &FrameError{Ref: f.Ref, Reason: reason} }
+	if f.Ref == 0 {
+		return fail("ref is missing")
+	}
+	switch raw.T {
+	case frameEvent:
+		if raw.N == "" || len(raw.N) > maxEventName || !utf8.ValidString(raw.N) {
+			return fail("event name must be 1 to 128 characters")
+		}
+		if !eventKinds[raw.K] {
+			return fail(fmt.Sprintf("unknown event kind %q", truncate(raw.K, 32)))
+		}
+		if len(raw.P) > maxParams {
+			return fail("too many parameters")
+		}
+		f.Event, f.Source = raw.N, raw.K
+		f.Params = make(Params, len(raw.P))
+		for name, v := range raw.P {
+			vals, err := decodeParamValue(v)
+			if err != nil {
+				return fail(fmt.Sprintf("parameter %q: %v", truncate(name, 64), err))
+			}
+			f.Params[name] = vals
+		}
+	case frameNavigate, framePatch:
+		if raw.URL == "" || len(raw.URL) > maxURL || !localPath(raw.URL) {
+			return fail("url must be a local path")
+		}
+		f.URL = raw.URL
+	case frameSync:
+	default:
+		return fail(fmt.Sprintf("unknown frame kind %q", truncate(raw.T, 32)))
+	}
+	return f, nil
+}
+
+// decodeParamValue accepts a JSON string or an array of strings.
+func decodeParamValue(v json.RawMessage) ([]string, error) {
+	v = bytes.TrimSpace(v)
+	if len(v) > 0 && v[0] == '"' {
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			return nil, fmt.Errorf("malformed string")
+		}
+		return []string{s}, nil
+	}
+	if len(v) > 0 && v[0] == '[' {
+		var ss []string
+		if err := json.Unmarshal(v, &ss); err != nil {
+			return nil, fmt.Errorf("must be a string or an array of strings")
+		}
+		return ss, nil
+	}
+	return nil, fmt.Errorf("must be a string or an array of strings")
+}
+
+func jsonReason(err error) string {
+	switch e := err.(type) {
+	case *json.SyntaxError:
+		return fmt.Sprintf("syntax error at byte %d", e.Offset)
+	case *json.UnmarshalTypeError:
+		return fmt.Sprintf("field %q has the wrong type", e.Field)
+	}
+	return "not a JSON object"
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// Server frames are built by appending to a byte slice: they are small, hot, and must not
+// escape < and > the way encoding/json does by default.
+
+// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+func frameReply(ref int64, ops []byte, errMsg string) []byte {
+	b := make([]byte, 0, 32+len(ops)+len(errMsg))
+	b = append(b, `{"t":"r","ref":`...)
+	b = strconv.AppendInt(b, ref, 10)
+	if len(ops) > 0 {
+		b = append(b, `,"ops":`...)
+		b = append(b, ops...)
+	}
+	if errMsg != "" {
+		b = append(b, `,"err":`...)
+		b = appendString(b, errMsg)
+	}
+	return append(b, '}')
+}
+
+func frameOps(ops []byte) []byte {
+	b := make([]byte, 0, 16+len(ops))
+	b = append(b, `{"t":"ops","ops":`...)
+	b = append(b, ops...)
+	return append(b, '}')
+}
+
+// renderFrame fields; empty ones are left out.
+type renderFrame struct {
+	html, url, title, token, session string
+}
+
+func (f renderFrame) encode() []byte {
+	b := make([]byte, 0, 64+len(f.html)+len(f.token))
+	b = append(b, `{"t":"render","html":`...)
+	b = appendString(b, f.html)
+	for _, kv := range [...]struct{ k, v string }{{"url", f.url}, {"title", f.title}, {"token", f.token}, {"session", f.session}} {
+		if kv.v != "" {
+			b = append(b, `,"`...)
+			b = append(b, kv.k...)
+			b = append(b, `":`...)
+			b = appendString(b, kv.v)
+		}
+	}
+	return append(b, '}')
+}
+
+func framePush(event string, payload []byte) []byte {
+	b := append([]byte(`{"t":"push","ev":`), appendString(nil, event)...)
+	b = append(b, `,"p":`...)
+	b = append(b, payload...)
+	return append(b, '}')
+}
+
+func frameRedirect(to, flash string) []byte {
+	b := append([]byte(`{"t":"redirect","to":`), appendString(nil, to)...)
+	if flash != "" {
+		b = append(b, `,"flash":`...)
+		b = appendString(b, flash)
+	}
+	return append(b, '}')
+}
+
+func frameURL(to string) []byte {
+	return append(append([]byte(`{"t":"url","to":`), appendString(nil, to)...), '}')
+}
+
+func frameTitle(title string) []byte {
+	return append(append([]byte(`{"t":"title","title":`), appendString(nil, title)...), '}')
+}
+
+func frameError(msg string) []byte {
+	return append(append([]byte(`{"t":"error","msg":`), appendString(nil, msg)...), '}')
+}
