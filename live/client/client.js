@@ -5,6 +5,20 @@
 // events from live-* attributes, and applies what the server sends back. The
 // patch applier, applyOps, is a pure function of a root element and an op list,
 // exposed on window.liveapp with the socket for tests and debugging.
+//
+// Attributes, read inside the root (links anywhere in the page):
+//   live-click, live-submit, live-change, live-keydown, live-keyup,
+//   live-focus, live-blur  name the event sent for that DOM event
+//   live-value-NAME        adds NAME to the event's params
+//   live-key="Enter"       only that key fires live-keydown / live-keyup
+//   live-debounce="MS"     on a field or its form: wait for a pause in typing;
+//                          "blur" sends on the change event instead
+//   live-navigate, live-patch  on <a href>: follow the link over the socket
+//   data-live-socket       on the root: the socket path (default /live/socket)
+// State shown to CSS: data-live-state on the root (connecting, connected,
+// disconnected); class live-loading on an element whose event awaits its reply,
+// and live-submitting on a submitted form, whose submit buttons are disabled.
+// DOM events on the root: live:EVENT for a server push, live:error for errors.
 (() => {
   'use strict';
 
@@ -299,9 +313,11 @@
   // fit the DOM. While a sync is out, other patches are stale and skipped: the
   // sync's reply replaces everything.
   function patch(ops, ref) {
-    if (!ops || (syncRef && ref !== syncRef)) return;
-    if (ref === syncRef) syncRef = 0;
-    if (!keepFocus(() => applyOps(root, ops))) syncRef = request({ t: 'sync' });
+    if (syncRef) {
+      if (ref !== syncRef) return;
+      syncRef = 0;
+    }
+    if (ops && !keepFocus(() => applyOps(root, ops))) syncRef = request({ t: 'sync' });
   }
 
   function onReply(m) {
@@ -324,6 +340,8 @@
     const snapshot = carry ? snapshotForms() : [];
     firstRender = false;
     syncRef = 0;
+    for (const w of waiting.values()) clearTimeout(w.id); // changes for the old DOM
+    waiting.clear();
     let changed = [];
     keepFocus(() => {
       root.replaceChildren(parse(String(m.html)));
@@ -342,7 +360,7 @@
   }
 
   function redirect(m) {
-    if (m.flash) {
+    if (typeof m.flash === 'string' && /^[^\s;,"\\]+$/.test(m.flash)) {
       // The server's signed flash, for the next dead render to show.
       const secure = location.protocol === 'https:' ? '; secure' : '';
       document.cookie = `${FLASH_COOKIE}=${m.flash}; path=/; max-age=60; samesite=lax${secure}`;
@@ -540,9 +558,10 @@
 
   const CONTROL = /^(input|select|textarea|button)$/;
 
-  // controlParams gives a lone control's value under its name (or "value").
+  // controlParams gives a lone control's value under its name; an unnamed
+  // field's value is sent as "value", an unnamed button's not at all.
   function controlParams(el, p = params()) {
-    if (!CONTROL.test(el.localName)) return p;
+    if (!CONTROL.test(el.localName) || (!el.name && el.localName === 'button')) return p;
     const name = el.name || 'value';
     if (el.type === 'checkbox' || el.type === 'radio') {
       if (el.checked) p[name] = el.value;

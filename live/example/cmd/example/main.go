@@ -1,18 +1,26 @@
 // Command example serves the live runtime's example app on 127.0.0.1.
 //
 //	go run ./live/example/cmd/example -addr 127.0.0.1:4000
+//
+// With -debug-addr (off by default) it also serves, on that loopback address only,
+// GET /debug/memstats (runtime.MemStats after a runtime.GC, as JSON) and net/http/pprof
+// under /debug/pprof/, for the load tool in cmd/liveload.
 package main
 
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -22,7 +30,14 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:4000", "address to listen on")
 	dev := flag.Bool("dev", true, "dev mode: detailed errors, websocket without Origin allowed")
+	debugAddr := flag.String("debug-addr", "", "loopback address for /debug/memstats and /debug/pprof/ (off when empty)")
 	flag.Parse()
+	if *debugAddr != "" {
+		if err := serveDebug(*debugAddr); err != nil {
+			fmt.Fprintln(os.Stderr, "example:", err)
+			os.Exit(1)
+		}
+	}
 	if err := run(*addr, *dev); err != nil {
 		fmt.Fprintln(os.Stderr, "example:", err)
 		os.Exit(1)
@@ -53,5 +68,35 @@ func run(addr string, dev bool) error {
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	return nil
+}
+
+// serveDebug serves memory statistics and profiles on addr, which must be a loopback
+// address: they reveal the process's internals and are for local measurement only.
+func serveDebug(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("-debug-addr %q: must be a loopback IP and port, such as 127.0.0.1:6060", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("debug listener: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /debug/memstats", func(w http.ResponseWriter, _ *http.Request) {
+		runtime.GC() // count live memory, not garbage waiting for the next cycle
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]uint64{
+			"HeapInuse": m.HeapInuse, "HeapAlloc": m.HeapAlloc, "StackInuse": m.StackInuse,
+			"Sys": m.Sys, "NumGoroutine": uint64(runtime.NumGoroutine()),
+		})
+	})
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
 	return nil
 }

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// client opens views on one server the way browsers do. Every view is its own browser: a
+// dead render GET that sets its own CSRF cookie, then the websocket upgrade with that
+// cookie, the page's tokens and a correct Origin. A view costs the client one goroutine
+// (its reader) and a 1 KiB read buffer; write buffers come from a shared pool.
+type client struct {
+	base    string // http://127.0.0.1:PORT
+	path    string // the page to open, "/"
+	http    *http.Client
+	ws      websocket.Dialer
+	sources []net.IP
+	next    atomic.Uint32
+	rec     *recorder // where every view reports its replies
+
+	dropped atomic.Int64 // views the server closed, or that failed, while not closing
+}
+
+// Source addresses: one loopback source IP has about 28k ephemeral ports (32768-60999),
+// so the client spreads its connections over 127.0.0.1..127.0.0.N.
+func newClient(addr, path string, sources int, conc int) *client {
+	c := &client{base: "http://" + addr, path: path, rec: &recorder{}}
+	for i := 1; i <= sources; i++ {
+		c.sources = append(c.sources, net.IPv4(127, 0, 0, byte(i)))
+	}
+	c.http = &http.Client{
+		Transport: &http.Transport{DialContext: c.dial, MaxIdleConnsPerHost: conc, IdleConnTimeout: 10 * time.Second},
+		Timeout:   15 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+	c.ws = websocket.Dialer{
+		NetDialContext:   c.dial,
+		HandshakeTimeout: 15 * time.Second,
+		ReadBufferSize:   1024,
+		WriteBufferSize:  1024,
+		WriteBufferPool:  &sync.Pool{},
+	}
+	return c
+}
+
+func (c *client) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	ip := c.sources[int(c.next.Add(1))%len(c.sources)]
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}, Timeout: 10 * time.Second}
+	return d.DialContext(ctx, network, addr)
+}
+
+// closeIdle closes the dead render's kept-alive HTTP connections, so they do not count in
+// the server's memory.
+func (c *client) closeIdle() { c.http.CloseIdleConnections() }
+
+var (
+	reToken = regexp.MustCompile(`data-live-token="([^"]+)"`)
+	reCSRF  = regexp.MustCompile(`<meta name="live-csrf" content="([^"]+)"`)
+)
+
+// open performs the dead render and connects the view, returning once the server has
+// sent the connected render.
+func (c *client) open(ctx context.Context) (*view, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+c.path, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("dead render: %w", err)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("dead render: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("dead render: HTTP %d", resp.StatusCode)
+	}
+	tok, csrf := reToken.FindSubmatch(body), reCSRF.FindSubmatch(body)
+	if tok == nil || csrf == nil {
+		return nil, fmt.Errorf("dead render of %s is not a live page", c.path)
+	}
+	var cookies []string
+	for _, ck := range resp.Cookies() {
+		cookies = append(cookies, ck.Name+"="+ck.Value)
+	}
+	h := http.Header{"Origin": {c.base}}
+	if len(cookies) > 0 {
+		h.Set("Cookie", strings.Join(cookies, "; "))
+	}
+	q := url.Values{"v": {"1"}, "csrf": {string(csrf[1])}, "token": {string(tok[1])}, "url": {c.base + c.path}}
+	u := "ws" + strings.TrimPrefix(c.base, "http") + "/live/socket?" + q.Encode()
+	ws, resp, err := c.ws.DialContext(ctx, u, h)
+	if err != nil {
+		if resp != nil {
+			return nil, fmt.Errorf("websocket upgrade: HTTP %d: %w", resp.StatusCode, err)
+		}
+		return nil, fmt.Errorf("websocket upgrade: %w", err)
+	}
+	v := &view{c: c, ws: ws, pending: make(map[int64]time.Time, 2), done: make(chan struct{})}
+	if err := v.awaitRender(); err != nil {
+		ws.Close()
+		return nil, err
+	}
+	go v.read()
+	return v, nil
+}
+
+// view is one connected view: a websocket whose reader answers pings (gorilla's default
+// ping handler) and matches replies to the events the view sent.
+type view struct {
+	c  *client
+	ws *websocket.Conn
+
+	mu      sync.Mutex
+	ref     int64
+	pending map[int64]time.Time // ref -> when the event was written
+	closing bool
+	done    chan struct{} // closed when the reader ends; made before the reader starts
+}
+
+// serverFrame holds the fields of a server frame the client looks at.
+type serverFrame struct {
+	T   string          `json:"t"`
+	Ref int64           `json:"ref"`
+	Ops json.RawMessage `json:"ops"`
+	Err string          `json:"err"`
+	Msg string          `json:"msg"`
+}
+
+// awaitRender reads the first frames until the connected render.
+func (v *view) awaitRender() error {
+	_ = v.ws.SetReadDeadline(time.Now().Add(15 * time.Second))
+	defer v.ws.SetReadDeadline(time.Time{})
+	for {
+		_, data, err := v.ws.ReadMessage()
+		if err != nil {
+			return fmt.Errorf("waiting for the render: %w", err)
+		}
+		var f serverFrame
+		if err := json.Unmarshal(data, &f); err != nil {
+			return fmt.Errorf("waiting for the render: malformed frame %.80q", data)
+		}
+		switch f.T {
+		case "render":
+			return nil
+		case "title", "push":
+		default:
+			return fmt.Errorf("waiting for the render: got %.120s", data)
+		}
+	}
+}
+
+func (v *view) read() {
+	defer close(v.done)
+	for {
+		_, data, err := v.ws.ReadMessage()
+		if err != nil {
+			v.mu.Lock()
+			closing := v.closing
+			v.mu.Unlock()
+			if !closing {
+				v.c.dropped.Add(1)
+			}
+			return
+		}
+		var f serverFrame
+		if err := json.Unmarshal(data, &f); err != nil {
+			v.c.rec.serverError("malformed frame")
+			continue
+		}
+		switch f.T {
+		case "r":
+			v.mu.Lock()
+			sent, ok := v.pending[f.Ref]
+			delete(v.pending, f.Ref)
+			v.mu.Unlock()
+			if ok {
+				v.c.rec.reply(time.Since(sent), len(data), len(f.Ops) > 0, f.Err)
+			}
+		case "error":
+			v.c.rec.serverError(f.Msg)
+		}
+	}
+}
+
+// send writes one event and notes when, for the reader to time the reply.
+func (v *view) send(event string) error {
+	v.mu.Lock()
+	v.ref++
+	ref := v.ref
+	v.mu.Unlock()
+	b := make([]byte, 0, 64)
+	b = append(b, `{"t":"e","ref":`...)
+	b = strconv.AppendInt(b, ref, 10)
+	b = append(b, `,"n":`...)
+	b = strconv.AppendQuote(b, event)
+	b = append(b, `,"k":"click","p":{}}`...)
+	_ = v.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	v.mu.Lock()
+	v.pending[ref] = time.Now()
+	v.mu.Unlock()
+	if err := v.ws.WriteMessage(websocket.TextMessage, b); err != nil {
+		v.mu.Lock()
+		delete(v.pending, ref)
+		v.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// outstanding returns how many events await a reply.
+func (v *view) outstanding() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.pending)
+}
+
+// close sends a normal close frame and closes the connection.
+func (v *view) close() {
+	v.mu.Lock()
+	v.closing = true
+	v.mu.Unlock()
+	_ = v.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+	_ = v.ws.Close()
+	<-v.done
+}
+
+// openViews opens views until there are n, with at most conc in flight, and returns
+// them all. It stops at the first failure.
+func (c *client) openViews(ctx context.Context, views []*view, n, conc int) ([]*view, error) {
+	need := n - len(views)
+	if need <= 0 {
+		return views, nil
+	}
+	var (
+		mu       sync.Mutex
+		firstErr error
+		failed   int
+		started  atomic.Int64
+		wg       sync.WaitGroup
+	)
+	for range min(conc, need) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for started.Add(1) <= int64(need) {
+				mu.Lock()
+				stop := firstErr != nil
+				mu.Unlock()
+				if stop || ctx.Err() != nil {
+					return
+				}
+				v, err := c.open(ctx)
+				mu.Lock()
+				if err != nil {
+					failed++
+					if firstErr == nil {
+						firstErr = err
+					}
+				} else {
+					views = append(views, v)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		return views, fmt.Errorf("opened %d of %d connections (%d failed): %w", len(views), n, failed, firstErr)
+	}
+	return views, nil
+}
+
+// closeViews closes all views, conc at a time.
+func closeViews(views []*view, conc int) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(conc, len(views)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1) - 1; i < int64(len(views)); i = next.Add(1) - 1 {
+				views[i].close()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// errDropped reports views the server closed under the client.
+var errDropped = errors.New("the server closed connections")

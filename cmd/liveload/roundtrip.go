@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The round trip phase: some of the open views send click events at a steady, jittered
+// rate, open loop (a view does not wait for a reply before its next event, so a slow
+// server shows up as latency rather than as fewer events), and the reader of each view
+// times the reply with the same ref from just before the write.
+
+// roundTripConfig bounds the phase in time and in count.
+type roundTripConfig struct {
+	Event        string        // event name, "inc"
+	Rate         float64       // events per second per view, on average
+	Duration     time.Duration // how long views keep sending
+	MaxEvents    int64         // total events across views
+	ReplyTimeout time.Duration // how long to wait for the last replies
+}
+
+// RoundTrip is what the phase measured. Latencies are in microseconds.
+type RoundTrip struct {
+	Active       int     `json:"active"`
+	Open         int     `json:"open"`
+	RatePerConn  float64 `json:"rate_per_conn"`
+	Seconds      float64 `json:"seconds"`
+	Sent         int64   `json:"sent"`
+	Replies      int     `json:"replies"`
+	WithOps      int     `json:"replies_with_ops"`
+	ErrorReplies int     `json:"error_replies"`
+	ServerErrors int     `json:"server_errors"`
+	WriteErrors  int64   `json:"write_errors"`
+	Timeouts     int     `json:"timeouts"`
+	EventsPerSec float64 `json:"events_per_sec"`
+	P50us        float64 `json:"p50_us"`
+	P90us        float64 `json:"p90_us"`
+	P99us        float64 `json:"p99_us"`
+	MaxUs        float64 `json:"max_us"`
+	ReplyWireB   float64 `json:"reply_wire_bytes"` // mean reply frame, websocket header included
+	FirstError   string  `json:"first_error,omitempty"`
+}
+
+// Errors is the number of events that failed in any way.
+func (r *RoundTrip) Errors() int {
+	return r.ErrorReplies + r.ServerErrors + int(r.WriteErrors) + r.Timeouts
+}
+
+// recorder collects replies from every view's reader.
+type recorder struct {
+	mu           sync.Mutex
+	lat          []time.Duration
+	withOps      int
+	errReplies   int
+	serverErrors int
+	wireBytes    int64
+	last         time.Time
+	firstErr     string
+}
+
+func (r *recorder) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	*r = recorder{lat: r.lat[:0]}
+}
+
+func (r *recorder) reply(d time.Duration, size int, ops bool, errMsg string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lat = append(r.lat, d)
+	r.wireBytes += int64(size + wsHeader(size))
+	r.last = time.Now()
+	if ops {
+		r.withOps++
+	}
+	if errMsg != "" {
+		r.errReplies++
+		r.noteErr("reply: " + errMsg)
+	}
+}
+
+func (r *recorder) serverError(msg string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.serverErrors++
+	r.noteErr("error frame: " + msg)
+}
+
+func (r *recorder) noteErr(msg string) {
+	if r.firstErr == "" {
+		r.firstErr = msg
+	}
+}
+
+func (r *recorder) replies() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.lat)
+}
+
+// wsHeader is the size of an unmasked (server to client) websocket frame header.
+func wsHeader(payload int) int {
+	switch {
+	case payload < 126:
+		return 2
+	case payload < 1<<16:
+		return 4
+	}
+	return 10
+}
+
+// roundTrip runs the phase on active and reports it; open is the number of open views.
+func roundTrip(ctx context.Context, c *client, active []*view, open int, cfg roundTripConfig) *RoundTrip {
+	c.rec.reset()
+	var (
+		budget    atomic.Int64
+		writeErrs atomic.Int64
+		wg        sync.WaitGroup
+	)
+	budget.Store(cfg.MaxEvents)
+	start := time.Now()
+	end := start.Add(cfg.Duration)
+	interval := time.Duration(float64(time.Second) / cfg.Rate)
+	for _, v := range active {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			drive(ctx, v, cfg.Event, interval, end, &budget, &writeErrs)
+		}()
+	}
+	wg.Wait()
+	sent := cfg.MaxEvents - max(budget.Load(), 0)
+	sendEnd := time.Now()
+
+	// Wait for the replies still on their way.
+	deadline := time.Now().Add(cfg.ReplyTimeout)
+	for time.Now().Before(deadline) && ctx.Err() == nil && outstanding(active) > 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	timeouts := outstanding(active)
+
+	r := c.rec
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	lat := slices.Clone(r.lat)
+	slices.Sort(lat)
+	last := sendEnd
+	if r.last.After(last) {
+		last = r.last
+	}
+	res := &RoundTrip{
+		Active:       len(active),
+		Open:         open,
+		RatePerConn:  cfg.Rate,
+		Seconds:      last.Sub(start).Seconds(),
+		Sent:         sent - writeErrs.Load(),
+		Replies:      len(lat),
+		WithOps:      r.withOps,
+		ErrorReplies: r.errReplies,
+		ServerErrors: r.serverErrors,
+		WriteErrors:  writeErrs.Load(),
+		Timeouts:     timeouts,
+		FirstError:   r.firstErr,
+	}
+	if len(lat) > 0 {
+		res.EventsPerSec = float64(len(lat)) / res.Seconds
+		res.P50us = micros(percentile(lat, 0.50))
+		res.P90us = micros(percentile(lat, 0.90))
+		res.P99us = micros(percentile(lat, 0.99))
+		res.MaxUs = micros(lat[len(lat)-1])
+		res.ReplyWireB = float64(r.wireBytes) / float64(len(lat))
+	}
+	return res
+}
+
+// drive sends events from one view until end, the shared budget runs out or ctx ends. The
+// first event comes at a random point of the first interval so that views do not send in
+// step; each gap after that is uniform in [interval/2, 3*interval/2].
+func drive(ctx context.Context, v *view, event string, interval time.Duration, end time.Time, budget, writeErrs *atomic.Int64) {
+	next := time.Now().Add(rand.N(interval))
+	t := time.NewTimer(time.Until(next))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !time.Now().Before(end) || budget.Add(-1) < 0 {
+			return
+		}
+		if err := v.send(event); err != nil {
+			writeErrs.Add(1)
+			v.c.rec.mu.Lock()
+			v.c.rec.noteErr("write: " + err.Error())
+			v.c.rec.mu.Unlock()
+			return
+		}
+		next = next.Add(interval/2 + rand.N(interval))
+		t.Reset(time.Until(next))
+	}
+}
+
+func outstanding(views []*view) int {
+	n := 0
+	for _, v := range views {
+		n += v.outstanding()
+	}
+	return n
+}
+
+// percentile returns the q-quantile of sorted (nearest rank).
+func percentile(sorted []time.Duration, q float64) time.Duration {
+	i := int(q*float64(len(sorted))+0.5) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+func micros(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }

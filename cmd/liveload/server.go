@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// server is the app under measurement, running as a child process on loopback in
+// production mode (-dev=false), with its debug endpoint on a second loopback port.
+type server struct {
+	cmd       *exec.Cmd
+	addr      string // host:port of the app
+	debugAddr string // host:port of /debug/memstats
+	out       *tail  // the child's stdout and stderr, for error messages
+	exited    chan struct{}
+	waitErr   error
+	debug     *http.Client
+}
+
+// startServer starts bin and waits until it answers on both ports. The child inherits the
+// raised RLIMIT_NOFILE and is killed if this process dies (see tieToParent).
+func startServer(ctx context.Context, bin string, logw io.Writer) (*server, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	debugAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	s := &server{addr: addr, debugAddr: debugAddr, out: &tail{max: 16 << 10}, exited: make(chan struct{}),
+		debug: &http.Client{Timeout: 30 * time.Second}}
+	s.cmd = exec.Command(bin, "-addr", addr, "-dev=false", "-debug-addr", debugAddr)
+	var w io.Writer = s.out
+	if logw != nil {
+		w = io.MultiWriter(s.out, logw)
+	}
+	s.cmd.Stdout, s.cmd.Stderr = w, w
+	tieToParent(s.cmd)
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start server %s: %w", bin, err)
+	}
+	go func() {
+		s.waitErr = s.cmd.Wait()
+		close(s.exited)
+	}()
+	if err := s.awaitReady(ctx, 10*time.Second); err != nil {
+		s.stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+func (s *server) awaitReady(ctx context.Context, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		if err := s.alive(); err != nil {
+			return err
+		}
+		_, err1 := s.memstats(ctx)
+		var err2 error
+		if err1 == nil {
+			var c net.Conn
+			if c, err2 = net.DialTimeout("tcp", s.addr, time.Second); err2 == nil {
+				c.Close()
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("server did not answer within %v: %v %v\n%s", limit, err1, err2, s.out)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// alive reports an error when the child has exited.
+func (s *server) alive() error {
+	select {
+	case <-s.exited:
+		return fmt.Errorf("server exited: %v\n%s", s.waitErr, s.out)
+	default:
+		return nil
+	}
+}
+
+// sample is the server's memory at one moment. Go figures are after a forced GC.
+type sample struct {
+	RSS          uint64 `json:"rss_bytes"`
+	HeapInuse    uint64 `json:"heap_inuse_bytes"`
+	HeapAlloc    uint64 `json:"heap_alloc_bytes"`
+	StackInuse   uint64 `json:"stack_inuse_bytes"`
+	Sys          uint64 `json:"sys_bytes"`
+	NumGoroutine uint64 `json:"goroutines"`
+}
+
+// measure reads the server's memory statistics (which runs a GC), then its RSS.
+func (s *server) measure(ctx context.Context) (sample, error) {
+	m, err := s.memstats(ctx)
+	if err != nil {
+		return m, err
+	}
+	m.RSS, err = readRSS(s.cmd.Process.Pid)
+	return m, err
+}
+
+func (s *server) memstats(ctx context.Context) (sample, error) {
+	var m sample
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.debugAddr+"/debug/memstats", nil)
+	if err != nil {
+		return m, err
+	}
+	resp, err := s.debug.Do(req)
+	if err != nil {
+		return m, fmt.Errorf("server memstats: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return m, fmt.Errorf("server memstats: HTTP %d (was the server built with -debug-addr?)", resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		return m, fmt.Errorf("server memstats: %w", err)
+	}
+	return m, nil
+}
+
+// stop asks the server to shut down (SIGTERM) and kills it when it has not exited
+// within five seconds. It is safe to call more than once.
+func (s *server) stop() {
+	if s.alive() != nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(5 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.exited
+	}
+}
+
+// tail keeps the last max bytes written to it.
+type tail struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(bytes.TrimSpace(t.buf))
+}
+
+// parseKB parses the value of a /proc/PID/status line such as "VmRSS:   1234 kB".
+func parseKB(line []byte) (uint64, error) {
+	f := bytes.Fields(line)
+	if len(f) != 3 || string(f[2]) != "kB" {
+		return 0, errors.New("unexpected format")
+	}
+	n, err := strconv.ParseUint(string(f[1]), 10, 64)
+	return n << 10, err
+}

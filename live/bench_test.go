@@ -1,0 +1,263 @@
+package live_test
+
+// Benchmarks of what one event costs the server once its handler has run, done the way
+// conn.diff does it: render the view with html/template, parse the HTML, diff the new tree
+// against the last one and encode the ops into the reply frame. wire-B/op is the size of
+// that frame on the socket, websocket header included. docs/performance.md has the
+// figures and the targets they are held against.
+//
+//	go test ./live -run '^$' -bench . -benchmem
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/liveapp/liveapp/live"
+	"github.com/liveapp/liveapp/live/internal/dom"
+)
+
+var benchTemplates = template.Must(template.New("bench").Parse(`
+{{define "counter"}}<section>
+<h1>Counter</h1>
+<p>Count: <b id="count">{{.Count}}</b></p>
+<button id="inc" live-click="inc">+1</button>
+<button id="dec" live-click="dec">−1</button>
+</section>{{end}}
+
+{{define "table"}}<table id="people">
+<thead><tr><th>Name</th><th>Email</th><th>Score</th></tr></thead>
+<tbody>
+{{range .Rows}}<tr id="row-{{.ID}}"><td>{{.Name}}</td><td>{{.Email}}</td><td>{{.Score}}</td></tr>
+{{end}}</tbody>
+</table>{{end}}
+
+{{define "list"}}<ul id="todos">
+{{range .Items}}<li id="item-{{.ID}}"><span>{{.Title}}</span> <button live-click="done" live-value-id="{{.ID}}">done</button></li>
+{{end}}</ul>{{end}}
+`))
+
+// benchCounter is the example app's counter.
+type benchCounter struct{ Count int64 }
+
+func (c *benchCounter) Mount(_ context.Context, s *live.Socket) error {
+	s.On("inc", func(context.Context, live.Params) error { c.Count++; return nil })
+	return nil
+}
+
+func (c *benchCounter) Render(w io.Writer) error {
+	return benchTemplates.ExecuteTemplate(w, "counter", c)
+}
+
+// benchTable is a 100-row, 3-column table; an event changes one cell.
+type benchTable struct{ Rows []benchRow }
+
+type benchRow struct {
+	ID          int
+	Name, Email string
+	Score       int
+}
+
+func newBenchTable() *benchTable {
+	t := &benchTable{Rows: make([]benchRow, 100)}
+	for i := range t.Rows {
+		t.Rows[i] = benchRow{ID: i, Name: fmt.Sprintf("Person %d", i), Email: fmt.Sprintf("person%d@example.com", i), Score: i * 10}
+	}
+	return t
+}
+
+func (t *benchTable) Mount(_ context.Context, s *live.Socket) error {
+	s.On("score", func(_ context.Context, p live.Params) error {
+		i, err := p.Int("row")
+		if err != nil || i < 0 || int(i) >= len(t.Rows) {
+			return &live.ParamError{Name: "row", Reason: "is not a row"}
+		}
+		t.Rows[i].Score++
+		return nil
+	})
+	return nil
+}
+
+func (t *benchTable) Render(w io.Writer) error { return benchTemplates.ExecuteTemplate(w, "table", t) }
+
+// benchList is a 100-item keyed list; an event moves one item.
+type benchList struct{ Items []benchItem }
+
+type benchItem struct {
+	ID    int
+	Title string
+}
+
+func newBenchList() *benchList {
+	l := &benchList{Items: make([]benchItem, 100)}
+	for i := range l.Items {
+		l.Items[i] = benchItem{ID: i, Title: fmt.Sprintf("Task number %d", i)}
+	}
+	return l
+}
+
+func (l *benchList) Mount(_ context.Context, s *live.Socket) error {
+	s.On("move", func(_ context.Context, p live.Params) error {
+		from, err1 := p.Int("from")
+		to, err2 := p.Int("to")
+		if err1 != nil || err2 != nil {
+			return &live.ParamError{Name: "from", Reason: "is not a position"}
+		}
+		l.move(int(from), int(to))
+		return nil
+	})
+	return nil
+}
+
+func (l *benchList) move(from, to int) {
+	it := l.Items[from]
+	l.Items = slices.Insert(slices.Delete(l.Items, from, from+1), to, it)
+}
+
+func (l *benchList) Render(w io.Writer) error { return benchTemplates.ExecuteTemplate(w, "list", l) }
+
+// eventDiffer does for one view what a connection does after each event: render, parse,
+// diff against the last tree, and build the reply frame.
+type eventDiffer struct {
+	view live.View
+	tree *dom.Node
+	ref  int64
+}
+
+func newEventDiffer(b *testing.B, v live.View) *eventDiffer {
+	d := &eventDiffer{view: v}
+	d.tree = parse(b, render(b, v))
+	return d
+}
+
+// reply renders the view and returns the reply frame for the event with the next ref, as
+// conn.after and conn.diff build it.
+func (d *eventDiffer) reply(b *testing.B) []byte {
+	var buf bytes.Buffer
+	buf.Grow(4096)
+	if err := d.view.Render(&buf); err != nil {
+		b.Fatal(err)
+	}
+	tree := parse(b, buf.String())
+	ops := dom.Diff(d.tree, tree)
+	d.tree = tree
+	d.ref++
+	var enc []byte
+	if len(ops) > 0 {
+		enc = dom.AppendOps(nil, ops)
+	}
+	return replyFrame(d.ref, enc)
+}
+
+// replyFrame is the runtime's {"t":"r","ref":N,"ops":[...]} frame.
+func replyFrame(ref int64, ops []byte) []byte {
+	f := make([]byte, 0, 32+len(ops))
+	f = append(f, `{"t":"r","ref":`...)
+	f = strconv.AppendInt(f, ref, 10)
+	if len(ops) > 0 {
+		f = append(f, `,"ops":`...)
+		f = append(f, ops...)
+	}
+	return append(f, '}')
+}
+
+// wireSize is the size of a server frame on the socket: server frames are unmasked, with
+// a 2-byte header below 126 bytes of payload, 4 below 64 KiB, else 10.
+func wireSize(payload []byte) int {
+	switch n := len(payload); {
+	case n < 126:
+		return n + 2
+	case n < 1<<16:
+		return n + 4
+	default:
+		return n + 10
+	}
+}
+
+func render(b *testing.B, v live.View) string {
+	var buf bytes.Buffer
+	if err := v.Render(&buf); err != nil {
+		b.Fatal(err)
+	}
+	return buf.String()
+}
+
+func parse(b *testing.B, html string) *dom.Node {
+	tree, err := dom.Parse(html)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tree
+}
+
+// BenchmarkEvent measures render + parse + diff + encode for one event on each page.
+// wire-B/op is the mean reply frame on the socket.
+func BenchmarkEvent(b *testing.B) {
+	b.Run("counter", func(b *testing.B) {
+		v := &benchCounter{}
+		benchEvent(b, v, func(int) { v.Count++ })
+	})
+	b.Run("table-one-cell", func(b *testing.B) {
+		v := newBenchTable()
+		benchEvent(b, v, func(i int) { v.Rows[i%len(v.Rows)].Score++ })
+	})
+	b.Run("list-move", func(b *testing.B) {
+		v := newBenchList()
+		benchEvent(b, v, func(int) { v.move(90, 10) })
+	})
+}
+
+func benchEvent(b *testing.B, v live.View, change func(i int)) {
+	d := newEventDiffer(b, v)
+	var wire, n int
+	b.ReportAllocs()
+	for b.Loop() {
+		change(n)
+		frame := d.reply(b)
+		wire += wireSize(frame)
+		n++
+	}
+	b.ReportMetric(float64(wire)/float64(n), "wire-B/op")
+}
+
+// BenchmarkTableStages splits the table event into its stages: html/template alone, the
+// parse of its output, and the diff and encoding of two parsed trees.
+func BenchmarkTableStages(b *testing.B) {
+	b.Run("render", func(b *testing.B) {
+		v := newBenchTable()
+		var buf bytes.Buffer
+		b.ReportAllocs()
+		for b.Loop() {
+			buf.Reset()
+			if err := v.Render(&buf); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(buf.Len()), "html-B/op")
+	})
+	b.Run("parse", func(b *testing.B) {
+		html := render(b, newBenchTable())
+		b.ReportAllocs()
+		for b.Loop() {
+			parse(b, html)
+		}
+	})
+	b.Run("diff", func(b *testing.B) {
+		v := newBenchTable()
+		trees := [2]*dom.Node{parse(b, render(b, v)), nil}
+		v.Rows[42].Score++
+		trees[1] = parse(b, render(b, v))
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			ops := dom.Diff(trees[i&1], trees[(i+1)&1])
+			_ = dom.AppendOps(nil, ops)
+			i++
+		}
+	})
+}

@@ -1,0 +1,16 @@
+// Package client holds liveapp's browser client: one hand-written JavaScript file,
+// client.js, that implements the client side of the wire protocol (docs/protocol.md).
+//
+// The script has no dependencies and no build step. It boots on a page whose
+// #live-root element carries a data-live-token, opens one websocket to the
+// server, sends the user's events from live-* attributes (live-click,
+// live-submit, live-change, live-keydown, live-keyup, live-focus, live-blur,
+// live-navigate and live-patch links), and applies the server's frames: whole
+// renders, DOM patches, pushed events, redirects and history changes. It
+// reconnects with jittered exponential backoff and carries form values across a
+// reconnect.
+//
+// The Go side only serves the file. Its name carries a hash of its content, so
+// the runtime mounts Handler at "/live/" + Filename() and browsers may cache it
+// for ever: a new client is a new URL.
+package client

@@ -1,0 +1,50 @@
+// Package live is liveapp's runtime: server-rendered views that stay connected to the
+// browser over a websocket and update it with minimal DOM patches.
+//
+// # Two mounts
+//
+// A live route answers a plain GET with a complete HTML page (the dead render): the
+// session's hooks run, a fresh View mounts with Socket.Connected false, and the view's
+// HTML is wrapped in the session's root layout with a CSRF token and a signed token that
+// names the view. The page works without JavaScript. The browser client then opens one
+// websocket per tab; the runtime checks its Origin, CSRF token and view token, runs the
+// same hooks again, and mounts another fresh View, connected. From then on the view lives
+// on the server for as long as the tab is open.
+//
+// # Events and patches
+//
+// Elements name events in attributes (live-click="inc", live-submit="save"). Only the
+// names a view registers with Socket.On can run; anything else is refused with an error
+// reply and the socket stays up. After each event, PubSub message or navigation, the
+// runtime renders the view again, diffs the HTML against the last tree it sent, and sends
+// the differences as patches. Children with an id or live-key attribute are matched by
+// key, so reordering a list moves its nodes instead of rewriting them. View state never
+// leaves the server; the browser only ever receives rendered HTML, plus whatever a view
+// sends on purpose with Socket.PushEvent.
+//
+// # Live sessions and hooks
+//
+// A LiveSession groups routes with their on-mount hooks, a root layout, HTTP middleware
+// for the dead render and an optional revalidation callback. Live navigation
+// (Socket.Navigate, or a link with live-navigate) stays in the same tab only inside one
+// live session, and re-runs the hooks; crossing to another session is a full page load, so
+// that session's middleware and layout apply. A hook returns Halt to send the browser
+// elsewhere, over HTTP and over the websocket alike.
+//
+// # Revocation
+//
+// A hook can name its socket with Socket.SetID, usually after the session token.
+// Runtime.Disconnect closes every socket with that id on every node sharing the PubSub;
+// the browser reconnects, the hooks run again, and a logged-out session lands on the login
+// page. A session's Revalidate callback runs on every open socket at an interval, so an
+// expired session cannot keep a socket alive either.
+//
+// # Limits
+//
+// Every connection has a frame size limit, an event token bucket, ping and write
+// deadlines, and a bounded outgoing queue; Config documents the defaults. A panic in a
+// view's handler is recovered: that socket gets an error and a fresh mount, and nothing
+// else is affected.
+//
+// Package livetest tests views in process; docs/protocol.md specifies the wire protocol.
+package live

@@ -1,0 +1,337 @@
+package example_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/liveapp/liveapp/internal/testbrowser"
+	"github.com/liveapp/liveapp/live/example"
+)
+
+// These tests drive the example app in headless Chromium through the real client script,
+// in production mode: the websocket's Origin check accepts only the page's own origin.
+
+// waitTimeout bounds every wait; a passing wait returns as soon as its condition holds.
+const waitTimeout = 10 * time.Second
+
+// exampleServer serves a fresh example app (its own item list and members) on 127.0.0.1
+// and counts the websocket upgrades it receives.
+type exampleServer struct {
+	app     *example.App
+	url     string
+	sockets atomic.Int64
+}
+
+func serveExample(t *testing.T) *exampleServer {
+	t.Helper()
+	app, err := example.New(example.Config{Secret: []byte(strings.Repeat("browser-secret!!", 3))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	es := &exampleServer{app: app}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/live/socket" {
+			es.sockets.Add(1)
+		}
+		app.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	es.url = srv.URL
+	return es
+}
+
+// do runs actions in tab and fails t on error.
+func do(t *testing.T, tab context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, waitTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eval evaluates a JavaScript expression in tab's page.
+func eval[T any](t *testing.T, tab context.Context, expr string) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, waitTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// waitFor polls a JavaScript expression in tab until it is true. A poll does not survive
+// a page load, so one that a page load ends starts again in the new document.
+func waitFor(t *testing.T, tab context.Context, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		ctx, cancel := context.WithDeadline(tab, deadline)
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
+			chromedp.WithPollingInterval(5*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) || errors.Is(err, chromedp.ErrPollingTimeout) {
+			t.Fatalf("waiting for %s: %v\nURL %s\n%s", expr, err, evalQuiet(tab, "location.href"),
+				evalQuiet(tab, "document.body?.innerHTML ?? ''"))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// evalQuiet evaluates expr for a failure message.
+func evalQuiet(tab context.Context, expr string) string {
+	ctx, cancel := context.WithTimeout(tab, time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		return "(" + err.Error() + ")"
+	}
+	return s
+}
+
+// connected is true once the client's socket has mounted the view.
+const connected = `document.getElementById('live-root')?.dataset.liveState === 'connected'`
+
+// openLive loads path in tab and waits until the view is connected.
+func openLive(t *testing.T, tab context.Context, es *exampleServer, path string) {
+	t.Helper()
+	do(t, tab, chromedp.Navigate(es.url+path))
+	waitFor(t, tab, connected)
+}
+
+// setMarker marks the current document; a page load loses the mark.
+func setMarker(t *testing.T, tab context.Context) {
+	t.Helper()
+	eval[chromedp.Void](t, tab, `window.__marker = 1`)
+}
+
+func markerSurvived(t *testing.T, tab context.Context) bool {
+	t.Helper()
+	return eval[bool](t, tab, `window.__marker === 1`)
+}
+
+// signInBrowser signs in as user through the /signin form, which lands on /members.
+func signInBrowser(t *testing.T, tab context.Context, es *exampleServer, user string) {
+	t.Helper()
+	do(t, tab, chromedp.Navigate(es.url+"/signin"),
+		chromedp.SendKeys(chromedp.ID("user"), user),
+		chromedp.Click(chromedp.ID("signin-button")))
+	waitFor(t, tab, `location.pathname === '/members' && !!document.getElementById('member')?.textContent.includes('Signed in as `+user+`')`)
+}
+
+func TestBrowserPageWorksWithoutJavaScript(t *testing.T) {
+	es := serveExample(t)
+	tab := testbrowser.New(t)
+	if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, tab, chromedp.Navigate(es.url+"/"))
+	if got := eval[string](t, tab, `document.getElementById('count')?.textContent ?? ''`); got != "0" {
+		t.Errorf("count = %q, want 0", got)
+	}
+	links := eval[string](t, tab, `[...document.querySelectorAll('nav a')].map(a => a.getAttribute('href')).join(' ')`)
+	if links != "/ /form /items /members" {
+		t.Errorf("nav links = %q", links)
+	}
+
+	// The nav link is an ordinary link, and the form an ordinary GET form.
+	do(t, tab, chromedp.Click(chromedp.CSS(`nav a[href="/form"]`)))
+	waitFor(t, tab, `location.pathname === '/form' && document.getElementById('signup')?.localName === 'form'`)
+	do(t, tab,
+		chromedp.SendKeys(chromedp.ID("name"), "Ada"),
+		chromedp.SendKeys(chromedp.ID("email"), "ada@example.com"),
+		chromedp.Click(chromedp.ID("save")))
+	waitFor(t, tab, `location.search.includes('name=Ada') && document.getElementById('name')?.getAttribute('value') === 'Ada'`)
+
+	if state := eval[string](t, tab, `document.getElementById('live-root').dataset.liveState ?? 'none'`); state != "none" {
+		t.Errorf("#live-root data-live-state = %q without JavaScript", state)
+	}
+	if n := es.sockets.Load(); n != 0 {
+		t.Errorf("%d websocket upgrades without JavaScript", n)
+	}
+}
+
+func TestBrowserClicksAndFormsUpdateThePageThroughPatches(t *testing.T) {
+	es := serveExample(t)
+	tab := testbrowser.New(t)
+
+	openLive(t, tab, es, "/")
+	setMarker(t, tab)
+	for range 3 {
+		do(t, tab, chromedp.Click(chromedp.ID("inc")))
+	}
+	waitFor(t, tab, `document.getElementById('count').textContent === '3'`)
+	if !markerSurvived(t, tab) {
+		t.Error("the counter page was reloaded")
+	}
+
+	openLive(t, tab, es, "/form")
+	setMarker(t, tab)
+	do(t, tab,
+		chromedp.SendKeys(chromedp.ID("name"), " "),
+		chromedp.SendKeys(chromedp.ID("email"), "nope"))
+	waitFor(t, tab, `document.getElementById('name-err')?.textContent === "can't be blank" &&
+		document.getElementById('email-err')?.textContent === 'must look like an email address'`)
+
+	eval[chromedp.Void](t, tab, `(() => { const el = document.getElementById('name'); el.focus(); el.select(); })()`)
+	do(t, tab, chromedp.SendKeys(chromedp.ID("name"), "Ada"))
+	eval[chromedp.Void](t, tab, `(() => { const el = document.getElementById('email'); el.focus(); el.select(); })()`)
+	do(t, tab,
+		chromedp.SendKeys(chromedp.ID("email"), "ada@example.com"),
+		chromedp.Click(chromedp.ID("save")))
+	waitFor(t, tab, `document.getElementById('saved')?.textContent === 'Saved Ada <ada@example.com>.' &&
+		!!document.querySelector('#live-flash .flash-info')?.textContent.includes('Thanks, Ada!')`)
+	if n := eval[int](t, tab, `document.querySelectorAll('.err').length`); n != 0 {
+		t.Errorf("%d errors still shown after a valid submit", n)
+	}
+	if !markerSurvived(t, tab) {
+		t.Error("the form page was reloaded")
+	}
+}
+
+func TestBrowserTypingInAnInputIsNotDisturbedByReRenders(t *testing.T) {
+	es := serveExample(t)
+	tab := testbrowser.New(t)
+	openLive(t, tab, es, "/form")
+
+	// Past 40 characters the server also inserts an error beside the field.
+	const typed = "The quick brown fox jumps over the lazy dog 0123456789"
+	for _, r := range typed {
+		do(t, tab, chromedp.SendKeys(chromedp.ID("name"), string(r)))
+	}
+	waitFor(t, tab, fmt.Sprintf(`document.body.textContent.includes('You typed %d characters') && !!document.getElementById('name-err')`, len(typed)))
+	checkNameField(t, tab, typed, len(typed))
+
+	// Typing with the caret in the middle inserts there.
+	eval[chromedp.Void](t, tab, `document.getElementById('name').setSelectionRange(10, 10)`)
+	do(t, tab, chromedp.SendKeys(chromedp.ID("name"), "XYZ"))
+	want := typed[:10] + "XYZ" + typed[10:]
+	waitFor(t, tab, fmt.Sprintf(`document.body.textContent.includes('You typed %d characters')`, len(want)))
+	checkNameField(t, tab, want, 13)
+}
+
+// checkNameField checks the value, caret and focus of the form's name input.
+func checkNameField(t *testing.T, tab context.Context, value string, caret int) {
+	t.Helper()
+	got := eval[struct {
+		Value  string `json:"value"`
+		Caret  int    `json:"caret"`
+		Active string `json:"active"`
+	}](t, tab, `(() => { const el = document.getElementById('name');
+		return {value: el.value, caret: el.selectionStart, active: document.activeElement.id}; })()`)
+	if got.Value != value {
+		t.Errorf("value = %q, want %q", got.Value, value)
+	}
+	if got.Caret != caret {
+		t.Errorf("caret at %d, want %d", got.Caret, caret)
+	}
+	if got.Active != "name" {
+		t.Errorf("focused element #%s, want #name", got.Active)
+	}
+}
+
+func TestBrowserKeyedListReorderKeepsTheSameNodes(t *testing.T) {
+	es := serveExample(t)
+	tab := testbrowser.New(t)
+	openLive(t, tab, es, "/items")
+
+	const order = `[...document.querySelectorAll('#items > li')].map(li => li.id).join(' ')`
+	if got := eval[string](t, tab, order); got != "item-1 item-2 item-3" {
+		t.Fatalf("order = %q", got)
+	}
+	eval[chromedp.Void](t, tab, `document.querySelectorAll('#items > li').forEach(li => { li.__tag = li.id; })`)
+	do(t, tab, chromedp.Click(chromedp.CSS(`#item-1 button.down`)))
+	waitFor(t, tab, order+` === 'item-2 item-1 item-3'`)
+	lost := eval[string](t, tab, `[...document.querySelectorAll('#items > li')].filter(li => li.__tag !== li.id).map(li => li.id).join(' ')`)
+	if lost != "" {
+		t.Errorf("list items recreated instead of moved: %s", lost)
+	}
+}
+
+func TestBrowserPubSubKeepsTwoTabsInSync(t *testing.T) {
+	es := serveExample(t)
+	tab1 := testbrowser.New(t)
+	tab2 := testbrowser.NewTab(t, tab1)
+	openLive(t, tab1, es, "/items")
+	openLive(t, tab2, es, "/items")
+	setMarker(t, tab2)
+
+	do(t, tab1,
+		chromedp.SendKeys(chromedp.ID("item-name"), "Dates"),
+		chromedp.Click(chromedp.CSS(`#new-item button`)))
+	const shown = `[...document.querySelectorAll('#items > li')].some(li => li.textContent.includes('Dates'))`
+	waitFor(t, tab2, shown)
+	waitFor(t, tab1, shown)
+	if !markerSurvived(t, tab2) {
+		t.Error("the second tab was reloaded")
+	}
+}
+
+func TestBrowserLiveNavigationKeepsThePageWithinASessionAndLoadsItAcross(t *testing.T) {
+	es := serveExample(t)
+	tab := testbrowser.New(t)
+	openLive(t, tab, es, "/")
+	setMarker(t, tab)
+
+	do(t, tab, chromedp.Click(chromedp.CSS(`nav a[href="/form"]`)))
+	waitFor(t, tab, `location.pathname === '/form' && !!document.getElementById('signup')`)
+	if !markerSurvived(t, tab) {
+		t.Error("live navigation to /form reloaded the page")
+	}
+	if title := eval[string](t, tab, `document.title`); title != "Form" {
+		t.Errorf("title after live navigation = %q, want Form", title)
+	}
+	do(t, tab, chromedp.NavigateBack())
+	waitFor(t, tab, `location.pathname === '/' && !!document.getElementById('count')`)
+	if !markerSurvived(t, tab) {
+		t.Error("the back button reloaded the page")
+	}
+
+	// /members is in another live session: following its link is a page load.
+	signInBrowser(t, tab, es, "ada")
+	openLive(t, tab, es, "/")
+	setMarker(t, tab)
+	do(t, tab, chromedp.Click(chromedp.CSS(`nav a[href="/members"]`)))
+	waitFor(t, tab, `location.pathname === '/members' && !!document.getElementById('member')?.textContent.includes('Signed in as ada')`)
+	if eval[bool](t, tab, `window.__marker !== undefined`) {
+		t.Error("navigating to another live session did not load the page")
+	}
+	waitFor(t, tab, connected+` && document.getElementById('live-root').dataset.liveSession === 'members'`)
+}
+
+func TestBrowserDisconnectBroadcastRemountsAndRedirectsTheTab(t *testing.T) {
+	es := serveExample(t)
+	tab := testbrowser.New(t)
+	signInBrowser(t, tab, es, "ada")
+	waitFor(t, tab, connected)
+	before := es.sockets.Load()
+
+	start := time.Now()
+	es.app.SignOutAll(t.Context())
+	waitFor(t, tab, `location.pathname === '/signin' && !!document.getElementById('signin')`)
+	elapsed := time.Since(start)
+	t.Logf("signed-out tab reached /signin in %v", elapsed.Round(time.Millisecond))
+	if elapsed > time.Second {
+		t.Errorf("the tab took %v to reach /signin, want under 1s", elapsed)
+	}
+	// The client reconnected and the hook redirected it; a page reload would not open a
+	// socket.
+	if n := es.sockets.Load() - before; n < 1 {
+		t.Errorf("%d websocket upgrades after the disconnect, want a remount", n)
+	}
+}

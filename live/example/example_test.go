@@ -1,0 +1,134 @@
+package example_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/liveapp/liveapp/live/example"
+	"github.com/liveapp/liveapp/live/livetest"
+)
+
+func newApp(t *testing.T) *example.App {
+	t.Helper()
+	app, err := example.New(example.Config{Secret: []byte(strings.Repeat("example-secret!!", 3))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+func TestCounter(t *testing.T) {
+	lv := livetest.Mount(t, newApp(t), "/")
+	if !strings.Contains(lv.DeadHTML(), `<b id="count">0</b>`) {
+		t.Fatalf("dead render: %s", lv.DeadHTML())
+	}
+	for _, ev := range []string{"inc", "inc", "dec"} {
+		if err := lv.Click(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lv.Click("add", "by", "10"); err != nil {
+		t.Fatal(err)
+	}
+	if !lv.Contains(`<b id="count">11</b>`) {
+		t.Fatalf("count: %s", lv.HTML())
+	}
+}
+
+func TestFormValidation(t *testing.T) {
+	lv := livetest.Mount(t, newApp(t), "/form")
+	_ = lv.Change("validate", url.Values{"name": {""}, "email": {"nope"}})
+	if !lv.Contains("can&#39;t be blank") || !lv.Contains("must look like an email address") {
+		t.Fatalf("errors not shown: %s", lv.HTML())
+	}
+	_ = lv.Submit("save", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}})
+	if !lv.Contains(`id="saved"`) || !lv.Contains("Thanks, Ada!") || lv.Contains(`class="err"`) {
+		t.Fatalf("save: %s", lv.HTML())
+	}
+}
+
+func TestItemsSyncAcrossTabs(t *testing.T) {
+	app := newApp(t)
+	c := livetest.NewClient(t, app)
+	tab1, tab2 := c.Mount("/items"), c.Mount("/items")
+	if err := tab1.Submit("create", url.Values{"name": {"Dates"}}); err != nil {
+		t.Fatal(err)
+	}
+	tab2.Await("Dates")
+	// Move the first item down in tab 2; tab 1 follows.
+	if err := tab2.Click("down", "id", "1"); err != nil {
+		t.Fatal(err)
+	}
+	tab1.Await(`<li id="item-2">Bread`)
+	html := tab1.HTML()
+	if strings.Index(html, "item-2") > strings.Index(html, "item-1") {
+		t.Fatalf("order not updated: %s", html)
+	}
+	if err := tab1.Click("delete", "id", "999"); err == nil {
+		t.Fatal("deleting a missing item did not fail")
+	}
+	if err := tab1.Click("delete", "id", "x"); err == nil || !strings.Contains(err.Error(), "whole number") {
+		t.Fatalf("bad id: %v", err)
+	}
+}
+
+func TestMembersSession(t *testing.T) {
+	app := newApp(t)
+	c := livetest.NewClient(t, app)
+	if lv := c.Mount("/members"); lv.Redirect() != "/signin" {
+		t.Fatalf("anonymous: redirect %q", lv.Redirect())
+	}
+	signIn(t, c, "ada")
+	lv := c.Mount("/members")
+	if !lv.Contains("Signed in as ada") {
+		t.Fatalf("members: %s", lv.HTML())
+	}
+	// Navigating to the counter crosses live sessions: a full page load.
+	if err := lv.Navigate("/"); err != nil || lv.Redirect() != "/" {
+		t.Fatalf("cross-session navigation: %v, redirect %q", err, lv.Redirect())
+	}
+	lv2 := c.Mount("/members")
+	app.SignOutAll(livetest.Context(t))
+	if code := lv2.AwaitClose(); code != 4000 {
+		t.Fatalf("sign-out closed the socket with %d", code)
+	}
+	if again := c.Mount("/members"); again.Redirect() != "/signin" {
+		t.Fatalf("after sign-out: redirect %q", again.Redirect())
+	}
+}
+
+func signIn(t *testing.T, c *livetest.Client, user string) {
+	t.Helper()
+	_, _, body := c.Get("/signin")
+	i := strings.Index(body, `name="_csrf" value="`)
+	if i < 0 {
+		t.Fatalf("no CSRF field: %s", body)
+	}
+	csrf := body[i+len(`name="_csrf" value="`):]
+	csrf = csrf[:strings.IndexByte(csrf, '"')]
+	req, _ := http.NewRequest("POST", c.URL("/signin"), strings.NewReader(url.Values{"_csrf": {csrf}, "user": {user}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://"+livetest.Host)
+	resp, err := c.HTTP().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: status %d", resp.StatusCode)
+	}
+}
+
+func TestSigninNeedsCSRF(t *testing.T) {
+	c := livetest.NewClient(t, newApp(t))
+	resp, err := c.HTTP().PostForm(c.URL("/signin"), url.Values{"user": {"eve"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("status %d, want 403", resp.StatusCode)
+	}
+}

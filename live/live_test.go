@@ -1,0 +1,206 @@
+package live_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/liveapp/liveapp/live/livetest"
+)
+
+func TestDeadRender(t *testing.T) {
+	app := newTestApp(t, nil)
+	c := livetest.NewClient(t, app.h)
+	status, _, body := c.Get("/counter?label=x")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	for _, want := range []string{`<p id="count">0</p>`, `data-live-token="`, `<meta name="live-csrf" content="`, `<script defer src="/live/client-`, "Counter x"} {
+		contains(t, body, want)
+	}
+	t.Run("unknown path is not a live route", func(t *testing.T) {
+		if status, _, _ := c.Get("/nope"); status != http.StatusNotFound {
+			t.Fatalf("status %d", status)
+		}
+	})
+	t.Run("a halting hook redirects the dead render", func(t *testing.T) {
+		status, loc, _ := c.Get("/guarded")
+		if status != http.StatusSeeOther || loc != "/login" {
+			t.Fatalf("status %d location %q", status, loc)
+		}
+	})
+}
+
+func TestEvents(t *testing.T) {
+	app := newTestApp(t, nil)
+	lv := livetest.Mount(t, app.h, "/counter")
+	t.Run("a click patches the count", func(t *testing.T) {
+		if err := lv.Click("inc"); err != nil {
+			t.Fatal(err)
+		}
+		contains(t, lv.HTML(), `<p id="count">1</p>`)
+	})
+	t.Run("parameters reach the handler decoded", func(t *testing.T) {
+		if err := lv.Click("add", "by", "41"); err != nil {
+			t.Fatal(err)
+		}
+		contains(t, lv.HTML(), `<p id="count">42</p>`)
+	})
+	t.Run("a parameter that does not decode is a clear error", func(t *testing.T) {
+		err := lv.Click("add", "by", "lots")
+		if err == nil || !strings.Contains(err.Error(), `parameter "by" is not a whole number`) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("PushEvent sends an explicit payload", func(t *testing.T) {
+		if err := lv.Click("push"); err != nil {
+			t.Fatal(err)
+		}
+		p := lv.Pushes()
+		if len(p) != 1 || p[0].Event != "saved" || string(p[0].Payload) != `{"n":42}` {
+			t.Fatalf("pushes %+v", p)
+		}
+	})
+	t.Run("flash is rendered and dismissable", func(t *testing.T) {
+		_ = lv.Click("flash")
+		contains(t, lv.HTML(), `Saved!`)
+		_ = lv.Click("lv:clear-flash")
+		if lv.Contains("Saved!") {
+			t.Fatal("flash not cleared")
+		}
+	})
+	t.Run("SetTitle updates the title", func(t *testing.T) {
+		_ = lv.Click("title")
+		if lv.Title() != "New title" {
+			t.Fatalf("title %q", lv.Title())
+		}
+	})
+	t.Run("a PubSub message re-renders the view", func(t *testing.T) {
+		if err := app.rt.PubSub().Publish(livetest.Context(t), "counter:bump", nil); err != nil {
+			t.Fatal(err)
+		}
+		lv.Await(`<p id="count">142</p>`)
+	})
+	t.Run("Patch changes params without a remount", func(t *testing.T) {
+		if err := lv.Click("page", "label", "two"); err != nil {
+			t.Fatal(err)
+		}
+		contains(t, lv.HTML(), "Counter two")
+		contains(t, lv.HTML(), `<p id="count">142</p>`)
+		if lv.URL() != "/counter?label=two" {
+			t.Fatalf("url %q", lv.URL())
+		}
+	})
+	t.Run("Redirect sends the browser away", func(t *testing.T) {
+		_ = lv.Click("away")
+		if lv.Redirect() != "/elsewhere" {
+			t.Fatalf("redirect %q", lv.Redirect())
+		}
+	})
+}
+
+func TestNavigation(t *testing.T) {
+	app := newTestApp(t, nil)
+	t.Run("inside a live session it mounts the new view in place", func(t *testing.T) {
+		lv := livetest.Mount(t, app.h, "/counter")
+		if err := lv.Navigate("/other"); err != nil {
+			t.Fatal(err)
+		}
+		contains(t, lv.HTML(), "other view")
+		if lv.Redirect() != "" || lv.URL() != "/other" {
+			t.Fatalf("redirect %q url %q", lv.Redirect(), lv.URL())
+		}
+	})
+	t.Run("across live sessions it is a full page load", func(t *testing.T) {
+		lv := livetest.Mount(t, app.h, "/counter")
+		if err := lv.Navigate("/b"); err != nil {
+			t.Fatal(err)
+		}
+		if lv.Redirect() != "/b" {
+			t.Fatalf("redirect %q", lv.Redirect())
+		}
+	})
+	t.Run("a server-side Navigate follows the same rule", func(t *testing.T) {
+		lv := livetest.Mount(t, app.h, "/counter")
+		_ = lv.Click("go", "to", "/other")
+		contains(t, lv.HTML(), "other view")
+		_ = lv.Click("nothing")
+	})
+	t.Run("navigation re-runs the hooks", func(t *testing.T) {
+		c := livetest.NewClient(t, app.h)
+		c.SetCookie(&http.Cookie{Name: "user", Value: "mallory"})
+		lv := c.Mount("/counter")
+		_ = lv.Navigate("/guarded")
+		if lv.Redirect() != "/login" {
+			t.Fatalf("hooks did not run on navigation: redirect %q, html %s", lv.Redirect(), lv.HTML())
+		}
+	})
+	t.Run("an off-site navigation is refused", func(t *testing.T) {
+		lv := livetest.Mount(t, app.h, "/counter")
+		err := lv.Navigate("https://evil.example/")
+		if err == nil || lv.Redirect() != "" {
+			t.Fatalf("err %v, redirect %q", err, lv.Redirect())
+		}
+	})
+}
+
+func TestHooksAndRevocation(t *testing.T) {
+	app := newTestApp(t, nil)
+	t.Run("hooks run on both mounts and assign once per mount", func(t *testing.T) {
+		c := livetest.NewClient(t, app.h)
+		c.SetCookie(&http.Cookie{Name: "user", Value: "alice"})
+		before := app.mounts.Load()
+		lv := c.Mount("/guarded")
+		contains(t, lv.DeadHTML(), "alice")
+		contains(t, lv.HTML(), "alice")
+		if n := app.mounts.Load() - before; n != 2 {
+			t.Fatalf("hook ran %d times, want 2 (HTTP and websocket)", n)
+		}
+	})
+	t.Run("Disconnect closes every socket with the id", func(t *testing.T) {
+		c := livetest.NewClient(t, app.h)
+		c.SetCookie(&http.Cookie{Name: "user", Value: "alice"})
+		tab1, tab2 := c.Mount("/guarded"), c.Mount("/guarded")
+		other := livetest.Mount(t, app.h, "/counter")
+		if err := app.rt.Disconnect(livetest.Context(t), "user:alice"); err != nil {
+			t.Fatal(err)
+		}
+		if code := tab1.AwaitClose(); code != 4000 {
+			t.Fatalf("tab1 closed with %d", code)
+		}
+		if code := tab2.AwaitClose(); code != 4000 {
+			t.Fatalf("tab2 closed with %d", code)
+		}
+		if err := other.Click("inc"); err != nil {
+			t.Fatalf("an unrelated socket was affected: %v", err)
+		}
+		// The client remounts; with the session revoked, the hook redirects.
+		app.revoke("alice")
+		again := c.Mount("/guarded")
+		if again.Redirect() != "/login" {
+			t.Fatalf("remount after revocation: redirect %q", again.Redirect())
+		}
+		app.valid.Store(map[string]bool{"alice": true})
+	})
+	t.Run("revalidation closes a socket whose session was revoked", func(t *testing.T) {
+		app.valid.Store(map[string]bool{"alice": true, "bob": true})
+		c := livetest.NewClient(t, app.h)
+		c.SetCookie(&http.Cookie{Name: "user", Value: "bob"})
+		lv := c.Mount("/g")
+		contains(t, lv.HTML(), "bob")
+		app.revoke("bob")
+		if code := lv.AwaitClose(); code != 4001 {
+			t.Fatalf("closed with %d, want 4001", code)
+		}
+	})
+}
+
+func TestFormParams(t *testing.T) {
+	app := newTestApp(t, nil)
+	lv := livetest.Mount(t, app.h, "/counter")
+	if err := lv.Submit("add", url.Values{"by": {"3"}}); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, lv.HTML(), `<p id="count">3</p>`)
+}

@@ -1,0 +1,456 @@
+// Package livetest tests live views in process, without a browser: it mounts a view over
+// plain HTTP (the dead render) and again over a real websocket (the connected mount),
+// sends events, and lets the test assert on the rendered HTML, redirects and pushed events.
+//
+// The server runs the application's own http.Handler on an in-memory listener, so every
+// request goes through the same middleware, hooks, CSRF and token checks as in
+// production. The test client keeps the rendered tree and applies the server's patches to
+// it with the runtime's reference applier, so a wrong patch fails the test too.
+//
+//	lv := livetest.Mount(t, app, "/counter")
+//	lv.Click("inc")
+//	if !lv.Contains("Count: 1") { t.Fatal(lv.HTML()) }
+package livetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/liveapp/liveapp/live/internal/dom"
+)
+
+// Host is the host name test requests use; the websocket's Origin is http://Host.
+const Host = "livetest.local"
+
+// Timeout bounds every wait for the server.
+const Timeout = 5 * time.Second
+
+// Client is a browser stand-in: a cookie jar and an in-memory connection to one server.
+// Mount views with it to share cookies between them, like tabs of one browser.
+type Client struct {
+	t      testing.TB
+	l      *pipeListener
+	jar    http.CookieJar
+	http   *http.Client
+	origin string
+}
+
+// NewClient starts h on an in-memory listener for the duration of the test.
+func NewClient(t testing.TB, h http.Handler) *Client {
+	t.Helper()
+	l := newPipeListener()
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: Timeout}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close(); _ = l.Close() })
+	jar, _ := cookiejar.New(nil)
+	c := &Client{t: t, l: l, jar: jar, origin: "http://" + Host}
+	c.http = &http.Client{
+		Jar:       jar,
+		Transport: &http.Transport{DialContext: l.dial},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+		Timeout: Timeout,
+	}
+	return c
+}
+
+// HTTP returns an *http.Client that talks to the server with the client's cookies and does
+// not follow redirects. Use it for the plain HTTP parts of a flow (a login form's POST).
+func (c *Client) HTTP() *http.Client { return c.http }
+
+// URL makes an absolute URL for path on the test server.
+func (c *Client) URL(path string) string { return "http://" + Host + path }
+
+// SetCookie stores a cookie in the client's jar.
+func (c *Client) SetCookie(ck *http.Cookie) {
+	u, _ := url.Parse(c.URL("/"))
+	c.jar.SetCookies(u, []*http.Cookie{ck})
+}
+
+// Get performs a GET and returns the status, the Location header and the body.
+func (c *Client) Get(path string) (status int, location, body string) {
+	c.t.Helper()
+	resp, err := c.http.Get(c.URL(path))
+	if err != nil {
+		c.t.Fatalf("livetest: GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+}
+
+// Mount mounts a view for t on a fresh client: see Client.Mount.
+func Mount(t testing.TB, h http.Handler, path string) *View {
+	t.Helper()
+	return NewClient(t, h).Mount(path)
+}
+
+// View is a view mounted through the dead render and a connected websocket.
+type View struct {
+	c        *Client
+	t        testing.TB
+	deadHTML string
+	status   int
+	ws       *websocket.Conn
+	tree     *dom.Node
+	ref      int64
+	url      string
+	title    string
+	redirect string
+	pushes   []Push
+	errors   []string
+	closed   int // close code once the server closed the socket
+	mu       sync.Mutex
+}
+
+// Push is an event the view pushed with Socket.PushEvent.
+type Push struct {
+	Event   string
+	Payload json.RawMessage
+}
+
+// EventError is an error reply from the server to an event.
+type EventError struct{ Message string }
+
+func (e *EventError) Error() string { return "livetest: server replied: " + e.Message }
+
+var (
+	reToken = regexp.MustCompile(`data-live-token="([^"]+)"`)
+	reCSRF  = regexp.MustCompile(`<meta name="live-csrf" content="([^"]+)"`)
+	reRoot  = regexp.MustCompile(`(?s)<div id="live-root"[^>]*>(.*)</div>`)
+)
+
+// Mount performs the dead render of path and, when it rendered a live page, connects the
+// websocket and waits for the connected render. A redirect at either stage is recorded:
+// see Redirect.
+func (c *Client) Mount(path string) *View {
+	c.t.Helper()
+	v := &View{c: c, t: c.t, url: path}
+	status, loc, body := c.Get(path)
+	v.status = status
+	if status >= 300 && status < 400 {
+		v.redirect = loc
+		return v
+	}
+	if status != http.StatusOK {
+		c.t.Fatalf("livetest: GET %s: status %d: %s", path, status, body)
+	}
+	tok, csrf, root := reToken.FindStringSubmatch(body), reCSRF.FindStringSubmatch(body), reRoot.FindStringSubmatch(body)
+	if tok == nil || csrf == nil || root == nil {
+		c.t.Fatalf("livetest: GET %s is not a live page:\n%s", path, body)
+	}
+	v.deadHTML = root[1]
+	q := url.Values{"v": {"1"}, "csrf": {csrf[1]}, "token": {tok[1]}, "url": {c.URL(path)}}
+	if err := v.connect("/live/socket?" + q.Encode()); err != nil {
+		c.t.Fatalf("livetest: connect %s: %v", path, err)
+	}
+	return v
+}
+
+func (v *View) connect(path string) error {
+	d := websocket.Dialer{NetDialContext: v.c.l.dial, HandshakeTimeout: Timeout, Jar: v.c.jar}
+	h := http.Header{"Origin": {v.c.origin}}
+	ws, resp, err := d.Dial("ws://"+Host+path, h)
+	if err != nil {
+		if resp != nil {
+			return fmt.Errorf("%w (HTTP %d)", err, resp.StatusCode)
+		}
+		return err
+	}
+	v.ws = ws
+	v.t.Cleanup(func() { _ = ws.Close() })
+	// The first frame is the render, or a redirect when a hook halted.
+	for v.tree == nil && v.redirect == "" && v.closed == 0 {
+		if err := v.readOne(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readOne reads and applies one server frame; it returns the frame's reply ref, if any.
+func (v *View) readOne() error {
+	_ = v.ws.SetReadDeadline(time.Now().Add(Timeout))
+	_, data, err := v.ws.ReadMessage()
+	if err != nil {
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			v.closed = ce.Code
+			return nil
+		}
+		return fmt.Errorf("livetest: read: %w", err)
+	}
+	return v.apply(data)
+}
+
+type serverFrame struct {
+	T       string          `json:"t"`
+	Ref     int64           `json:"ref"`
+	HTML    string          `json:"html"`
+	URL     string          `json:"url"`
+	Title   *string         `json:"title"`
+	Ops     json.RawMessage `json:"ops"`
+	Err     string          `json:"err"`
+	Ev      string          `json:"ev"`
+	P       json.RawMessage `json:"p"`
+	To      string          `json:"to"`
+	Msg     string          `json:"msg"`
+	lastRef int64
+}
+
+func (v *View) apply(data []byte) error {
+	var f serverFrame
+	if err := json.Unmarshal(data, &f); err != nil {
+		return fmt.Errorf("livetest: server sent malformed JSON %q: %w", data, err)
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	switch f.T {
+	case "render":
+		tree, err := dom.Parse(f.HTML)
+		if err != nil {
+			return fmt.Errorf("livetest: render: %w", err)
+		}
+		v.tree = tree
+		if f.URL != "" {
+			v.url = f.URL
+		}
+		if f.Title != nil {
+			v.title = *f.Title
+		}
+	case "r", "ops":
+		if len(f.Ops) > 0 {
+			ops, err := dom.DecodeOps(f.Ops)
+			if err != nil {
+				return fmt.Errorf("livetest: server sent bad ops %s: %w", f.Ops, err)
+			}
+			if err := dom.Apply(v.tree, ops); err != nil {
+				return fmt.Errorf("livetest: server ops do not apply: %w\nops: %s", err, f.Ops)
+			}
+		}
+		if f.Err != "" {
+			v.errors = append(v.errors, f.Err)
+		}
+	case "push":
+		v.pushes = append(v.pushes, Push{Event: f.Ev, Payload: f.P})
+	case "redirect":
+		v.redirect = f.To
+	case "url":
+		v.url = f.To
+	case "title":
+		if f.Title != nil {
+			v.title = *f.Title
+		}
+	case "error":
+		v.errors = append(v.errors, f.Msg)
+	default:
+		return fmt.Errorf("livetest: unknown server frame %q", data)
+	}
+	return nil
+}
+
+// send writes a client frame and processes server frames until the reply to it arrives.
+// It returns the reply's error message, if any.
+func (v *View) send(frame map[string]any) error {
+	v.t.Helper()
+	if v.ws == nil {
+		v.t.Fatalf("livetest: view at %s is not connected (redirected to %q)", v.url, v.redirect)
+	}
+	v.ref++
+	ref := v.ref
+	frame["ref"] = ref
+	b, _ := json.Marshal(frame)
+	_ = v.ws.SetWriteDeadline(time.Now().Add(Timeout))
+	if err := v.ws.WriteMessage(websocket.TextMessage, b); err != nil {
+		return fmt.Errorf("livetest: write: %w", err)
+	}
+	for {
+		_ = v.ws.SetReadDeadline(time.Now().Add(Timeout))
+		_, data, err := v.ws.ReadMessage()
+		if err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) {
+				v.closed = ce.Code
+				return fmt.Errorf("livetest: socket closed with %d before the reply", ce.Code)
+			}
+			return fmt.Errorf("livetest: waiting for reply %d: %w", ref, err)
+		}
+		if err := v.apply(data); err != nil {
+			v.t.Fatal(err)
+		}
+		var r struct {
+			T   string `json:"t"`
+			Ref int64  `json:"ref"`
+			Err string `json:"err"`
+		}
+		_ = json.Unmarshal(data, &r)
+		if r.T == "r" && r.Ref == ref {
+			if r.Err != "" {
+				return &EventError{Message: r.Err}
+			}
+			return nil
+		}
+	}
+}
+
+// Send sends an event of kind (click, submit, change...) named name and waits for the
+// reply. An error reply is returned as an *EventError.
+func (v *View) Send(kind, name string, params url.Values) error {
+	v.t.Helper()
+	p := map[string]any{}
+	for k, vals := range params {
+		if len(vals) == 1 {
+			p[k] = vals[0]
+		} else {
+			p[k] = vals
+		}
+	}
+	return v.send(map[string]any{"t": "e", "n": name, "k": kind, "p": p})
+}
+
+// Click sends a click event with the given live-value parameters as name, value pairs.
+func (v *View) Click(name string, pairs ...string) error {
+	v.t.Helper()
+	p := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		p.Set(pairs[i], pairs[i+1])
+	}
+	return v.Send("click", name, p)
+}
+
+// Submit sends a form submit event.
+func (v *View) Submit(name string, form url.Values) error {
+	v.t.Helper()
+	return v.Send("submit", name, form)
+}
+
+// Change sends a form change event.
+func (v *View) Change(name string, form url.Values) error {
+	v.t.Helper()
+	return v.Send("change", name, form)
+}
+
+// Navigate asks for a live navigation to path, as a live-navigate link does.
+func (v *View) Navigate(path string) error {
+	v.t.Helper()
+	return v.send(map[string]any{"t": "nav", "url": path})
+}
+
+// Patch asks for a live patch to path, as a live-patch link does.
+func (v *View) Patch(path string) error {
+	v.t.Helper()
+	return v.send(map[string]any{"t": "patch", "url": path})
+}
+
+// SendRaw writes an arbitrary frame, for tests of malformed input, and returns the next
+// server frame as raw JSON (or "" if the socket closed; see Closed).
+func (v *View) SendRaw(msgType int, data []byte) string {
+	v.t.Helper()
+	_ = v.ws.SetWriteDeadline(time.Now().Add(Timeout))
+	if err := v.ws.WriteMessage(msgType, data); err != nil {
+		return ""
+	}
+	_ = v.ws.SetReadDeadline(time.Now().Add(Timeout))
+	_, resp, err := v.ws.ReadMessage()
+	if err != nil {
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			v.closed = ce.Code
+		}
+		return ""
+	}
+	if err := v.apply(resp); err != nil {
+		v.t.Fatal(err)
+	}
+	return string(resp)
+}
+
+// Await processes server frames (PubSub updates, pushes) until the view's HTML contains
+// want, and fails the test after Timeout.
+func (v *View) Await(want string) {
+	v.t.Helper()
+	deadline := time.Now().Add(Timeout)
+	for !v.Contains(want) {
+		if time.Now().After(deadline) || v.closed != 0 {
+			v.t.Fatalf("livetest: %q never appeared; HTML:\n%s", want, v.HTML())
+		}
+		if err := v.readOne(); err != nil {
+			v.t.Fatal(err)
+		}
+	}
+}
+
+// AwaitClose waits until the server closes the socket and returns the close code.
+func (v *View) AwaitClose() int {
+	v.t.Helper()
+	for v.closed == 0 {
+		if err := v.readOne(); err != nil {
+			v.t.Fatalf("livetest: waiting for close: %v", err)
+		}
+	}
+	return v.closed
+}
+
+// HTML returns the connected view's current HTML (the content of #live-root), or the dead
+// render's when the view never connected.
+func (v *View) HTML() string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.tree == nil {
+		return v.deadHTML
+	}
+	return string(dom.AppendHTML(nil, v.tree))
+}
+
+// DeadHTML returns the HTML of #live-root from the plain HTTP render.
+func (v *View) DeadHTML() string { return v.deadHTML }
+
+// Contains reports whether the view's HTML contains s.
+func (v *View) Contains(s string) bool { return strings.Contains(v.HTML(), s) }
+
+// Redirect returns where the server last sent the browser with a full page load: an
+// HTTP redirect of the dead render, or a redirect frame. "" if none.
+func (v *View) Redirect() string { return v.redirect }
+
+// URL returns the view's current URL (after live navigation and patches).
+func (v *View) URL() string { return v.url }
+
+// Title returns the page title the server last set.
+func (v *View) Title() string { return v.title }
+
+// Pushes returns the events pushed so far.
+func (v *View) Pushes() []Push { return v.pushes }
+
+// Errors returns the error messages the server sent (error frames and error replies).
+func (v *View) Errors() []string { return v.errors }
+
+// Closed returns the close code once the server has closed the socket, else 0.
+func (v *View) Closed() int { return v.closed }
+
+// Close closes the websocket from the client side.
+func (v *View) Close() {
+	if v.ws != nil {
+		_ = v.ws.Close()
+	}
+}
+
+// Context returns a context bounded by Timeout, for tests that call app code directly.
+func Context(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	t.Cleanup(cancel)
+	return ctx
+}

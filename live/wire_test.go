@@ -1,0 +1,123 @@
+package live
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestDecodeClientFrame(t *testing.T) {
+	good := []struct {
+		name, in string
+		check    func(*clientFrame) bool
+	}{
+		{"a click with string and list parameters", `{"t":"e","ref":7,"n":"save","k":"submit","p":{"a":"1","tags":["x","y"]}}`,
+			func(f *clientFrame) bool {
+				return f.Ref == 7 && f.Event == "save" && f.Source == "submit" && f.Params.Get("a") == "1" && len(f.Params["tags"]) == 2
+			}},
+		{"an event without parameters", `{"t":"e","ref":1,"n":"inc","k":"click"}`, func(f *clientFrame) bool { return len(f.Params) == 0 }},
+		{"a live navigation", `{"t":"nav","ref":2,"url":"/items?page=2"}`, func(f *clientFrame) bool { return f.URL == "/items?page=2" }},
+		{"a sync request", `{"t":"sync","ref":3}`, func(f *clientFrame) bool { return f.Kind == frameSync }},
+	}
+	for _, tc := range good {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := decodeClientFrame([]byte(tc.in))
+			if err != nil || !tc.check(f) {
+				t.Fatalf("got %+v, %v", f, err)
+			}
+		})
+	}
+	bad := []struct{ name, in, want string }{
+		{"not JSON", `hello`, "malformed JSON"},
+		{"trailing data", `{"t":"sync","ref":1} {}`, "trailing data"},
+		{"a missing ref", `{"t":"sync"}`, "ref is missing"},
+		{"a negative ref", `{"t":"sync","ref":-1}`, "positive integer"},
+		{"a fractional ref", `{"t":"sync","ref":1.5}`, "positive integer"},
+		{"an empty event name", `{"t":"e","ref":1,"n":"","k":"click"}`, "event name"},
+		{"an overlong event name", `{"t":"e","ref":1,"n":"` + strings.Repeat("a", 200) + `","k":"click"}`, "event name"},
+		{"a number parameter", `{"t":"e","ref":1,"n":"x","k":"click","p":{"a":1}}`, "string or an array"},
+		{"a null parameter", `{"t":"e","ref":1,"n":"x","k":"click","p":{"a":null}}`, "string or an array"},
+		{"a nested array parameter", `{"t":"e","ref":1,"n":"x","k":"click","p":{"a":[["b"]]}}`, "string or an array"},
+		{"an absolute navigation URL", `{"t":"nav","ref":1,"url":"https://evil.example/"}`, "local path"},
+		{"a protocol-relative URL", `{"t":"patch","ref":1,"url":"//evil.example/"}`, "local path"},
+		{"a backslash URL", `{"t":"nav","ref":1,"url":"/\\evil.example"}`, "local path"},
+		{"an unknown kind", `{"t":"eval","ref":1}`, "unknown frame kind"},
+		{"wrong field types", `{"t":1,"ref":1}`, "wrong type"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := decodeClientFrame([]byte(tc.in))
+			fe, ok := err.(*FrameError)
+			if !ok || !strings.Contains(fe.Reason, tc.want) {
+				t.Fatalf("err = %v, want a FrameError containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// FuzzDecodeClientFrame: any input decodes to a valid frame or a FrameError, never a
+// panic, and an accepted frame satisfies every invariant the handlers rely on.
+func FuzzDecodeClientFrame(f *testing.F) {
+	for _, s := range []string{
+		`{"t":"e","ref":1,"n":"inc","k":"click","p":{}}`,
+		`{"t":"e","ref":2,"n":"save","k":"submit","p":{"name":"a","tags":["x","y"]}}`,
+		`{"t":"nav","ref":3,"url":"/items"}`,
+		`{"t":"patch","ref":4,"url":"/items?page=2"}`,
+		`{"t":"sync","ref":5}`,
+		`{"t":"e","ref":1,"n":"x","k":"keydown","p":{"key":"Enter"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fr, err := decodeClientFrame(data)
+		if err != nil {
+			if _, ok := err.(*FrameError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		if fr.Ref <= 0 {
+			t.Fatalf("accepted ref %d", fr.Ref)
+		}
+		switch fr.Kind {
+		case frameEvent:
+			if fr.Event == "" || len(fr.Event) > maxEventName || !eventKinds[fr.Source] || fr.Params == nil {
+				t.Fatalf("accepted bad event %+v", fr)
+			}
+		case frameNavigate, framePatch:
+			if !localPath(fr.URL) {
+				t.Fatalf("accepted non-local url %q", fr.URL)
+			}
+		case frameSync:
+		default:
+			t.Fatalf("accepted kind %q", fr.Kind)
+		}
+	})
+}
+
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{"", "plain", `<b>"q"</b> & \ `, "tab\tnl\ncr\r\x00\x1f", "héllo ☃", "bad \xff utf8", "\u2028"} {
+		var got string
+		if err := json.Unmarshal(appendString(nil, s), &got); err != nil {
+			t.Fatalf("%q: invalid JSON %s: %v", s, appendString(nil, s), err)
+		}
+		want := strings.ToValidUTF8(s, "\ufffd")
+		if got != want {
+			t.Fatalf("round trip %q -> %q", s, got)
+		}
+	}
+	if b := appendString(nil, "<p>"); string(b) != `"<p>"` {
+		t.Fatalf("HTML was escaped: %s", b)
+	}
+}
+
+func TestLocalPath(t *testing.T) {
+	for u, want := range map[string]bool{
+		"/": true, "/a?b=c": true, "/a#x": true,
+		"": false, "a": false, "//evil": false, "/\\evil": false, "https://x/": false, "/a\r\nb": false, "javascript:alert(1)": false,
+	} {
+		if localPath(u) != want {
+			t.Errorf("localPath(%q) = %v", u, !want)
+		}
+	}
+}
