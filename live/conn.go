@@ -51,12 +51,13 @@ type conn struct {
 }
 
 type job struct {
-	frame []byte
-	ping  bool
-	in    *clientFrame
-	msg   *delivery
-	fn    func()
-	final bool
+	frame     []byte
+	ping      bool
+	in        *clientFrame
+	msg       *delivery
+	fn        func()
+	final     bool
+	closeCode int
 }
 
 type delivery struct {
@@ -136,7 +137,10 @@ func (rt *Runtime) serveSocket(w http.ResponseWriter, r *http.Request) {
 	rt.conns[c] = struct{}{}
 	rt.mu.Unlock()
 	c.post(job{fn: func() { c.join(rte) }})
-	c.read()
+	// Read on a new goroutine and return, so that net/http's connection goroutine ends and
+	// drops its buffers and the upgrade *http.Request: an idle socket keeps only what it
+	// needs.
+	go c.read()
 }
 
 // read is the connection's reader loop; it returns when the connection ends.
@@ -157,12 +161,15 @@ func (c *conn) read() {
 			c.post(job{frame: frameError("binary frames are not supported")})
 			continue
 		}
+		if c.violations >= cfg.MaxViolations {
+			continue
+		}
 		f, err := decodeClientFrame(data)
 		if err != nil {
 			var fe *FrameError
 			errors.As(err, &fe)
 			if fe.Ref > 0 {
-				c.post(job{frame: frameReply(fe.Ref, nil, fe.Reason)})
+				c.post(job{frame: frameReply(fe.Ref, nil, fe.Reason, nil)})
 			} else {
 				c.post(job{frame: frameError(fe.Reason)})
 			}
@@ -171,11 +178,11 @@ func (c *conn) read() {
 		if f.Kind == frameEvent {
 			if !c.limiter.allow(now) {
 				c.violations++
-				if c.violations >= cfg.MaxViolations {
-					c.close(CloseRateLimit, "too many events")
-					return
+				c.post(job{frame: frameReply(f.Ref, nil, "too many events: slow down", nil)})
+				if c.violations == cfg.MaxViolations {
+					// Close after the replies already queued; read on (and drop) until then.
+					c.post(job{closeCode: CloseRateLimit})
 				}
-				c.post(job{frame: frameReply(f.Ref, nil, "too many events: slow down")})
 				continue
 			}
 			c.violations = 0
@@ -184,17 +191,18 @@ func (c *conn) read() {
 	}
 }
 
-// post queues a job for the worker, starting it if needed. A full queue drops the client.
-func (c *conn) post(j job) {
+// post queues a job for the worker, starting it if needed, and reports whether it did.
+// A full queue drops the client.
+func (c *conn) post(j job) bool {
 	c.mu.Lock()
 	if c.closed && !j.final {
 		c.mu.Unlock()
-		return
+		return false
 	}
 	if len(c.queue) >= c.rt.cfg.QueueSize && !j.final {
 		c.mu.Unlock()
 		go c.close(CloseSlowClient, "too slow")
-		return
+		return false
 	}
 	c.queue = append(c.queue, j)
 	if !c.running {
@@ -202,6 +210,7 @@ func (c *conn) post(j job) {
 		go c.work()
 	}
 	c.mu.Unlock()
+	return true
 }
 
 func (c *conn) work() {
@@ -229,6 +238,8 @@ func (c *conn) do(j job) {
 	switch {
 	case j.frame != nil:
 		c.write(j.frame)
+	case j.closeCode != 0:
+		c.close(j.closeCode, "too many events")
 	case j.ping:
 		_ = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.rt.cfg.WriteTimeout))
 	case j.final:
@@ -362,8 +373,9 @@ func (c *conn) sendRender(navURL, token string) {
 	if s.titleDirty || navURL != "" {
 		f.title, s.titleDirty = s.title, false
 	}
+	f.pushes = s.pushes
 	c.write(f.encode())
-	c.flushPushes()
+	s.pushes = s.pushes[:0]
 }
 
 // watchID subscribes the socket to Disconnect broadcasts for its id.
@@ -403,7 +415,11 @@ func (c *conn) startTimers() {
 	if c.pingTimer == nil {
 		every := c.rt.cfg.PingInterval
 		var t *time.Timer
-		t = time.AfterFunc(every, func() { c.post(job{ping: true}); t.Reset(every) })
+		t = time.AfterFunc(every, func() {
+			if c.post(job{ping: true}) {
+				t.Reset(every)
+			}
+		})
 		c.pingTimer = t
 	}
 	opts := c.sock.route.session.opts
@@ -444,11 +460,11 @@ func (c *conn) handle(f *clientFrame) {
 			if c.rt.cfg.Dev {
 				msg = fmt.Sprintf("unknown event %q: the view registers %s", truncate(f.Event, 64), s.eventNames())
 			}
-			c.write(frameReply(f.Ref, nil, msg))
+			c.write(frameReply(f.Ref, nil, msg, nil))
 			return
 		}
 		if reg.bucket != nil && !reg.bucket.allow(time.Now()) {
-			c.write(frameReply(f.Ref, nil, "too many events: slow down"))
+			c.write(frameReply(f.Ref, nil, "too many events: slow down", nil))
 			return
 		}
 		err := reg.fn(c.rt.ctx, f.Params)
@@ -462,13 +478,13 @@ func (c *conn) handle(f *clientFrame) {
 	case frameSync:
 		var buf bytes.Buffer
 		if err := c.rt.renderRoot(&buf, s); err != nil {
-			c.write(frameReply(f.Ref, nil, c.errMessage(err)))
+			c.write(frameReply(f.Ref, nil, c.errMessage(err), nil))
 			return
 		}
 		tree, _ := dom.Parse(buf.String())
 		s.tree = tree
 		ops := dom.AppendOps(nil, []dom.Op{{Kind: dom.OpInner, Path: []int{}, HTML: buf.String()}})
-		c.write(frameReply(f.Ref, ops, ""))
+		c.write(frameReply(f.Ref, ops, "", nil))
 	}
 }
 
@@ -544,18 +560,22 @@ func (c *conn) after(ref int64, errMsg string) {
 		errMsg = c.errMessage(err)
 	}
 	c.reply(ref, ops, errMsg)
-	c.flushPushes()
 }
 
+// reply sends the reply to frame ref, or for server-initiated changes (ref 0) the patches,
+// carrying the events the view pushed. A reply is the last frame an event causes.
 func (c *conn) reply(ref int64, ops []byte, errMsg string) {
+	s := c.sock
 	switch {
 	case ref > 0:
-		c.write(frameReply(ref, ops, errMsg))
-	case len(ops) > 0:
-		c.write(frameOps(ops))
-	case errMsg != "":
+		c.write(frameReply(ref, ops, errMsg, s.pushes))
+	case len(ops) > 0 || len(s.pushes) > 0:
+		c.write(frameOps(ops, s.pushes))
+	}
+	if ref == 0 && errMsg != "" {
 		c.write(frameError(errMsg))
 	}
+	s.pushes = s.pushes[:0]
 }
 
 // diff re-renders the view and returns the encoded patches from the last tree, or nil.
@@ -576,14 +596,6 @@ func (c *conn) diff() ([]byte, error) {
 		return nil, nil
 	}
 	return dom.AppendOps(nil, ops), nil
-}
-
-func (c *conn) flushPushes() {
-	s := c.sock
-	for _, p := range s.pushes {
-		c.write(framePush(p.event, p.payload))
-	}
-	s.pushes = s.pushes[:0]
 }
 
 // navigateTo mounts the view at to in place when it belongs to the same live session, and
@@ -615,7 +627,7 @@ func (c *conn) navigateTo(ref int64, to string) {
 	c.watchID()
 	c.startTimers()
 	token := c.rt.signer.signView(viewToken{Session: r.session.name, Route: r.pattern, URL: s.url,
-		Expires: time.Now().Add(c.rt.cfg.TokenMaxAge).Unix(), Binding: c.binding})
+		Expires: time.Now().Add(c.rt.cfg.TokenMaxAge).UnixMilli(), Binding: c.binding})
 	c.sendRender(s.url, token)
 	c.reply(ref, nil, "")
 }

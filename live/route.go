@@ -108,6 +108,9 @@ func (r *route) match(path string, params Params) bool {
 	if len(r.segments) == 0 {
 		return path == "/"
 	}
+	if len(path) > 1 && path[len(path)-1] == '/' && !strings.HasSuffix(r.pattern, "...}") {
+		return false
+	}
 	rest := path[1:]
 	for i, seg := range r.segments {
 		if seg[0] == '{' {

@@ -48,7 +48,7 @@ func TestViewToken(t *testing.T) {
 	sg := newSigner([]byte("0123456789abcdef0123456789abcdef"))
 	secret := newCSRFSecret()
 	now := time.Now()
-	tok := sg.signView(viewToken{Session: "s", Route: "/r", URL: "/r", Expires: now.Add(time.Minute).Unix(), Binding: sg.binding(secret)})
+	tok := sg.signView(viewToken{Session: "s", Route: "/r", URL: "/r", Expires: now.Add(time.Minute).UnixMilli(), Binding: sg.binding(secret)})
 	if _, err := sg.verifyView(tok, secret, now); err != nil {
 		t.Fatalf("fresh token refused: %v", err)
 	}

@@ -277,7 +277,7 @@ func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 			return
 		}
 		token := rt.signer.signView(viewToken{Session: r.session.name, Route: r.pattern, URL: s.url,
-			Expires: time.Now().Add(rt.cfg.TokenMaxAge).Unix(), Binding: rt.signer.binding(csrfSecret)})
+			Expires: time.Now().Add(rt.cfg.TokenMaxAge).UnixMilli(), Binding: rt.signer.binding(csrfSecret)})
 		var root bytes.Buffer
 		root.WriteString(`<div id="live-root" data-live-session="`)
 		template.HTMLEscape(&root, []byte(r.session.name))

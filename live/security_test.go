@@ -211,7 +211,7 @@ func TestUpgradeRefusals(t *testing.T) {
 func emptyJar() http.CookieJar { j, _ := cookiejar.New(nil); return j }
 
 func TestHostileFrames(t *testing.T) {
-	app := newTestApp(t, func(c *live.Config) { c.EventBurst = 10; c.EventRate = 1; c.MaxViolations = 3 })
+	app := newTestApp(t, nil)
 	srv := httptest.NewServer(app.h)
 	defer srv.Close()
 	bystander, _ := loadPage(t, srv, "/counter").dial(t, dialOpts{})
@@ -298,7 +298,9 @@ func TestHostileFrames(t *testing.T) {
 		}
 	})
 	t.Run("a rate-limit breach is refused, then closes with 4008", func(t *testing.T) {
-		ws, _ := loadPage(t, srv, "/counter").dial(t, dialOpts{})
+		strict := httptest.NewServer(newTestApp(t, func(c *live.Config) { c.EventBurst = 10; c.EventRate = 1; c.MaxViolations = 3 }).h)
+		defer strict.Close()
+		ws, _ := loadPage(t, strict, "/counter").dial(t, dialOpts{})
 		joined(t, ws)
 		refused, code := 0, 0
 		for i := 1; i <= 40 && code == 0; i++ {

@@ -77,7 +77,7 @@ type viewToken struct {
 	Session string `json:"s"`
 	Route   string `json:"r"`
 	URL     string `json:"u"`
-	Expires int64  `json:"e"`
+	Expires int64  `json:"e"` // unix milliseconds
 	Binding string `json:"b"`
 }
 
@@ -104,7 +104,7 @@ func (sg signer) verifyView(value string, csrfSecret []byte, now time.Time) (vie
 	if subtle.ConstantTimeCompare([]byte(t.Binding), []byte(sg.binding(csrfSecret))) != 1 {
 		return t, errBadToken
 	}
-	if now.Unix() >= t.Expires {
+	if now.UnixMilli() >= t.Expires {
 		return t, errExpiredToken
 	}
 	return t, nil

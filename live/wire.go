@@ -193,7 +193,7 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-func frameReply(ref int64, ops []byte, errMsg string) []byte {
+func frameReply(ref int64, ops []byte, errMsg string, pushes []pushed) []byte {
 	b := make([]byte, 0, 32+len(ops)+len(errMsg))
 	b = append(b, `{"t":"r","ref":`...)
 	b = strconv.AppendInt(b, ref, 10)
@@ -205,19 +205,45 @@ func frameReply(ref int64, ops []byte, errMsg string) []byte {
 		b = append(b, `,"err":`...)
 		b = appendString(b, errMsg)
 	}
+	b = appendPushes(b, pushes)
 	return append(b, '}')
 }
 
-func frameOps(ops []byte) []byte {
+func frameOps(ops []byte, pushes []pushed) []byte {
 	b := make([]byte, 0, 16+len(ops))
-	b = append(b, `{"t":"ops","ops":`...)
-	b = append(b, ops...)
+	b = append(b, `{"t":"ops"`...)
+	if len(ops) > 0 {
+		b = append(b, `,"ops":`...)
+		b = append(b, ops...)
+	}
+	b = appendPushes(b, pushes)
 	return append(b, '}')
+}
+
+// appendPushes adds the "ev" field: the events a view pushed, as [name, payload] pairs, to
+// be dispatched after the frame's patches are applied.
+func appendPushes(b []byte, pushes []pushed) []byte {
+	if len(pushes) == 0 {
+		return b
+	}
+	b = append(b, `,"ev":[`...)
+	for i, p := range pushes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = appendString(b, p.event)
+		b = append(b, ',')
+		b = append(b, p.payload...)
+		b = append(b, ']')
+	}
+	return append(b, ']')
 }
 
 // renderFrame fields; empty ones are left out.
 type renderFrame struct {
 	html, url, title, token, session string
+	pushes                           []pushed
 }
 
 func (f renderFrame) encode() []byte {
@@ -232,13 +258,7 @@ func (f renderFrame) encode() []byte {
 			b = appendString(b, kv.v)
 		}
 	}
-	return append(b, '}')
-}
-
-func framePush(event string, payload []byte) []byte {
-	b := append([]byte(`{"t":"push","ev":`), appendString(nil, event)...)
-	b = append(b, `,"p":`...)
-	b = append(b, payload...)
+	b = appendPushes(b, f.pushes)
 	return append(b, '}')
 }
 

@@ -198,18 +198,16 @@ func (v *View) readOne() error {
 }
 
 type serverFrame struct {
-	T       string          `json:"t"`
-	Ref     int64           `json:"ref"`
-	HTML    string          `json:"html"`
-	URL     string          `json:"url"`
-	Title   *string         `json:"title"`
-	Ops     json.RawMessage `json:"ops"`
-	Err     string          `json:"err"`
-	Ev      string          `json:"ev"`
-	P       json.RawMessage `json:"p"`
-	To      string          `json:"to"`
-	Msg     string          `json:"msg"`
-	lastRef int64
+	T     string            `json:"t"`
+	Ref   int64             `json:"ref"`
+	HTML  string            `json:"html"`
+	URL   string            `json:"url"`
+	Title *string           `json:"title"`
+	Ops   json.RawMessage   `json:"ops"`
+	Err   string            `json:"err"`
+	To    string            `json:"to"`
+	Msg   string            `json:"msg"`
+	Ev    []json.RawMessage `json:"ev"`
 }
 
 func (v *View) apply(data []byte) error {
@@ -245,8 +243,6 @@ func (v *View) apply(data []byte) error {
 		if f.Err != "" {
 			v.errors = append(v.errors, f.Err)
 		}
-	case "push":
-		v.pushes = append(v.pushes, Push{Event: f.Ev, Payload: f.P})
 	case "redirect":
 		v.redirect = f.To
 	case "url":
@@ -259,6 +255,14 @@ func (v *View) apply(data []byte) error {
 		v.errors = append(v.errors, f.Msg)
 	default:
 		return fmt.Errorf("livetest: unknown server frame %q", data)
+	}
+	for _, raw := range f.Ev {
+		var pair []json.RawMessage
+		var name string
+		if json.Unmarshal(raw, &pair) != nil || len(pair) != 2 || json.Unmarshal(pair[0], &name) != nil {
+			return fmt.Errorf("livetest: malformed pushed event %s", raw)
+		}
+		v.pushes = append(v.pushes, Push{Event: name, Payload: pair[1]})
 	}
 	return nil
 }
@@ -387,6 +391,21 @@ func (v *View) Await(want string) {
 	for !v.Contains(want) {
 		if time.Now().After(deadline) || v.closed != 0 {
 			v.t.Fatalf("livetest: %q never appeared; HTML:\n%s", want, v.HTML())
+		}
+		if err := v.readOne(); err != nil {
+			v.t.Fatal(err)
+		}
+	}
+}
+
+// AwaitFunc processes server frames until ok returns true for the view's HTML, and fails
+// the test after Timeout.
+func (v *View) AwaitFunc(what string, ok func(html string) bool) {
+	v.t.Helper()
+	deadline := time.Now().Add(Timeout)
+	for !ok(v.HTML()) {
+		if time.Now().After(deadline) || v.closed != 0 {
+			v.t.Fatalf("livetest: %s never happened; HTML:\n%s", what, v.HTML())
 		}
 		if err := v.readOne(); err != nil {
 			v.t.Fatal(err)

@@ -8,19 +8,19 @@ package dom
 type elemFlags uint32
 
 const (
-	fVoid      elemFlags = 1 << iota // no children, no end tag
-	fRawText                         // contents are raw text (no markup, no entities)
-	fRCData                          // contents are text with entities decoded
-	fPlaintext                       // everything after the start tag is text
-	fSpecial                         // "special" category: stops the walk of li, dd, dt and of unknown end tags
-	fScope                           // bounds "has an element in scope"
-	fClosesP                         // its start tag closes an open p
-	fDropLF                          // a newline right after the start tag is dropped
-	fTablePart                       // caption, col, colgroup, tbody, td, tfoot, th, thead, tr
-	fBreakout                        // leaves SVG or MathML content
-	fHeading                         // h1 to h6
-	fScopedEnd                       // its end tag looks for a match "in scope" (not stopping at special elements)
-	fFormatting                      // formatting element (a, b, i, ...)
+	fVoid       elemFlags = 1 << iota // no children, no end tag
+	fRawText                          // contents are raw text (no markup, no entities)
+	fRCData                           // contents are text with entities decoded
+	fPlaintext                        // everything after the start tag is text
+	fSpecial                          // "special" category: stops the walk of li, dd, dt and of unknown end tags
+	fScope                            // bounds "has an element in scope"
+	fClosesP                          // its start tag closes an open p
+	fDropLF                           // a newline right after the start tag is dropped
+	fTablePart                        // caption, col, colgroup, tbody, td, tfoot, th, thead, tr
+	fBreakout                         // leaves SVG or MathML content
+	fHeading                          // h1 to h6
+	fScopedEnd                        // its end tag looks for a match "in scope" (not stopping at special elements)
+	fFormatting                       // formatting element (a, b, i, ...)
 )
 
 func elemInfo(tag string) elemFlags {

@@ -1,0 +1,579 @@
+package dom
+
+import (
+	"html"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// This file is the tree-building half of the parser: what a token does to the
+// stack of open elements, following the HTML standard's insertion modes for the
+// parts that matter to template output (see Parse).
+
+func (p *parser) top() *frame { return &p.stack[len(p.stack)-1] }
+
+// Allocation from the parser's arrays. Child and attribute lists are capped so that
+// a later append (by Apply) copies instead of writing over a neighbour's list.
+
+func (p *parser) newNode() *Node {
+	if len(p.nodes) == cap(p.nodes) {
+		p.nodes = make([]Node, 0, max(p.est/2, 16))
+	}
+	p.nodes = p.nodes[:len(p.nodes)+1]
+	return &p.nodes[len(p.nodes)-1]
+}
+
+func (p *parser) allocPtrs(src []*Node) []*Node {
+	if len(src) == 0 {
+		return nil
+	}
+	if cap(p.ptrs)-len(p.ptrs) < len(src) {
+		p.ptrs = make([]*Node, 0, max(len(src), p.est/2, 16))
+	}
+	a := len(p.ptrs)
+	p.ptrs = append(p.ptrs, src...)
+	return p.ptrs[a:len(p.ptrs):len(p.ptrs)]
+}
+
+func (p *parser) allocAttrs(src []Attr) []Attr {
+	if len(src) == 0 {
+		return nil
+	}
+	if cap(p.attrBuf)-len(p.attrBuf) < len(src) {
+		p.attrBuf = make([]Attr, 0, max(len(src), p.est/2, 16))
+	}
+	a := len(p.attrBuf)
+	p.attrBuf = append(p.attrBuf, src...)
+	return p.attrBuf[a:len(p.attrBuf):len(p.attrBuf)]
+}
+
+// pop closes the current element, giving it its children.
+func (p *parser) pop() {
+	f := &p.stack[len(p.stack)-1]
+	f.n.Children = p.allocPtrs(p.kids[f.start:])
+	clear(p.kids[f.start:])
+	p.kids = p.kids[:f.start]
+	p.stack = p.stack[:len(p.stack)-1]
+}
+
+// popTo closes elements until the stack holds n of them.
+func (p *parser) popTo(n int) {
+	for len(p.stack) > n && len(p.stack) > 1 {
+		p.pop()
+	}
+}
+
+func (p *parser) addChild(n *Node) { p.kids = append(p.kids, n) }
+
+// text appends text to the current element, merging it with a preceding text node.
+func (p *parser) text(t string, decode, dropLF bool) {
+	if decode && strings.IndexByte(t, '&') >= 0 {
+		t = unescapeText(t)
+	}
+	if dropLF && strings.HasPrefix(t, "\n") {
+		t = t[1:]
+	}
+	if t == "" {
+		return
+	}
+	if f := p.top(); len(p.kids) > f.start {
+		if last := p.kids[len(p.kids)-1]; last.Type == TextNode {
+			last.Text += t
+			return
+		}
+	}
+	n := p.newNode()
+	n.Type, n.Text = TextNode, t
+	p.addChild(n)
+}
+
+func (p *parser) addComment(data string) {
+	n := p.newNode()
+	n.Type, n.Text = CommentNode, data
+	p.addChild(n)
+}
+
+// insert creates an element with the given attributes as a child of the current
+// element and, unless it is void or self-closed foreign, opens it.
+func (p *parser) insert(tag string, attrs []Attr, ns uint8, fl elemFlags, selfClose bool) *Node {
+	open := fl&fVoid == 0 && !(ns != nsHTML && selfClose)
+	if open && len(p.stack) > maxDepth {
+		p.pop()
+	}
+	n := p.newNode()
+	n.Type, n.Tag = ElementNode, tag
+	n.Attrs = p.allocAttrs(attrs)
+	p.addChild(n)
+	if !open {
+		return n
+	}
+	if ns == nsHTML && fl&(fRawText|fRCData|fPlaintext) != 0 {
+		p.readRawText(n, fl)
+		return n
+	}
+	p.stack = append(p.stack, frame{n: n, start: len(p.kids), ns: ns, flags: fl})
+	if ns == nsHTML && fl&fDropLF != 0 {
+		p.dropLF = true
+	}
+	return n
+}
+
+// insertImplied opens an element the markup left out (tbody, tr, colgroup, p).
+func (p *parser) insertImplied(tag string) {
+	p.insert(tag, nil, nsHTML, elemInfo(tag), false)
+}
+
+// startTag processes a start tag whose attributes are in p.attrs.
+func (p *parser) startTag(name string, selfClose bool) {
+	f := p.top()
+	if f.ns != nsHTML && !p.htmlRulesFor(f, name) {
+		if elemInfo(name)&fBreakout != 0 || name == "font" && p.hasFontAttr() {
+			for len(p.stack) > 1 {
+				t := p.top()
+				if t.ns == nsHTML || htmlIntegration(t.ns, t.n) || mathTextIntegration(t.ns, t.n) {
+					break
+				}
+				p.pop()
+			}
+			p.htmlStart(name, selfClose)
+			return
+		}
+		p.insertForeign(name, f.ns, selfClose)
+		return
+	}
+	p.htmlStart(name, selfClose)
+}
+
+// htmlRulesFor reports whether a start tag seen while foreign element f is
+// current is processed by the HTML rules (integration points).
+func (p *parser) htmlRulesFor(f *frame, name string) bool {
+	if mathTextIntegration(f.ns, f.n) {
+		return name != "mglyph" && name != "malignmark"
+	}
+	if f.ns == nsMath && f.n.Tag == "annotation-xml" && name == "svg" {
+		return true
+	}
+	return htmlIntegration(f.ns, f.n)
+}
+
+func (p *parser) hasFontAttr() bool {
+	for _, a := range p.attrs {
+		if a.Name == "color" || a.Name == "face" || a.Name == "size" {
+			return true
+		}
+	}
+	return false
+}
+
+// insertForeign inserts an SVG or MathML element, adjusting names as browsers do.
+func (p *parser) insertForeign(name string, ns uint8, selfClose bool) {
+	attrs := p.attrs
+	switch ns {
+	case nsSVG:
+		name = svgTag(name)
+		for i := range attrs {
+			attrs[i].Name = svgAttr(attrs[i].Name)
+		}
+	case nsMath:
+		for i := range attrs {
+			if attrs[i].Name == "definitionurl" {
+				attrs[i].Name = "definitionURL"
+			}
+		}
+	}
+	p.insert(name, attrs, ns, 0, selfClose)
+}
+
+// htmlStart processes a start tag by the rules for HTML content ("in body" and the
+// table modes).
+func (p *parser) htmlStart(name string, selfClose bool) {
+	fl := elemInfo(name)
+	switch name {
+	case "html", "head", "body", "frameset", "frame":
+		return // ignored in a fragment
+	case "image":
+		name, fl = "img", elemInfo("img")
+	case "svg":
+		p.insertForeign(name, nsSVG, selfClose)
+		return
+	case "math":
+		p.insertForeign(name, nsMath, selfClose)
+		return
+	}
+	if fl&fTablePart != 0 || name == "table" || p.top().n.Tag == "colgroup" && p.top().ns == nsHTML {
+		if p.tableStart(name, fl) {
+			return
+		}
+	}
+	if fl&fClosesP != 0 {
+		switch name {
+		case "li":
+			p.closeListItem(func(t string) bool { return t == "li" })
+		case "dd", "dt":
+			p.closeListItem(func(t string) bool { return t == "dd" || t == "dt" })
+		}
+		p.closeP()
+		if t := p.top(); fl&fHeading != 0 && t.ns == nsHTML && t.flags&fHeading != 0 {
+			p.pop()
+		}
+	}
+	switch name {
+	case "option":
+		p.popIfCurrent("option")
+	case "optgroup":
+		p.popIfCurrent("option")
+		p.popIfCurrent("optgroup")
+	case "a", "button":
+		// A link inside a link, or a button inside a button, closes the outer one.
+		for i := len(p.stack) - 1; i > 0; i-- {
+			f := &p.stack[i]
+			if f.ns == nsHTML && f.n.Tag == name {
+				p.popTo(i)
+				break
+			}
+			if inScopeBoundary(f) {
+				break
+			}
+		}
+	}
+	p.insert(name, p.attrs, nsHTML, fl, selfClose)
+}
+
+func (p *parser) popIfCurrent(tag string) {
+	if t := p.top(); t.ns == nsHTML && t.n.Tag == tag && len(p.stack) > 1 {
+		p.pop()
+	}
+}
+
+// Insertion modes that matter for table parts.
+const (
+	modeBody = iota
+	modeRoot // the fragment root or a template: table parts are kept as they are
+	modeTable
+	modeTBody
+	modeRow
+	modeCell
+	modeCaption
+	modeColgroup
+)
+
+// tableMode returns the insertion mode the stack implies and the stack index of
+// the element that sets it.
+func (p *parser) tableMode() (mode, idx int) {
+	for i := len(p.stack) - 1; i > 0; i-- {
+		f := &p.stack[i]
+		if f.ns != nsHTML {
+			continue
+		}
+		switch f.n.Tag {
+		case "td", "th":
+			return modeCell, i
+		case "tr":
+			return modeRow, i
+		case "tbody", "thead", "tfoot":
+			return modeTBody, i
+		case "caption":
+			return modeCaption, i
+		case "colgroup":
+			return modeColgroup, i
+		case "table":
+			return modeTable, i
+		case "template":
+			if i == len(p.stack)-1 {
+				return modeRoot, i
+			}
+			return modeBody, i
+		}
+	}
+	if len(p.stack) == 1 {
+		return modeRoot, 0
+	}
+	return modeBody, 0
+}
+
+// tableStart applies the table insertion modes to a start tag. It reports whether
+// the tag was handled (inserted or ignored); if not, the caller inserts it as in
+// body content.
+func (p *parser) tableStart(name string, fl elemFlags) bool {
+	part := fl&fTablePart != 0
+	for range 8 { // each round pops or opens an implied element; a few suffice
+		mode, idx := p.tableMode()
+		switch mode {
+		case modeCell, modeCaption:
+			if !part {
+				return false
+			}
+			p.popTo(idx)
+		case modeRow, modeTBody, modeTable:
+			switch {
+			case mode == modeRow && (name == "td" || name == "th"),
+				mode == modeTBody && name == "tr",
+				mode == modeTable && (name == "caption" || name == "colgroup" || name == "tbody" || name == "thead" || name == "tfoot"):
+				p.popTo(idx + 1)
+				p.insert(name, p.attrs, nsHTML, fl, false)
+				return true
+			case mode == modeTBody && (name == "td" || name == "th"):
+				p.popTo(idx + 1)
+				p.insertImplied("tr")
+			case mode == modeTable && (name == "td" || name == "th" || name == "tr"):
+				p.popTo(idx + 1)
+				p.insertImplied("tbody")
+			case mode == modeTable && name == "col":
+				p.popTo(idx + 1)
+				p.insertImplied("colgroup")
+			case name == "table":
+				p.popTo(p.tableIndex(idx))
+			case part && mode != modeTable:
+				p.popTo(idx)
+			default:
+				return false
+			}
+		case modeColgroup:
+			if name == "col" {
+				p.popTo(idx + 1)
+				p.insert(name, p.attrs, nsHTML, fl, false)
+				return true
+			}
+			p.popTo(idx)
+		case modeRoot:
+			if part {
+				p.insert(name, p.attrs, nsHTML, fl, false)
+				return true
+			}
+			return false
+		default:
+			return part // table parts outside a table are ignored
+		}
+	}
+	return true
+}
+
+// tableIndex returns the stack index of the table enclosing stack index idx.
+func (p *parser) tableIndex(idx int) int {
+	for i := idx; i > 0; i-- {
+		if f := &p.stack[i]; f.ns == nsHTML && f.n.Tag == "table" {
+			return i
+		}
+	}
+	return idx
+}
+
+// inScopeBoundary reports whether f ends a search "in scope".
+func inScopeBoundary(f *frame) bool {
+	if f.ns == nsHTML {
+		return f.flags&fScope != 0
+	}
+	return htmlIntegration(f.ns, f.n) || mathTextIntegration(f.ns, f.n) ||
+		f.ns == nsMath && f.n.Tag == "annotation-xml"
+}
+
+func isSpecial(f *frame) bool {
+	if f.ns == nsHTML {
+		return f.flags&fSpecial != 0
+	}
+	return inScopeBoundary(f)
+}
+
+// closeP closes an open p element "in button scope" and reports whether there was one.
+func (p *parser) closeP() bool {
+	for i := len(p.stack) - 1; i > 0; i-- {
+		f := &p.stack[i]
+		if f.ns == nsHTML && f.n.Tag == "p" {
+			p.popTo(i)
+			return true
+		}
+		if inScopeBoundary(f) || f.ns == nsHTML && f.n.Tag == "button" {
+			return false
+		}
+	}
+	return false
+}
+
+// closeListItem closes an open li (or dd/dt) before a new one, unless a special
+// element other than address, div and p stands between them.
+func (p *parser) closeListItem(match func(string) bool) {
+	for i := len(p.stack) - 1; i > 0; i-- {
+		f := &p.stack[i]
+		if f.ns == nsHTML && match(f.n.Tag) {
+			p.popTo(i)
+			return
+		}
+		if isSpecial(f) && !(f.ns == nsHTML && (f.n.Tag == "address" || f.n.Tag == "div" || f.n.Tag == "p")) {
+			return
+		}
+	}
+}
+
+// endTag processes an end tag.
+func (p *parser) endTag(name string) {
+	if p.top().ns != nsHTML {
+		for i := len(p.stack) - 1; i > 0; i-- {
+			f := &p.stack[i]
+			if f.ns == nsHTML {
+				break
+			}
+			if equalFoldASCII(f.n.Tag, name) {
+				p.popTo(i)
+				return
+			}
+		}
+	}
+	fl := elemInfo(name)
+	switch {
+	case name == "html" || name == "body" || name == "head":
+		return
+	case name == "br":
+		p.attrs = p.attrs[:0]
+		p.htmlStart("br", false)
+		return
+	case name == "p":
+		if !p.closeP() {
+			p.insertImplied("p") // browsers turn a stray </p> into <p></p>
+			p.pop()
+		}
+		return
+	}
+	for i := len(p.stack) - 1; i > 0; i-- {
+		f := &p.stack[i]
+		if f.ns == nsHTML && (f.n.Tag == name || fl&fHeading != 0 && f.flags&fHeading != 0) {
+			p.popTo(i)
+			return
+		}
+		switch {
+		case name == "template":
+		case fl&fTablePart != 0 || name == "table":
+			if f.ns == nsHTML && (f.n.Tag == "table" || f.n.Tag == "template") {
+				return
+			}
+		case name == "li":
+			if inScopeBoundary(f) || f.ns == nsHTML && (f.n.Tag == "ol" || f.n.Tag == "ul") {
+				return
+			}
+		case fl&fScopedEnd != 0:
+			if inScopeBoundary(f) {
+				return
+			}
+		default:
+			if isSpecial(f) {
+				return
+			}
+		}
+	}
+}
+
+// unescapeText decodes character references in text as browsers do.
+func unescapeText(s string) string { return unescape(s, false) }
+
+// unescapeAttr decodes character references in an attribute value. It differs
+// from text: a named reference without ';' followed by '=' or an alphanumeric is
+// left alone (so href="?a=1&copy=2" keeps "&copy").
+func unescapeAttr(s string) string { return unescape(s, true) }
+
+func unescape(s string, attr bool) string {
+	i := strings.IndexByte(s, '&')
+	if i < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	for i < len(s) {
+		if s[i] != '&' {
+			k := strings.IndexByte(s[i:], '&')
+			if k < 0 {
+				b = append(b, s[i:]...)
+				break
+			}
+			b = append(b, s[i:i+k]...)
+			i += k
+			continue
+		}
+		n, dec := charRef(s[i:], attr)
+		if n == 0 {
+			b = append(b, '&')
+			i++
+			continue
+		}
+		b = append(b, dec...)
+		i += n
+	}
+	return string(b)
+}
+
+// charRef decodes the character reference at the start of s (s[0] == '&') and
+// returns how many bytes it takes, 0 if it is not one. The table of named
+// references is the standard library's; the rules around it are the tokenizer's.
+func charRef(s string, attr bool) (int, string) {
+	if len(s) < 2 {
+		return 0, ""
+	}
+	if s[1] == '#' {
+		j, hex := 2, false
+		if j < len(s) && (s[j]|0x20) == 'x' {
+			j, hex = j+1, true
+		}
+		v, k := 0, j
+		for ; k < len(s); k++ {
+			d := digitVal(s[k], hex)
+			if d < 0 {
+				break
+			}
+			if hex {
+				v = v*16 + d
+			} else {
+				v = v*10 + d
+			}
+			v = min(v, 0x110000)
+		}
+		if k == j {
+			return 0, ""
+		}
+		if k < len(s) && s[k] == ';' {
+			k++
+		}
+		if v > 0x10FFFF {
+			return k, "\uFFFD"
+		}
+		return k, html.UnescapeString("&#" + strconv.Itoa(v) + ";")
+	}
+	j := 1
+	for j < len(s) && isAlnum(s[j]) {
+		j++
+	}
+	if j == 1 {
+		return 0, ""
+	}
+	if j < len(s) && s[j] == ';' {
+		// The whole name matched iff at most the two runes of an expansion are left.
+		if dec := html.UnescapeString(s[:j+1]); utf8.RuneCountInString(dec) <= 2 {
+			return j + 1, dec
+		}
+	}
+	// A legacy reference without ';': the longest known prefix (one rune).
+	name := s[:j]
+	dec := html.UnescapeString(name)
+	if dec == name {
+		return 0, ""
+	}
+	_, size := utf8.DecodeRuneInString(dec)
+	rest := dec[size:]
+	n := len(name) - len(rest)
+	if attr && (rest != "" || j < len(s) && s[j] == '=') {
+		return 0, ""
+	}
+	return n, dec[:size]
+}
+
+func digitVal(c byte, hex bool) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case hex && 'a' <= c|0x20 && c|0x20 <= 'f':
+		return int(c|0x20-'a') + 10
+	}
+	return -1
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
