@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -260,4 +261,37 @@ func BenchmarkTableStages(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// BenchmarkKeptTree reports the memory a connected view keeps between events for its
+// last rendered tree (kept-B/view): the parsed tree and the HTML it points into.
+func BenchmarkKeptTree(b *testing.B) {
+	for _, page := range []struct {
+		name string
+		view live.View
+	}{{"counter", &benchCounter{}}, {"table", newBenchTable()}, {"list", newBenchList()}} {
+		b.Run(page.name, func(b *testing.B) {
+			var kept []*dom.Node
+			before := liveHeap()
+			for b.Loop() {
+				var buf bytes.Buffer
+				buf.Grow(4096) // as conn.sendRender and conn.diff do
+				if err := page.view.Render(&buf); err != nil {
+					b.Fatal(err)
+				}
+				kept = append(kept, parse(b, buf.String()))
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(liveHeap()-before)/float64(len(kept))-8, "kept-B/view")
+			runtime.KeepAlive(kept)
+		})
+	}
+}
+
+// liveHeap returns the bytes of live heap objects after a GC.
+func liveHeap() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
 }

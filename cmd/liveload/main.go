@@ -49,6 +49,7 @@ type Config struct {
 	Active      int           // views sending events; 0 skips the round trip phase
 	MaxErrors   int           // failed events tolerated before the run fails
 	Timeout     time.Duration // the whole run
+	HeapProfile string        // where to save the server's heap profile at the largest count
 	JSON        bool          // print JSON instead of a table
 	Verbose     bool          // copy the server's output to stderr
 }
@@ -119,6 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.DurationVar(&cfg.RoundTrip.ReplyTimeout, "reply-timeout", cfg.RoundTrip.ReplyTimeout, "wait for the last replies at most this long")
 	fs.IntVar(&cfg.MaxErrors, "max-errors", cfg.MaxErrors, "failed events tolerated before the run fails")
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "bound on the whole run")
+	fs.StringVar(&cfg.HeapProfile, "heap-profile", "", "save the server's heap profile at the largest count to this file (for go tool pprof)")
 	fs.BoolVar(&cfg.JSON, "json", false, "print the report as JSON")
 	fs.BoolVar(&cfg.Verbose, "v", false, "copy the server's output to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -213,6 +215,12 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 		rep.Idle = append(rep.Idle, step)
 		progress("%d idle views: server RSS %.1f MiB, %.1f KiB RSS and %.1f KiB heap+stack per view (opened in %.1f s)",
 			n, mib(step.Server.RSS), step.RSSPerConn/1024, step.HeapStackPerConn/1024, step.OpenSeconds)
+	}
+	if cfg.HeapProfile != "" {
+		if err := srv.saveHeapProfile(ctx, cfg.HeapProfile); err != nil {
+			return rep, err
+		}
+		progress("server heap profile at %d views saved to %s", len(views), cfg.HeapProfile)
 	}
 	cs := measureClient()
 	rep.Client = ClientCost{

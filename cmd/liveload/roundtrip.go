@@ -65,7 +65,9 @@ type recorder struct {
 func (r *recorder) reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	*r = recorder{lat: r.lat[:0]}
+	r.lat = r.lat[:0]
+	r.withOps, r.errReplies, r.serverErrors, r.wireBytes = 0, 0, 0, 0
+	r.last, r.firstErr = time.Time{}, ""
 }
 
 func (r *recorder) reply(d time.Duration, size int, ops bool, errMsg string) {

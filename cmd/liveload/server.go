@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"strconv"
 	"sync"
@@ -142,10 +143,37 @@ func (s *server) memstats(ctx context.Context) (sample, error) {
 	if resp.StatusCode != http.StatusOK {
 		return m, fmt.Errorf("server memstats: HTTP %d (was the server built with -debug-addr?)", resp.StatusCode)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+	// The names of runtime.MemStats, as the example's -debug-addr serves them.
+	var ms struct{ HeapInuse, HeapAlloc, StackInuse, Sys, NumGoroutine uint64 }
+	if err := json.NewDecoder(resp.Body).Decode(&ms); err != nil {
 		return m, fmt.Errorf("server memstats: %w", err)
 	}
+	if ms.Sys == 0 || ms.NumGoroutine == 0 {
+		return m, errors.New("server memstats: empty; does the server's /debug/memstats serve runtime.MemStats fields?")
+	}
+	m = sample{HeapInuse: ms.HeapInuse, HeapAlloc: ms.HeapAlloc, StackInuse: ms.StackInuse, Sys: ms.Sys, NumGoroutine: ms.NumGoroutine}
 	return m, nil
+}
+
+// saveHeapProfile saves the server's heap profile, after a GC, to file.
+func (s *server) saveHeapProfile(ctx context.Context, file string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.debugAddr+"/debug/pprof/heap?gc=1", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := s.debug.Do(req)
+	if err != nil {
+		return fmt.Errorf("server heap profile: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("server heap profile: HTTP %d", resp.StatusCode)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("server heap profile: %w", err)
+	}
+	return os.WriteFile(file, b, 0o644)
 }
 
 // stop asks the server to shut down (SIGTERM) and kills it when it has not exited

@@ -66,12 +66,43 @@
     return el === document.activeElement && !el.form?.classList.contains('live-submitting');
   }
 
+  // Values in flight. An event carries the values of its form's controls; a
+  // reply to an earlier event carries the server's echo of older values. Until
+  // the reply to the latest event that carried a control's value, a patch may
+  // set the control's value attribute but not its live value, or a late echo
+  // rolls back what the user typed before leaving the field.
+  const sentWith = new WeakMap(); // control -> ref of the last event carrying its value
+  const held = new Set(); // controls whose live value a patch left behind
+  let applying = 0; // the ref of the reply being applied, 0 for other frames
+
+  // inFlight reports whether a newer event than the one being answered carries
+  // el's value; it remembers el so that the newest reply can bring it up to date.
+  function inFlight(el) {
+    const ref = sentWith.get(el);
+    if (ref === undefined || ref === applying || !pending.has(ref)) return false;
+    held.add(el);
+    return true;
+  }
+
+  // catchUp gives the held controls that are no longer in flight the value
+  // their attributes now hold.
+  function catchUp() {
+    for (const el of held) {
+      if (!el.isConnected) held.delete(el);
+      else if (!inFlight(el)) {
+        held.delete(el);
+        if (el.localName === 'textarea') syncTextarea(el);
+        else syncProperty(el, 'value', el.getAttribute('value'));
+      }
+    }
+  }
+
   // syncProperty makes a control show an attribute the server changed: once a
   // user has touched a control, its value, checked and selected attributes only
   // hold defaults, and the live properties must follow by hand.
   function syncProperty(el, name, value) {
     const tag = el.localName;
-    if (name === 'value' && tag === 'input' && !/^(checkbox|radio|file)$/.test(el.type) && !userOwns(el)) {
+    if (name === 'value' && tag === 'input' && !/^(checkbox|radio|file)$/.test(el.type) && !userOwns(el) && !inFlight(el)) {
       el.value = value ?? '';
     } else if (name === 'checked' && tag === 'input') {
       el.checked = value !== null;
@@ -82,7 +113,7 @@
 
   // syncTextarea does the same for a textarea, whose default value is its text.
   function syncTextarea(el) {
-    if (el?.localName === 'textarea' && !userOwns(el)) el.value = el.defaultValue;
+    if (el?.localName === 'textarea' && !userOwns(el) && !inFlight(el)) el.value = el.defaultValue;
   }
 
   // setAttr sets one attribute and keeps the caret of a focused field.
@@ -213,6 +244,13 @@
     root.dispatchEvent(new CustomEvent('live:' + name, { detail, bubbles: true }));
   }
 
+  // pushed dispatches the events a view pushed ([name, payload] pairs), after
+  // the frame that carried them has been applied.
+  function pushed(list) {
+    if (!Array.isArray(list)) return;
+    for (const p of list) if (Array.isArray(p) && typeof p[0] === 'string') emit(p[0], p[1]);
+  }
+
   // ---------------------------------------------------------------------------
   // Requests: client frames that expect a reply
   // ---------------------------------------------------------------------------
@@ -259,7 +297,9 @@
   }
 
   function sendEvent(el, kind, name, params, form) {
-    return request({ t: 'e', n: name, k: kind, p: params }, el, form);
+    const ref = request({ t: 'e', n: name, k: kind, p: params }, el, form);
+    if (ref) for (const c of el.localName === 'form' ? el.elements : [el]) sentWith.set(c, ref);
+    return ref;
   }
 
   // ---------------------------------------------------------------------------
@@ -275,10 +315,11 @@
       return;
     }
     switch (m.t) {
-      case 'render': return onRender(m);
-      case 'r': return onReply(m);
-      case 'ops': return patch(m.ops);
-      case 'push': return emit(m.ev, m.p);
+      case 'render': onRender(m); return pushed(m.ev);
+      case 'r': onReply(m); return pushed(m.ev);
+      case 'ops':
+        if (m.ops) patch(m.ops);
+        return pushed(m.ev);
       case 'redirect': return redirect(m);
       case 'url': return setURL(m.to, m.replace || pending.has(popRef));
       case 'title': document.title = m.title; return;
@@ -323,7 +364,13 @@
   function onReply(m) {
     const job = pending.get(m.ref);
     if (job) release(job);
-    patch(m.ops, m.ref);
+    applying = m.ref;
+    try {
+      patch(m.ops, m.ref);
+      catchUp();
+    } finally {
+      applying = 0;
+    }
     settle(m.ref);
     if (m.ref === popRef) popRef = 0;
     if (m.err) {
@@ -344,6 +391,7 @@
     waiting.clear();
     let changed = [];
     keepFocus(() => {
+      held.clear();
       root.replaceChildren(parse(String(m.html)));
       changed = restoreForms(snapshot);
     });

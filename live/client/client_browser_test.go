@@ -159,13 +159,13 @@ func TestProtocol(t *testing.T) {
 			click($('#l'), {});
 			return {prevented, sent: sock().sent.length};`,
 			`{"prevented":[false,false,false,false,true],"sent":1}`},
-		{"push dispatches live:EVENT on the root", "/app", `
+		{"pushed events dispatch live:EVENT on the root after the ops", "/app", `
 			live('<p>a</p>');
 			let got;
-			document.addEventListener('live:saved', (e) => { got = {detail: e.detail, target: e.target.id}; });
-			sock().recv({t: 'push', ev: 'saved', p: {id: 3}});
+			document.addEventListener('live:saved', (e) => { got = {detail: e.detail, target: e.target.id, text: $('#live-root').textContent}; });
+			sock().recv({t: 'ops', ops: [['t', [0, 0], 'b']], ev: [['saved', {id: 3}]]});
 			return got;`,
-			`{"detail":{"id":3},"target":"live-root"}`},
+			`{"detail":{"id":3},"target":"live-root","text":"b"}`},
 		{"error frames and reply errors dispatch live:error", "/app", `
 			live('<button id="b" live-click="x">x</button>');
 			const got = [];

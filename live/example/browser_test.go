@@ -1,9 +1,11 @@
 package example_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -34,6 +36,13 @@ type exampleServer struct {
 
 func serveExample(t *testing.T) *exampleServer {
 	t.Helper()
+	return serveSlowExample(t, 0)
+}
+
+// serveSlowExample is serveExample with every write to a websocket delayed by latency, so
+// the server's replies reach the browser late and in order, as over a slow link.
+func serveSlowExample(t *testing.T, latency time.Duration) *exampleServer {
+	t.Helper()
 	app, err := example.New(example.Config{Secret: []byte(strings.Repeat("browser-secret!!", 3))})
 	if err != nil {
 		t.Fatal(err)
@@ -42,12 +51,39 @@ func serveExample(t *testing.T) *exampleServer {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/live/socket" {
 			es.sockets.Add(1)
+			if latency > 0 {
+				w = slowSocket{w, latency}
+			}
 		}
 		app.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	es.url = srv.URL
 	return es
+}
+
+// slowSocket hands the websocket upgrader a connection whose writes are late.
+type slowSocket struct {
+	http.ResponseWriter
+	latency time.Duration
+}
+
+func (w slowSocket) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	return lateConn{c, w.latency}, brw, nil
+}
+
+type lateConn struct {
+	net.Conn
+	latency time.Duration
+}
+
+func (c lateConn) Write(p []byte) (int, error) {
+	time.Sleep(c.latency)
+	return c.Conn.Write(p)
 }
 
 // do runs actions in tab and fails t on error.
@@ -337,5 +373,33 @@ func TestBrowserDisconnectBroadcastRemountsAndRedirectsTheTab(t *testing.T) {
 	// socket.
 	if n := es.sockets.Load() - before; n < 1 {
 		t.Errorf("%d websocket upgrades after the disconnect, want a remount", n)
+	}
+}
+
+func TestBrowserAFieldTheUserLeftKeepsItsValueWhileStaleRepliesArrive(t *testing.T) {
+	const latency = 150 * time.Millisecond
+	es := serveSlowExample(t, latency)
+	tab := testbrowser.New(t)
+	openLive(t, tab, es, "/form")
+
+	// Three keystrokes send three validations; their replies arrive 150 ms apart, the
+	// first carrying value="A", after the user has moved on to the email field.
+	do(t, tab,
+		chromedp.SendKeys(chromedp.ID("name"), "Ada"),
+		chromedp.Focus(chromedp.ID("email")))
+	waitFor(t, tab, `document.body.textContent.includes('You typed 1 characters')`)
+	if got := eval[string](t, tab, `document.getElementById('name').value`); got != "Ada" {
+		t.Errorf("after the reply to the first keystroke the name field holds %q, want %q", got, "Ada")
+	}
+	// A submit now sends what the user typed.
+	do(t, tab,
+		chromedp.SendKeys(chromedp.ID("email"), "ada@example.com"),
+		chromedp.Click(chromedp.ID("save")))
+	waitFor(t, tab, `!!document.getElementById('saved')`)
+	if got := eval[string](t, tab, `document.getElementById('saved').textContent`); got != "Saved Ada <ada@example.com>." {
+		t.Errorf("saved %q, want %q", got, "Saved Ada <ada@example.com>.")
+	}
+	if got := eval[string](t, tab, `document.getElementById('name').value`); got != "Ada" {
+		t.Errorf("in the end the name field holds %q, want %q", got, "Ada")
 	}
 }

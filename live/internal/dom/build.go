@@ -41,7 +41,7 @@ func (p *parser) allocAttrs(src []Attr) []Attr {
 		return nil
 	}
 	if cap(p.attrBuf)-len(p.attrBuf) < len(src) {
-		p.attrBuf = make([]Attr, 0, max(len(src), p.est/2, 16))
+		p.attrBuf = make([]Attr, 0, max(len(src), p.estAttrs, 16))
 	}
 	a := len(p.attrBuf)
 	p.attrBuf = append(p.attrBuf, src...)
@@ -50,11 +50,23 @@ func (p *parser) allocAttrs(src []Attr) []Attr {
 
 // pop closes the current element, giving it its children.
 func (p *parser) pop() {
+	p.flushText()
 	f := &p.stack[len(p.stack)-1]
 	f.n.Children = p.allocPtrs(p.kids[f.start:])
-	clear(p.kids[f.start:])
-	p.kids = p.kids[:f.start]
+	p.kids = p.kids[:f.start] // release clears the pointers left behind
+	if f.ns == nsHTML && f.n.Tag == "p" {
+		p.openP--
+	}
+	p.open[tagHash(f.n.Tag)]--
 	p.stack = p.stack[:len(p.stack)-1]
+}
+
+// tagHash buckets tag names, case-insensitively, for parser.open.
+func tagHash(tag string) int {
+	if tag == "" {
+		return 0
+	}
+	return (len(tag)*31 + int(lowerASCII(tag[0]))*7 + int(lowerASCII(tag[len(tag)-1]))) % len(parser{}.open)
 }
 
 // popTo closes elements until the stack holds n of them.
@@ -64,7 +76,18 @@ func (p *parser) popTo(n int) {
 	}
 }
 
-func (p *parser) addChild(n *Node) { p.kids = append(p.kids, n) }
+func (p *parser) addChild(n *Node) {
+	p.flushText()
+	p.kids = append(p.kids, n)
+}
+
+// flushText stores the text merged into the last text node.
+func (p *parser) flushText() {
+	if p.merging != nil {
+		p.merging.Text = string(p.merged)
+		p.merging = nil
+	}
+}
 
 // text appends text to the current element, merging it with a preceding text node.
 func (p *parser) text(t string, decode, dropLF bool) {
@@ -79,7 +102,13 @@ func (p *parser) text(t string, decode, dropLF bool) {
 	}
 	if f := p.top(); len(p.kids) > f.start {
 		if last := p.kids[len(p.kids)-1]; last.Type == TextNode {
-			last.Text += t
+			// Merge into a buffer: "a</x>a</x>..." must not copy the text each time.
+			if p.merging != last {
+				p.flushText()
+				p.merging = last
+				p.merged = append(p.merged[:0], last.Text...)
+			}
+			p.merged = append(p.merged, t...)
 			return
 		}
 	}
@@ -113,6 +142,10 @@ func (p *parser) insert(tag string, attrs []Attr, ns uint8, fl elemFlags, selfCl
 		return n
 	}
 	p.stack = append(p.stack, frame{n: n, start: len(p.kids), ns: ns, flags: fl})
+	if ns == nsHTML && tag == "p" {
+		p.openP++
+	}
+	p.open[tagHash(tag)]++
 	if ns == nsHTML && fl&fDropLF != 0 {
 		p.dropLF = true
 	}
@@ -377,6 +410,9 @@ func isSpecial(f *frame) bool {
 
 // closeP closes an open p element "in button scope" and reports whether there was one.
 func (p *parser) closeP() bool {
+	if p.openP == 0 {
+		return false
+	}
 	for i := len(p.stack) - 1; i > 0; i-- {
 		f := &p.stack[i]
 		if f.ns == nsHTML && f.n.Tag == "p" {
@@ -419,6 +455,10 @@ func (p *parser) endTag(name string) {
 			}
 		}
 	}
+	if t := p.top(); t.ns == nsHTML && t.n.Tag == name && len(p.stack) > 1 {
+		p.pop() // the usual case: the end tag of the current element
+		return
+	}
 	fl := elemInfo(name)
 	switch {
 	case name == "html" || name == "body" || name == "head":
@@ -433,6 +473,9 @@ func (p *parser) endTag(name string) {
 			p.pop()
 		}
 		return
+	}
+	if fl&fHeading == 0 && p.open[tagHash(name)] == 0 {
+		return // no open element has that name
 	}
 	for i := len(p.stack) - 1; i > 0; i-- {
 		f := &p.stack[i]

@@ -11,8 +11,9 @@ const (
 	planStable                    // does not move
 )
 
-// children diffs the child lists of the element at the current path.
-func (d *differ) children(old, new []*Node) {
+// children diffs the child lists of a and b, the elements at the current path.
+func (d *differ) children(a, b *Node) {
+	old, new := a.Children, b.Children
 	n, m := len(old), len(new)
 	pre := 0
 	for pre < n && pre < m && sameIdentity(old[pre], new[pre]) {
@@ -22,11 +23,18 @@ func (d *differ) children(old, new []*Node) {
 		// The common case: same structure, maybe different content.
 		for i := range new {
 			d.pair(i, old[i], new[i])
-			if d.abort {
+			if d.halted() {
 				return
 			}
 		}
 		return
+	}
+	if pre < n && keyOf(old[pre]) != "" || pre < m && keyOf(new[pre]) != "" {
+		// Unkeyed nodes before a keyed one (the whitespace before a list item) go
+		// with it: leave them to matchKeys, so they move with their item.
+		for pre > 0 && keyOf(old[pre-1]) == "" {
+			pre--
+		}
 	}
 	suf := 0
 	for suf < n-pre && suf < m-pre && sameIdentity(old[n-1-suf], new[m-1-suf]) {
@@ -54,7 +62,7 @@ func (d *differ) children(old, new []*Node) {
 	} else {
 		p.pairRun(old, new, pre, n-suf, pre, m-suf)
 	}
-	d.apply(&p, old, new)
+	d.apply(&p, b, old, new)
 }
 
 // plan pairs old and new children. oldTo[i] is the new index of old child i (-1:
@@ -178,21 +186,27 @@ func keyOf(n *Node) string {
 
 // apply emits the ops of a plan: removals from the end, moves of the children
 // outside a longest increasing subsequence, insertions in index order, and then
-// the diffs of the pairs at their final indices.
-func (d *differ) apply(p *plan, old, new []*Node) {
-	for i := len(old) - 1; i >= 0; i-- {
-		if p.oldTo[i] < 0 {
-			d.emit(Op{Kind: OpRemove, Path: d.opPath(i)})
-		}
-	}
+// the diffs of the pairs at their final indices. A list that needs more than
+// maxMoves moves is rewritten as HTML instead.
+func (d *differ) apply(p *plan, b *Node, old, new []*Node) {
 	cur := make([]int32, 0, len(old)) // new indices of the kept children, in DOM order
 	for _, j := range p.oldTo {
 		if j >= 0 {
 			cur = append(cur, j)
 		}
 	}
-	for _, k := range longestIncreasing(cur) {
+	stable := longestIncreasing(cur)
+	if len(cur)-len(stable) > maxMoves {
+		d.inner(b)
+		return
+	}
+	for _, k := range stable {
 		p.flags[cur[k]] |= planStable
+	}
+	for i := len(old) - 1; i >= 0 && !d.halted(); i-- {
+		if p.oldTo[i] < 0 {
+			d.emit(Op{Kind: OpRemove, Path: d.opPath(i)})
+		}
 	}
 	next := int32(-1) // the paired new child after j, already in place
 	for j := int32(len(new) - 1); j >= 0; j-- {
@@ -218,12 +232,15 @@ func (d *differ) apply(p *plan, old, new []*Node) {
 		next = j
 	}
 	for j, i := range p.newFrom {
+		if d.halted() {
+			return
+		}
 		if i < 0 {
 			d.emitHTML(Op{Kind: OpInsert, Path: d.opPath(-1), Index: j}, new[j])
 		}
 	}
 	for j, i := range p.newFrom {
-		if d.abort {
+		if d.halted() {
 			return
 		}
 		switch {

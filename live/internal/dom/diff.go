@@ -26,21 +26,28 @@ func Diff(old, new *Node) []Op {
 	}
 	d := differPool.Get().(*differ)
 	defer d.release()
+	d.newRoot, d.checkAt = new, budgetCheck
 	if old.Type != ElementNode || new.Type != ElementNode {
 		d.inner(new)
 	} else {
 		d.element(old, new)
 	}
+	if d.stop {
+		return []Op{{Kind: OpInner, Path: []int{}, HTML: string(d.scratch)}}
+	}
 	if len(d.ops) == 0 {
 		return nil
 	}
 	total := d.size + 1 // the array brackets, less one comma
-	r := renderer{buf: d.scratch[:0], limit: total}
 	if len(d.ops) > 1 || d.ops[0].Kind != OpInner || len(d.ops[0].Path) > 0 {
-		r.children(new, nsHTML, 0)
-		d.scratch = r.buf
-		if !r.over && len(r.buf) < total {
-			return []Op{{Kind: OpInner, Path: []int{}, HTML: string(r.buf)}}
+		html, whole := d.scratch, d.rendered
+		if !d.rendered {
+			r := renderer{buf: d.scratch[:0], limit: total}
+			r.children(new, nsHTML, 0)
+			html, whole, d.scratch = r.buf, !r.over, r.buf
+		}
+		if whole && len(html) < total {
+			return []Op{{Kind: OpInner, Path: []int{}, HTML: string(html)}}
 		}
 	}
 	payload := string(d.html)
@@ -65,6 +72,33 @@ type differ struct {
 
 	foreign int  // depth of svg/math elements being diffed
 	abort   bool // a change inside foreign content needs markup
+
+	// Ops larger than the new HTML are worthless: once they pass budgetCheck
+	// bytes, the new HTML is rendered, and past its size the diff stops.
+	newRoot  *Node
+	checkAt  int
+	rendered bool // scratch holds the new root's HTML
+	stop     bool
+}
+
+// budgetCheck is the patch size at which Diff starts weighing it against the HTML.
+const budgetCheck = 4096
+
+// maxMoves bounds the moves in one child list; past it the list is sent as HTML.
+const maxMoves = 256
+
+// halted reports whether diffing should unwind: the ops are going to be dropped.
+func (d *differ) halted() bool { return d.abort || d.stop }
+
+func (d *differ) checkBudget() {
+	if !d.rendered {
+		r := renderer{buf: d.scratch[:0], limit: -1}
+		r.children(d.newRoot, nsHTML, 0)
+		d.scratch, d.rendered, d.checkAt = r.buf, true, len(r.buf)
+	}
+	if d.size > len(d.scratch) {
+		d.stop = true
+	}
 }
 
 // fixup says that ops[op].HTML is html[start:end].
@@ -77,7 +111,7 @@ var differPool = sync.Pool{New: func() any { return new(differ) }}
 
 func (d *differ) release() {
 	// The ops' paths are handed to the caller; the rest is scratch.
-	*d = differ{path: d.path[:0], fix: d.fix[:0], html: d.html[:0], scratch: d.scratch[:0]}
+	*d = differ{path: d.path[:0], fix: d.fix[:0], html: d.html[:0], scratch: d.scratch[:0]} // drops newRoot
 	if cap(d.html) > 1<<16 || cap(d.scratch) > 1<<16 {
 		return
 	}
@@ -112,6 +146,9 @@ func (d *differ) emit(op Op) {
 	}
 	d.ops = append(d.ops, op)
 	d.size += opLen(&op) + 1
+	if d.size > d.checkAt {
+		d.checkBudget()
+	}
 }
 
 // emitHTML emits an op whose HTML payload is n's markup (outer, or inner for OpInner).
@@ -130,8 +167,8 @@ func (d *differ) emitHTML(op Op, n *Node) {
 		d.html = AppendHTML(d.html, n)
 	}
 	d.fix = append(d.fix, fixup{len(d.ops), start, len(d.html)})
-	d.emit(op)
 	d.size += jsonLen(d.html[start:]) - 2
+	d.emit(op)
 }
 
 func (d *differ) inner(n *Node) {
@@ -187,7 +224,10 @@ func (d *differ) element(a, b *Node) {
 		d.foreign++
 	}
 	cm := d.mark()
-	d.children(a.Children, b.Children)
+	d.children(a, b)
+	if d.stop {
+		return
+	}
 	if enter {
 		d.foreign--
 		if d.abort {
@@ -239,8 +279,8 @@ func (d *differ) tryInner(b *Node, m mark) {
 	clear(d.ops[m.ops:])
 	d.ops, d.paths, d.fix, d.size = d.ops[:m.ops], d.paths[:m.paths], d.fix[:m.fix], m.size
 	d.fix = append(d.fix, fixup{len(d.ops), m.html, m.html + n})
-	d.emit(Op{Kind: OpInner, Path: d.opPath(-1)})
 	d.size += jsonLen(d.html[m.html:]) - 2
+	d.emit(Op{Kind: OpInner, Path: d.opPath(-1)})
 }
 
 // attrs emits the attribute ops that turn a's attributes into b's. It reports false

@@ -54,7 +54,21 @@ func (g *treeGen) attrs(key bool) []Attr {
 
 // root returns a random fragment root.
 func (g *treeGen) root() *Node {
-	return &Node{Type: ElementNode, Children: g.flow(3)}
+	return mergeText(&Node{Type: ElementNode, Children: g.flow(3)})
+}
+
+// mergeText merges adjacent text nodes, as the parser does.
+func mergeText(n *Node) *Node {
+	var kids []*Node
+	for _, c := range n.Children {
+		if c.Type == TextNode && len(kids) > 0 && kids[len(kids)-1].Type == TextNode {
+			kids[len(kids)-1] = txt(kids[len(kids)-1].Text + c.Text)
+			continue
+		}
+		kids = append(kids, mergeText(c))
+	}
+	n.Children = kids
+	return n
 }
 
 // flow returns block-level content.

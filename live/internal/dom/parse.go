@@ -77,14 +77,20 @@ type parser struct {
 	s      string
 	i      int
 	stack  []frame
-	kids   []*Node // children of the open elements, innermost last
-	attrs  []Attr  // attributes of the tag being read
-	dropLF bool    // the next text token loses a leading newline
+	kids   []*Node   // children of the open elements, innermost last
+	attrs  []Attr    // attributes of the tag being read
+	dropLF bool      // the next text token loses a leading newline
+	openP  int       // open p elements, so that most block tags need not look for one
+	open   [64]int32 // open elements by tagHash, so that stray end tags need no walk
 
-	est     int
-	nodes   []Node
-	ptrs    []*Node
-	attrBuf []Attr
+	merging *Node // the text node whose text is being merged in merged
+	merged  []byte
+
+	est      int // expected nodes
+	estAttrs int // expected attributes
+	nodes    []Node
+	ptrs     []*Node
+	attrBuf  []Attr
 }
 
 var parserPool = sync.Pool{New: func() any { return new(parser) }}
@@ -93,8 +99,8 @@ func (p *parser) release() {
 	clear(p.stack)
 	clear(p.kids[:cap(p.kids)])
 	clear(p.attrs[:cap(p.attrs)])
-	*p = parser{stack: p.stack[:0], kids: p.kids[:0], attrs: p.attrs[:0]}
-	if cap(p.stack) > 1024 || cap(p.kids) > 1<<14 {
+	*p = parser{stack: p.stack[:0], kids: p.kids[:0], attrs: p.attrs[:0], merged: p.merged[:0]}
+	if cap(p.stack) > 1024 || cap(p.kids) > 1<<14 || cap(p.merged) > 1<<16 {
 		return // do not pool scratch grown by a pathological input
 	}
 	parserPool.Put(p)
@@ -102,7 +108,8 @@ func (p *parser) release() {
 
 func (p *parser) parse(s string) *Node {
 	p.s, p.i = s, 0
-	p.est = strings.Count(s, "<") + 4
+	p.est = strings.Count(s, "<") + 4 // about one node per '<'
+	p.estAttrs = strings.Count(s, "=") + 4
 	p.nodes = make([]Node, 0, p.est)
 	p.ptrs = make([]*Node, 0, p.est)
 	root := p.newNode()
@@ -168,22 +175,63 @@ func isSpace(c byte) bool {
 	return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r'
 }
 
+// Byte classes for the tag tokenizer.
+const (
+	cSpace   = 1 << iota // \t \n \f \r and space
+	cNameEnd             // ends a tag name: space, '/', '>'
+	cAttrEnd             // ends an attribute name: space, '/', '>', '='
+	cValEnd              // ends an unquoted value: space, '>'
+	cUpper               // A-Z
+)
+
+var byteClass = func() (t [256]uint8) {
+	for _, c := range " \t\n\f\r" {
+		t[c] = cSpace | cNameEnd | cAttrEnd | cValEnd
+	}
+	t['/'] = cNameEnd | cAttrEnd
+	t['>'] = cNameEnd | cAttrEnd | cValEnd
+	t['='] = cAttrEnd
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = cUpper
+	}
+	return t
+}()
+
+// scan returns the index of the first byte at or after i in class, or len(s).
+// upper reports whether it passed an upper-case letter.
+func scan(s string, i int, class uint8) (end int, upper bool) {
+	var seen uint8
+	for ; i < len(s); i++ {
+		c := byteClass[s[i]]
+		if c&class != 0 {
+			break
+		}
+		seen |= c
+	}
+	return i, seen&cUpper != 0
+}
+
+func skipSpace(s string, i int) int {
+	for i < len(s) && byteClass[s[i]]&cSpace != 0 {
+		i++
+	}
+	return i
+}
+
 // readTag reads a start or end tag whose name begins at i, up to and including
 // its '>'. Attributes of start tags are collected in p.attrs, decoded and
 // deduplicated (the first wins). On EOF inside the tag the token is dropped, as
 // browsers do: readTag returns name "" and len(s).
 func (p *parser) readTag(i int, start bool) (name string, selfClose bool, next int) {
 	s := p.s
-	j := i
-	for j < len(s) && !isSpace(s[j]) && s[j] != '/' && s[j] != '>' {
-		j++
+	j, upper := scan(s, i, cNameEnd)
+	name = s[i:j]
+	if upper {
+		name = lowerString(name)
 	}
-	name = lowerString(s[i:j])
 	p.attrs = p.attrs[:0]
 	for {
-		for j < len(s) && isSpace(s[j]) {
-			j++
-		}
+		j = skipSpace(s, j)
 		if j >= len(s) {
 			return "", false, len(s)
 		}
@@ -197,21 +245,13 @@ func (p *parser) readTag(i int, start bool) (name string, selfClose bool, next i
 			}
 			continue
 		}
-		k := j + 1 // the first character may be '='
-		for k < len(s) && !isSpace(s[k]) && s[k] != '/' && s[k] != '>' && s[k] != '=' {
-			k++
-		}
+		k, upper := scan(s, j+1, cAttrEnd) // the first character may be '='
+		upper = upper || byteClass[s[j]]&cUpper != 0
 		an := s[j:k]
-		j = k
-		for j < len(s) && isSpace(s[j]) {
-			j++
-		}
+		j = skipSpace(s, k)
 		val := ""
 		if j < len(s) && s[j] == '=' {
-			j++
-			for j < len(s) && isSpace(s[j]) {
-				j++
-			}
+			j = skipSpace(s, j+1)
 			if j >= len(s) {
 				return "", false, len(s)
 			}
@@ -225,16 +265,16 @@ func (p *parser) readTag(i int, start bool) (name string, selfClose bool, next i
 				j += e + 2
 			case '>':
 			default:
-				k := j
-				for k < len(s) && !isSpace(s[k]) && s[k] != '>' {
-					k++
-				}
+				k, _ := scan(s, j, cValEnd)
 				val = s[j:k]
 				j = k
 			}
 		}
 		if start {
-			p.addAttr(lowerString(an), val)
+			if upper {
+				an = lowerString(an)
+			}
+			p.addAttr(an, val)
 		}
 	}
 }

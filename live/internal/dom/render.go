@@ -31,12 +31,13 @@ type renderer struct {
 	buf   []byte
 	limit int
 	over  bool
+	plain bool // a plaintext element was written: the parser reads the rest as its text
 }
 
 // node renders n, an element in namespace ns or a text or comment node whose parent
 // has the element flags pfl.
 func (r *renderer) node(n *Node, ns uint8, pfl elemFlags) {
-	if r.over {
+	if r.over || r.plain {
 		return
 	}
 	switch n.Type {
@@ -61,10 +62,12 @@ func (r *renderer) node(n *Node, ns uint8, pfl elemFlags) {
 func (r *renderer) element(n *Node, ns uint8) {
 	r.buf = append(r.buf, '<')
 	r.buf = append(r.buf, n.Tag...)
-	for _, a := range n.Attrs {
+	for i, a := range n.Attrs {
 		r.buf = append(r.buf, ' ')
 		r.buf = append(r.buf, a.Name...)
-		if a.Value != "" {
+		// An empty value is written as a bare name, unless the next name starts
+		// with '=' and would be read as this one's value.
+		if a.Value != "" || i+1 < len(n.Attrs) && strings.HasPrefix(n.Attrs[i+1].Name, "=") {
 			r.buf = append(r.buf, '=', '"')
 			r.buf = appendEscaped(r.buf, a.Value, true)
 			r.buf = append(r.buf, '"')
@@ -87,7 +90,10 @@ func (r *renderer) element(n *Node, ns uint8) {
 	}
 	r.children(n, ns, fl)
 	if fl&fPlaintext != 0 {
-		return // nothing ends a plaintext element
+		r.plain = true // nothing ends a plaintext element
+	}
+	if r.plain {
+		return
 	}
 	r.buf = append(r.buf, '<', '/')
 	r.buf = append(r.buf, n.Tag...)
