@@ -12,7 +12,8 @@ import (
 // one node. A path that does not resolve, an index out of range, a node of the
 // wrong type (text where an element is needed, or the reverse) or a bad payload
 // stops Apply with an error naming the op; the ops before it stay applied. Apply
-// never panics.
+// never panics. OpInner parses its payload in the context of its element, so the
+// HTML of a script's contents stays text.
 func Apply(root *Node, ops []Op) error {
 	if root == nil {
 		return errors.New("dom: apply: nil root")
@@ -102,11 +103,11 @@ func applyOp(root *Node, op *Op) error {
 		if err != nil {
 			return err
 		}
-		frag, err := Parse(op.HTML)
+		kids, err := parseInner(n, op.HTML)
 		if err != nil {
 			return err
 		}
-		n.Children = frag.Children
+		n.Children = kids
 	default:
 		return fmt.Errorf("unknown op kind %d", op.Kind)
 	}
@@ -164,4 +165,31 @@ func parseOne(html string) (*Node, error) {
 		return nil, fmt.Errorf("html %.40q parses to %d nodes, want 1", html, len(frag.Children))
 	}
 	return frag.Children[0], nil
+}
+
+// parseInner parses the payload of an inner op in the context of element n, as
+// setting innerHTML does: the contents of script, style and the like are raw text,
+// those of textarea and title are text. n is taken to be an HTML element (the
+// differ sends no inner op inside SVG or MathML).
+func parseInner(n *Node, html string) ([]*Node, error) {
+	if len(html) > maxSize {
+		return nil, ErrTooLarge
+	}
+	if n.Tag != "" {
+		if fl := elemInfo(n.Tag); fl&(fRawText|fPlaintext|fRCData) != 0 {
+			text := normalize(html)
+			if fl&fRCData != 0 {
+				text = unescapeText(text)
+			}
+			if text == "" {
+				return nil, nil
+			}
+			return []*Node{{Type: TextNode, Text: text}}, nil
+		}
+	}
+	frag, err := Parse(html)
+	if err != nil {
+		return nil, err
+	}
+	return frag.Children, nil
 }

@@ -25,6 +25,8 @@ func TestApply(t *testing.T) {
 		{"move backward", `<i>0</i><i>1</i><i>2</i>`, `[["m",[],2,0]]`, `<i>2</i><i>0</i><i>1</i>`, ""},
 		{"inner", `<div><b>x</b></div>`, `[["h",[0],"a<i>b</i>"]]`, `<div>a<i>b</i></div>`, ""},
 		{"inner of the root", `<div></div>`, `[["h",[],"x"]]`, `x`, ""},
+		{"inner of a script is raw text", `<script></script>`, `[["h",[0],"a<b>&amp;"]]`, `<script>a<b>&amp;</script>`, ""},
+		{"inner of a textarea is text", `<textarea></textarea>`, `[["h",[0],"a&lt;b&gt;"]]`, `<textarea>a&lt;b&gt;</textarea>`, ""},
 		{"path out of range", `<p>a</p>`, `[["t",[1],"b"]]`, "", "out of range"},
 		{"path through a text node", `<p>a</p>`, `[["t",[0,0,0],"b"]]`, "", "out of range"},
 		{"text op on an element", `<p>a</p>`, `[["t",[0],"b"]]`, "", "not a text or comment node"},

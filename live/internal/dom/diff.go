@@ -225,11 +225,13 @@ func (d *differ) element(a, b *Node) {
 	}
 	cm := d.mark()
 	d.children(a, b)
+	if enter {
+		d.foreign--
+	}
 	if d.stop {
 		return
 	}
 	if enter {
-		d.foreign--
 		if d.abort {
 			d.abort = false
 			d.reset(m)
