@@ -196,87 +196,132 @@ func parse(b *testing.B, html string) *dom.Node {
 	return tree
 }
 
+// benchPage is a view and the change one event makes to it.
+type benchPage struct {
+	name   string
+	view   live.View
+	change func(i int)
+}
+
+// benchPages returns fresh views of the three pages.
+func benchPages() []benchPage {
+	c, t, l := &benchCounter{}, newBenchTable(), newBenchList()
+	return []benchPage{
+		{"counter", c, func(int) { c.Count++ }},
+		{"table-one-cell", t, func(i int) { t.Rows[i%len(t.Rows)].Score++ }},
+		{"list-move", l, func(int) { l.move(90, 10) }},
+	}
+}
+
 // BenchmarkEvent measures render + parse + diff + encode for one event on each page.
 // wire-B/op is the mean reply frame on the socket.
 func BenchmarkEvent(b *testing.B) {
-	b.Run("counter", func(b *testing.B) {
-		v := &benchCounter{}
-		benchEvent(b, v, func(int) { v.Count++ })
-	})
-	b.Run("table-one-cell", func(b *testing.B) {
-		v := newBenchTable()
-		benchEvent(b, v, func(i int) { v.Rows[i%len(v.Rows)].Score++ })
-	})
-	b.Run("list-move", func(b *testing.B) {
-		v := newBenchList()
-		benchEvent(b, v, func(int) { v.move(90, 10) })
-	})
-}
-
-func benchEvent(b *testing.B, v live.View, change func(i int)) {
-	d := newEventDiffer(b, v)
-	var wire, n int
-	b.ReportAllocs()
-	for b.Loop() {
-		change(n)
-		frame := d.reply(b)
-		wire += wireSize(frame)
-		n++
-	}
-	b.ReportMetric(float64(wire)/float64(n), "wire-B/op")
-}
-
-// BenchmarkTableStages splits the table event into its stages: html/template alone, the
-// parse of its output, and the diff and encoding of two parsed trees.
-func BenchmarkTableStages(b *testing.B) {
-	b.Run("render", func(b *testing.B) {
-		v := newBenchTable()
-		var buf bytes.Buffer
-		b.ReportAllocs()
-		for b.Loop() {
-			buf.Reset()
-			if err := v.Render(&buf); err != nil {
-				b.Fatal(err)
+	for _, p := range benchPages() {
+		b.Run(p.name, func(b *testing.B) {
+			d := newEventDiffer(b, p.view)
+			var wire, n int
+			b.ReportAllocs()
+			for b.Loop() {
+				p.change(n)
+				frame := d.reply(b)
+				wire += wireSize(frame)
+				n++
 			}
-		}
-		b.ReportMetric(float64(buf.Len()), "html-B/op")
-	})
-	b.Run("parse", func(b *testing.B) {
-		html := render(b, newBenchTable())
-		b.ReportAllocs()
-		for b.Loop() {
-			parse(b, html)
-		}
-	})
-	b.Run("diff", func(b *testing.B) {
-		v := newBenchTable()
-		trees := [2]*dom.Node{parse(b, render(b, v)), nil}
-		v.Rows[42].Score++
-		trees[1] = parse(b, render(b, v))
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			ops := dom.Diff(trees[i&1], trees[(i+1)&1])
-			_ = dom.AppendOps(nil, ops)
-			i++
-		}
-	})
+			b.ReportMetric(float64(wire)/float64(n), "wire-B/op")
+		})
+	}
 }
+
+// BenchmarkStages splits an event into its stages: html/template alone (render), the
+// parse of its output (parse), and the diff of two parsed trees with the encoding of
+// the ops (diff).
+func BenchmarkStages(b *testing.B) {
+	for _, p := range benchPages() {
+		b.Run(p.name+"/render", func(b *testing.B) {
+			var buf bytes.Buffer
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if err := p.view.Render(&buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "html-B/op")
+		})
+		b.Run(p.name+"/parse", func(b *testing.B) {
+			html := render(b, p.view)
+			b.ReportAllocs()
+			for b.Loop() {
+				parse(b, html)
+			}
+		})
+		b.Run(p.name+"/diff", func(b *testing.B) {
+			trees := [2]*dom.Node{parse(b, render(b, p.view)), nil}
+			p.change(42)
+			trees[1] = parse(b, render(b, p.view))
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				ops := dom.Diff(trees[i&1], trees[(i+1)&1])
+				_ = dom.AppendOps(nil, ops)
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkTableFields renders the table with the same template over rows that expose
+// their values three ways: as int and string fields (the benchTable view), as methods,
+// and as fields already formatted as strings.
+func BenchmarkTableFields(b *testing.B) {
+	t := newBenchTable()
+	methods := make([]rowMethods, len(t.Rows))
+	strs := make([]rowStrings, len(t.Rows))
+	for i, r := range t.Rows {
+		methods[i] = rowMethods{r}
+		strs[i] = rowStrings{strconv.Itoa(r.ID), r.Name, r.Email, strconv.Itoa(r.Score)}
+	}
+	for _, c := range []struct {
+		name string
+		data any
+	}{
+		{"fields", t},
+		{"methods", struct{ Rows []rowMethods }{methods}},
+		{"string-fields", struct{ Rows []rowStrings }{strs}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var buf bytes.Buffer
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if err := benchTemplates.ExecuteTemplate(&buf, "table", c.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+type rowMethods struct{ r benchRow }
+
+func (m rowMethods) ID() int       { return m.r.ID }
+func (m rowMethods) Name() string  { return m.r.Name }
+func (m rowMethods) Email() string { return m.r.Email }
+func (m rowMethods) Score() int    { return m.r.Score }
+
+type rowStrings struct{ ID, Name, Email, Score string }
 
 // BenchmarkKeptTree reports the memory a connected view keeps between events for its
 // last rendered tree (kept-B/view): the parsed tree and the HTML it points into.
 func BenchmarkKeptTree(b *testing.B) {
-	for _, page := range []struct {
-		name string
-		view live.View
-	}{{"counter", &benchCounter{}}, {"table", newBenchTable()}, {"list", newBenchList()}} {
-		b.Run(page.name, func(b *testing.B) {
+	for _, p := range benchPages() {
+		b.Run(p.name, func(b *testing.B) {
 			var kept []*dom.Node
 			before := liveHeap()
 			for b.Loop() {
 				var buf bytes.Buffer
 				buf.Grow(4096) // as conn.sendRender and conn.diff do
-				if err := page.view.Render(&buf); err != nil {
+				if err := p.view.Render(&buf); err != nil {
 					b.Fatal(err)
 				}
 				kept = append(kept, parse(b, buf.String()))

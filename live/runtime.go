@@ -129,6 +129,7 @@ type Runtime struct {
 	mu    sync.Mutex
 	conns map[*conn]struct{}
 
+	buffers      sync.Pool // *bytes.Buffer for renders
 	upgraderOnce sync.Once
 	wsUpgrader   *websocket.Upgrader
 }
@@ -147,6 +148,7 @@ func New(cfg Config) (*Runtime, error) {
 		rt.pubsub = pubsub.NewMemory()
 	}
 	rt.ctx, rt.cancel = context.WithCancel(context.Background())
+	rt.buffers.New = func() any { return new(bytes.Buffer) }
 	return rt, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/liveapp/liveapp/live/internal/dom"
 	"github.com/liveapp/liveapp/live/pubsub"
 )
 
@@ -31,7 +30,7 @@ type Socket struct {
 	viewSubs  []func()
 	title     string
 	flash     []Flash
-	tree      *dom.Node // last rendered tree (connected sockets only)
+	html      string // last HTML sent (connected sockets only); see conn.diff
 	conn      *conn
 
 	// What a handler asked for; the runtime acts on it after the handler returns.

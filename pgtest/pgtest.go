@@ -44,7 +44,8 @@ type SetupFunc func(ctx context.Context, conn *pgx.Conn) error
 
 // WithTemplate makes the new database a copy of the template database name,
 // which setup prepares the first time any test of the binary asks for it. The
-// name identifies the template: it must always come with the same setup.
+// name identifies the template: it must always come with the same setup. When
+// setup fails, every test that asks for the template fails with its error.
 func WithTemplate(name string, setup SetupFunc) Option {
 	return func(o *options) { o.template, o.setup = name, setup }
 }

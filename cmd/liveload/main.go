@@ -150,6 +150,8 @@ func (cfg *Config) validate() error {
 		return errors.New("-concurrency must be at least 1 and -sources between 1 and 254")
 	case cfg.Active < 0 || cfg.RoundTrip.Rate <= 0 || cfg.RoundTrip.Duration <= 0 || cfg.RoundTrip.MaxEvents < 0:
 		return errors.New("-active, -rate, -duration and -max-events must be positive")
+	case cfg.RoundTrip.Rate > 1000:
+		return errors.New("-rate is per view; above 1000 events/s it measures the rate limiter")
 	case cfg.Timeout <= 0:
 		return errors.New("-timeout must be positive")
 	}
@@ -168,6 +170,7 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 	progress := func(format string, args ...any) { fmt.Fprintf(logw, "liveload: "+format+"\n", args...) }
 
 	rep := newReport(cfg)
+	defer func() { rep.LoadEnd = loadAvg() }()
 	nofile, err := raiseNoFile()
 	if err != nil {
 		return nil, err

@@ -49,3 +49,17 @@ func raiseNoFile() (uint64, error) {
 func tieToParent(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
+
+// loadAvg returns the 1, 5 and 15 minute load averages, or "" when unknown: other work on
+// the machine shows in every latency figure, so the report records it.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := bytes.Fields(b)
+	if len(f) < 3 {
+		return ""
+	}
+	return string(bytes.Join(f[:3], []byte(" ")))
+}

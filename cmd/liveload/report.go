@@ -11,12 +11,14 @@ import (
 
 // Report is everything one run measured. Sizes are bytes, latencies microseconds.
 type Report struct {
-	Machine   string     `json:"machine"`  // GOOS/GOARCH and CPUs
-	GoVersion string     `json:"go"`       // the toolchain that built the server
-	Server    string     `json:"server"`   // the server binary
-	Path      string     `json:"path"`     // the page every view shows
-	NoFile    uint64     `json:"nofile"`   // RLIMIT_NOFILE after raising it
-	Baseline  sample     `json:"baseline"` // after the warm-up view closed
+	Machine   string     `json:"machine"`    // GOOS/GOARCH and CPUs
+	GoVersion string     `json:"go"`         // the toolchain that built the server
+	Server    string     `json:"server"`     // the server binary
+	Path      string     `json:"path"`       // the page every view shows
+	NoFile    uint64     `json:"nofile"`     // RLIMIT_NOFILE after raising it
+	LoadStart string     `json:"load_start"` // load averages (1, 5, 15 min) when the run began
+	LoadEnd   string     `json:"load_end"`   // and when it ended
+	Baseline  sample     `json:"baseline"`   // after the warm-up view closed
 	Idle      []IdleStep `json:"idle"`
 	Client    ClientCost `json:"client"`
 	RoundTrip *RoundTrip `json:"round_trip,omitempty"`
@@ -28,6 +30,7 @@ func newReport(cfg Config) *Report {
 		GoVersion: runtime.Version(),
 		Server:    cfg.Server,
 		Path:      cfg.Path,
+		LoadStart: loadAvg(),
 	}
 	if bi, err := buildinfo.ReadFile(cfg.Server); err == nil {
 		r.GoVersion = bi.GoVersion
@@ -42,7 +45,8 @@ func (r *Report) writeJSON(w io.Writer) error {
 }
 
 func (r *Report) writeTable(w io.Writer) {
-	fmt.Fprintf(w, "server %s %s (production mode), %s, %s, RLIMIT_NOFILE %d\n\n", r.Server, r.Path, r.GoVersion, r.Machine, r.NoFile)
+	fmt.Fprintf(w, "server %s %s (production mode), %s, %s, RLIMIT_NOFILE %d\n", r.Server, r.Path, r.GoVersion, r.Machine, r.NoFile)
+	fmt.Fprintf(w, "load average at start %s, at end %s\n\n", r.LoadStart, r.LoadEnd)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "idle views\tRSS MiB\theap+stack MiB\tgoroutines\tRSS/view KiB\theap+stack/view KiB\tgoroutines/view\topen s\t")
 	b := r.Baseline

@@ -186,13 +186,13 @@ func drive(ctx context.Context, v *view, event string, interval time.Duration, e
 	next := time.Now().Add(rand.N(interval))
 	t := time.NewTimer(time.Until(next))
 	defer t.Stop()
-	for {
+	for next.Before(end) {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if !time.Now().Before(end) || budget.Add(-1) < 0 {
+		if budget.Add(-1) < 0 {
 			return
 		}
 		if err := v.send(event); err != nil {

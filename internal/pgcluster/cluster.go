@@ -62,8 +62,9 @@ type Cluster struct {
 	Bin string
 
 	// RunAs is the operating-system user that runs initdb and postgres when the
-	// caller is root. Empty means DefaultRunAs, created with useradd --system when
-	// missing, or nobody when it cannot be created. Ignored when not root.
+	// caller is root. Empty means: for Init, DefaultRunAs, created with useradd
+	// --system when missing, or nobody when it cannot be created; for Start, the
+	// owner of the data directory. Ignored when not root.
 	RunAs string
 }
 
@@ -218,7 +219,7 @@ func (c *Cluster) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("pgcluster: start %s: %w", p.dir, err)
 	}
-	u, err := serverUser(c.RunAs)
+	u, err := dataOwner(p.data, c.RunAs)
 	if err != nil {
 		return err
 	}
@@ -344,7 +345,7 @@ func (c *Cluster) Stop(ctx context.Context) error {
 		}
 		tick := time.NewTicker(10 * time.Millisecond)
 		defer tick.Stop()
-		for alive(st.PID) {
+		for isServer(st.PID) {
 			select {
 			case <-ctx.Done():
 				quit(st.PID)

@@ -14,11 +14,12 @@
 // authentication, as the superuser "postgres"; the socket directory is mode 0700,
 // so only its owner (and root) can connect.
 //
-// initdb and postgres refuse to run as root. When the caller is root they run as
-// an unprivileged user (Cluster.RunAs, by default liveapp-pg, created with
-// useradd --system when missing, else nobody): the cluster directory is chowned
-// to that user, and the directories above it are made traversable (o+x) when
-// they are not. Otherwise they run as the caller.
+// initdb and postgres refuse to run as root. When the caller is root, Init runs
+// initdb as an unprivileged user (Cluster.RunAs, by default liveapp-pg, created
+// with useradd --system when missing, else nobody), chowns the cluster directory
+// to it and makes the directories above it traversable (o+x) when they are not;
+// Start runs postgres as the owner of the data directory. Otherwise both run as
+// the caller. No sudo or runuser is needed.
 //
 // The server binaries are found by FindBin; when they are missing, methods return
 // an error matching ErrNotInstalled that says what to install.

@@ -20,3 +20,4 @@ func interrupt(int) error                            { return errors.ErrUnsuppor
 func quit(int) error                                 { return errors.ErrUnsupported }
 func ownedBy(os.FileInfo, int) bool                  { return false }
 func lockFile(string) (func(), error)                { return nil, errors.ErrUnsupported }
+func fileOwner(os.FileInfo) (int, int, bool)         { return 0, 0, false }

@@ -37,8 +37,17 @@ func quit(pid int) error { return syscall.Kill(pid, syscall.SIGQUIT) }
 
 // ownedBy reports whether fi belongs to uid.
 func ownedBy(fi os.FileInfo, uid int) bool {
+	owner, _, ok := fileOwner(fi)
+	return ok && owner == uid
+}
+
+// fileOwner returns the user and group that own fi.
+func fileOwner(fi os.FileInfo) (uid, gid int, ok bool) {
 	st, ok := fi.Sys().(*syscall.Stat_t)
-	return ok && int(st.Uid) == uid
+	if !ok {
+		return 0, 0, false
+	}
+	return int(st.Uid), int(st.Gid), true
 }
 
 // lockFile takes an exclusive lock on the file at path, created when missing,

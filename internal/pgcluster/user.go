@@ -48,6 +48,28 @@ func serverUser(runAs string) (*osUser, error) {
 	return u, nil
 }
 
+// dataOwner returns the user to run the server of data directory data as: the
+// directory's owner when the caller is root and runAs is empty, since postgres
+// refuses a data directory it does not own.
+func dataOwner(data, runAs string) (*osUser, error) {
+	if os.Geteuid() != 0 || runAs != "" {
+		return serverUser(runAs)
+	}
+	fi, err := os.Stat(data)
+	if err != nil {
+		return nil, fmt.Errorf("pgcluster: %w", err)
+	}
+	uid, gid, ok := fileOwner(fi)
+	if !ok || uid == 0 {
+		return serverUser(runAs)
+	}
+	name := strconv.Itoa(uid)
+	if u, err := user.LookupId(name); err == nil {
+		name = u.Username
+	}
+	return &osUser{name: name, uid: uid, gid: gid}, nil
+}
+
 func lookupUser(name string) (*osUser, error) {
 	u, err := user.Lookup(name)
 	if err != nil {

@@ -61,7 +61,8 @@ func tagHash(tag string) int {
 	if tag == "" {
 		return 0
 	}
-	return (len(tag)*31 + int(lowerASCII(tag[0]))*7 + int(lowerASCII(tag[len(tag)-1]))) % len(parser{}.open)
+	// Adjusted SVG names (clipPath) keep a lower-case first letter.
+	return (len(tag)*7 + int(lowerASCII(tag[0]))) & (len(parser{}.open) - 1)
 }
 
 // popTo closes elements until the stack holds n of them.
@@ -86,7 +87,7 @@ func (p *parser) flushText() {
 
 // text appends text to the current element, merging it with a preceding text node.
 func (p *parser) text(t string, decode, dropLF bool) {
-	if decode && strings.IndexByte(t, '&') >= 0 {
+	if decode && indexByte(t, 0, '&') >= 0 {
 		t = unescapeText(t)
 	}
 	if dropLF && strings.HasPrefix(t, "\n") {
@@ -217,17 +218,19 @@ func (p *parser) insertForeign(name string, ns uint8, selfClose bool) {
 // table modes).
 func (p *parser) htmlStart(name string, selfClose bool) {
 	fl := elemInfo(name)
-	switch name {
-	case "html", "head", "body", "frameset", "frame":
-		return // ignored in a fragment
-	case "image":
-		name, fl = "img", elemInfo("img")
-	case "svg":
-		p.insertForeign(name, nsSVG, selfClose)
-		return
-	case "math":
-		p.insertForeign(name, nsMath, selfClose)
-		return
+	if fl&fOddStart != 0 {
+		switch name {
+		case "image":
+			name, fl = "img", elemInfo("img")
+		case "svg":
+			p.insertForeign(name, nsSVG, selfClose)
+			return
+		case "math":
+			p.insertForeign(name, nsMath, selfClose)
+			return
+		default:
+			return // html, head, body, frameset, frame: ignored in a fragment
+		}
 	}
 	if fl&fTablePart != 0 || name == "table" || p.top().n.Tag == "colgroup" && p.top().ns == nsHTML {
 		if p.tableStart(name, fl) {
@@ -325,6 +328,16 @@ func (p *parser) closeListItem(match func(string) bool) {
 
 // endTag processes an end tag.
 func (p *parser) endTag(name string) {
+	if p.top().ns != nsHTML && (name == "p" || name == "br") {
+		// These end tags break out of foreign content, like the start tags.
+		for len(p.stack) > 1 {
+			t := p.top()
+			if t.ns == nsHTML || htmlIntegration(t.ns, t.n) || mathTextIntegration(t.ns, t.n) {
+				break
+			}
+			p.pop()
+		}
+	}
 	if p.top().ns != nsHTML {
 		for i := len(p.stack) - 1; i > 0; i-- {
 			f := &p.stack[i]
@@ -351,8 +364,9 @@ func (p *parser) endTag(name string) {
 		return
 	case name == "p":
 		if !p.closeP() {
-			p.insertImplied("p") // browsers turn a stray </p> into <p></p>
-			p.pop()
+			// Browsers turn a stray </p> into <p></p>, with all that <p> implies.
+			p.htmlStart("p", false)
+			p.closeP()
 		}
 		return
 	}

@@ -289,6 +289,18 @@ func (d *differ) tryInner(b *Node, m mark) {
 // when an attribute name cannot be set by a client (setAttribute rejects it), in
 // which case the element must be replaced.
 func (d *differ) attrs(a, b *Node) bool {
+	if len(a.Attrs) == len(b.Attrs) {
+		same := true
+		for i := range a.Attrs {
+			if a.Attrs[i] != b.Attrs[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return true // the usual case
+		}
+	}
 	for _, nb := range b.Attrs {
 		if v, ok := a.Attr(nb.Name); ok && v == nb.Value {
 			continue

@@ -21,14 +21,18 @@ const (
 	fHeading                          // h1 to h6
 	fScopedEnd                        // its end tag looks for a match "in scope" (not stopping at special elements)
 	fFormatting                       // formatting element (a, b, i, ...)
+	fOddStart                         // its start tag is ignored or handled apart (html, body, svg, image, ...)
 )
 
 func elemInfo(tag string) elemFlags {
 	switch tag {
 	case "area", "base", "basefont", "bgsound", "embed", "frame", "img", "keygen", "link", "meta", "param", "source", "track", "wbr":
 		f := fVoid | fSpecial
-		if tag == "embed" || tag == "img" || tag == "meta" {
+		switch tag {
+		case "embed", "img", "meta":
 			f |= fBreakout
+		case "frame":
+			f |= fOddStart
 		}
 		return f
 	case "br":
@@ -72,13 +76,19 @@ func elemInfo(tag string) elemFlags {
 		return fSpecial | fTablePart
 	case "applet", "marquee", "object":
 		return fSpecial | fScope | fScopedEnd
-	case "template", "html":
+	case "template":
 		return fSpecial | fScope
+	case "html":
+		return fSpecial | fScope | fOddStart
 	case "button":
 		return fSpecial | fScopedEnd
 	case "body", "head":
-		return fSpecial | fBreakout
-	case "frameset", "select":
+		return fSpecial | fBreakout | fOddStart
+	case "svg", "math", "image":
+		return fOddStart
+	case "frameset":
+		return fSpecial | fOddStart
+	case "select":
 		return fSpecial
 	case "b", "big", "code", "em", "i", "s", "small", "strike", "strong", "tt", "u", "nobr":
 		return fFormatting | fBreakout | fScopedEnd

@@ -78,3 +78,17 @@ func FuzzDecodeOps(f *testing.F) {
 		_ = Apply(root, ops)
 	})
 }
+
+// FuzzDiffGenerated runs the FuzzDiff property on realistic pairs: a random
+// well-formed fragment and a random edit of it, both derived from seed.
+func FuzzDiffGenerated(f *testing.F) {
+	f.Add(uint64(1))
+	f.Add(uint64(42))
+	f.Fuzz(func(t *testing.T, seed uint64) {
+		g := newTreeGen(seed)
+		a := g.root()
+		b := g.mutate(a)
+		checkDiff(t, string(AppendHTML(nil, a)), string(AppendHTML(nil, b)))
+		checkLikeBrowser(t, string(AppendHTML(nil, b)))
+	})
+}

@@ -29,7 +29,10 @@ var ErrTooLarge = errors.New("dom: html larger than 64 MiB")
 // tree-building rules that matter for template output: void and raw-text elements,
 // entities, implied end tags (p, li, dt, dd, option, optgroup, tr, td, th), implied
 // tbody, tr and colgroup in tables, SVG and MathML content (self-closing tags, case
-// of names, CDATA), and newline dropping after pre, listing and textarea. It does not
+// of names, CDATA), and newline dropping after pre, listing and textarea. An end tag
+// with no open element is ignored, except that a stray </p> makes an empty p and
+// </br> a br, as in browsers. Nesting deeper than 512 elements is flattened, as
+// Blink does, so trees stay shallow enough to walk recursively. It does not
 // move misplaced content out of tables (foster parenting), reopen formatting
 // elements, or apply the adoption agency algorithm; for such malformed input its
 // tree can differ from a browser's. Carriage returns are normalized to newlines, NUL
@@ -160,15 +163,33 @@ func tagStart(c byte) bool {
 // tag, comment or declaration.
 func textEnd(s string, i int) int {
 	for {
-		k := strings.IndexByte(s[i+1:], '<')
+		k := indexByte(s, i+1, '<')
 		if k < 0 {
 			return len(s)
 		}
-		i += 1 + k
+		i = k
 		if i+1 < len(s) && tagStart(s[i+1]) {
 			return i
 		}
 	}
+}
+
+// indexByte returns the index of the first c in s at or after i, or -1. Tokens
+// are short, so it looks at a few bytes itself before calling the vectorized
+// search, whose setup costs more than a short scan.
+func indexByte(s string, i int, c byte) int {
+	for end := min(i+16, len(s)); i < end; i++ {
+		if s[i] == c {
+			return i
+		}
+	}
+	if i >= len(s) {
+		return -1
+	}
+	if k := strings.IndexByte(s[i:], c); k >= 0 {
+		return i + k
+	}
+	return -1
 }
 
 func isSpace(c byte) bool {
@@ -257,12 +278,12 @@ func (p *parser) readTag(i int, start bool) (name string, selfClose bool, next i
 			}
 			switch q := s[j]; q {
 			case '"', '\'':
-				e := strings.IndexByte(s[j+1:], q)
+				e := indexByte(s, j+1, q)
 				if e < 0 {
 					return "", false, len(s)
 				}
-				val = s[j+1 : j+1+e]
-				j += e + 2
+				val = s[j+1 : e]
+				j = e + 1
 			case '>':
 			default:
 				k, _ := scan(s, j, cValEnd)
@@ -285,7 +306,7 @@ func (p *parser) addAttr(name, val string) {
 			return
 		}
 	}
-	if strings.IndexByte(val, '&') >= 0 {
+	if indexByte(val, 0, '&') >= 0 {
 		val = unescapeAttr(val)
 	}
 	p.attrs = append(p.attrs, Attr{name, val})

@@ -333,6 +333,8 @@ func TestRoundTrip(t *testing.T) {
 		"<!--a--->b<!--x--!-->",
 		"<!x-->y<?a--!b>",
 		"<!--<!--->",
+		"<table><col></p>0",
+		"<table><colgroup></p></table>",
 		"<!--a--",
 		"<p>&#13;x&amp;lt;</p><a title='&#13;'>",
 		"<svg><g><rect/></g><title>t</title><foreignObject><p>x</p></foreignObject></svg>",

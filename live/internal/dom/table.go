@@ -55,6 +55,11 @@ func (p *parser) tableMode() (mode, idx int) {
 // body content.
 func (p *parser) tableStart(name string, fl elemFlags) bool {
 	part := fl&fTablePart != 0
+	if t := p.top(); t.ns == nsHTML && (t.n.Tag == "tr" && (name == "td" || name == "th") ||
+		name == "tr" && (t.n.Tag == "tbody" || t.n.Tag == "thead" || t.n.Tag == "tfoot")) {
+		p.insert(name, p.attrs, nsHTML, fl, false) // the usual case: a cell in its row, a row in its body
+		return true
+	}
 	for range 8 { // each round pops or opens an implied element; a few suffice
 		mode, idx := p.tableMode()
 		switch mode {
