@@ -122,35 +122,36 @@ func (l *benchList) move(from, to int) {
 
 func (l *benchList) Render(w io.Writer) error { return benchTemplates.ExecuteTemplate(w, "list", l) }
 
-// eventDiffer does for one view what a connection does after each event: render, parse,
-// diff against the last tree, and build the reply frame.
+// eventDiffer does for one view what a connection does after each event: render with a
+// reused buffer, parse the last HTML and the new one, diff, and build the reply frame.
+// Like the runtime, it keeps the last HTML between events, not its tree.
 type eventDiffer struct {
 	view live.View
-	tree *dom.Node
+	html string
+	buf  bytes.Buffer
 	ref  int64
 }
 
 func newEventDiffer(b *testing.B, v live.View) *eventDiffer {
-	d := &eventDiffer{view: v}
-	d.tree = parse(b, render(b, v))
-	return d
+	return &eventDiffer{view: v, html: render(b, v)}
 }
 
 // reply renders the view and returns the reply frame for the event with the next ref, as
 // conn.after and conn.diff build it.
 func (d *eventDiffer) reply(b *testing.B) []byte {
-	var buf bytes.Buffer
-	buf.Grow(4096)
-	if err := d.view.Render(&buf); err != nil {
+	d.buf.Reset()
+	if err := d.view.Render(&d.buf); err != nil {
 		b.Fatal(err)
 	}
-	tree := parse(b, buf.String())
-	ops := dom.Diff(d.tree, tree)
-	d.tree = tree
+	html := d.buf.String()
 	d.ref++
 	var enc []byte
-	if len(ops) > 0 {
-		enc = dom.AppendOps(nil, ops)
+	if html != d.html {
+		ops := dom.Diff(parse(b, d.html), parse(b, html))
+		d.html = html
+		if len(ops) > 0 {
+			enc = dom.AppendOps(nil, ops)
+		}
 	}
 	return replyFrame(d.ref, enc)
 }
