@@ -144,6 +144,11 @@ func intLen(x int) int {
 
 const hexDigits = "0123456789abcdef"
 
+// AppendJSONString appends s to buf as a JSON string, escaped like encoding/json with
+// SetEscapeHTML(false): <, > and & stay as they are, invalid UTF-8 becomes U+FFFD. The
+// runtime builds its frames with it.
+func AppendJSONString(buf []byte, s string) []byte { return appendJSONString(buf, s) }
+
 // appendJSONString appends s as a JSON string, escaping like encoding/json with
 // SetEscapeHTML(false).
 func appendJSONString[S string | []byte](buf []byte, s S) []byte {
