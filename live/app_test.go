@@ -117,6 +117,10 @@ func newTestApp(t testing.TB, mutate func(*live.Config)) *testApp {
 	g.Live("/g", func() live.View { return &guardedView{} })
 	mux := http.NewServeMux()
 	rt.Register(mux)
+	mux.HandleFunc("GET /setflash", func(w http.ResponseWriter, r *http.Request) {
+		rt.PutFlash(w, r, "info", "Welcome back")
+		http.Redirect(w, r, "/counter", http.StatusSeeOther)
+	})
 	app.h = mux
 	return app
 }

@@ -132,7 +132,8 @@ func (rt *Runtime) serveSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &conn{rt: rt, ws: ws, binding: tok.Binding}
 	c.limiter = *newBucket(rt.cfg.EventRate, rt.cfg.EventBurst)
-	c.sock = &Socket{rt: rt, connected: true, conn: c, url: target.RequestURI(), params: paramsFor(rte, target), cookies: cookies}
+	c.sock = &Socket{rt: rt, connected: true, conn: c, url: target.RequestURI(), params: paramsFor(rte, target), cookies: cookies,
+		flash: flashFromPairs(tok.Flash)}
 	rt.mu.Lock()
 	rt.conns[c] = struct{}{}
 	rt.mu.Unlock()
@@ -635,7 +636,12 @@ func (c *conn) navigateTo(ref int64, to string) {
 	s.url, s.params = u.RequestURI(), paramsFor(r, u)
 	s.resetActions()
 	if err := c.rt.mount(c.rt.ctx, s, r); err != nil {
-		c.reply(ref, nil, c.errMessage(err))
+		// Let a page load show the failure (a 404, say); this view can no longer render.
+		if !errors.Is(err, ErrNotFound) {
+			c.rt.log.Error("live: navigation mount failed", "url", to, "err", err)
+		}
+		c.write(frameRedirect(to, c.rt.encodeFlash(s.flash)))
+		c.reply(ref, nil, "")
 		return
 	}
 	if s.redirect != "" {

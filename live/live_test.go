@@ -196,6 +196,20 @@ func TestHooksAndRevocation(t *testing.T) {
 	})
 }
 
+func TestFlashSurvivesRedirectAndConnect(t *testing.T) {
+	app := newTestApp(t, nil)
+	c := livetest.NewClient(t, app.h)
+	if status, loc, _ := c.Get("/setflash"); status != http.StatusSeeOther || loc != "/counter" {
+		t.Fatalf("status %d location %q", status, loc)
+	}
+	lv := c.Mount("/counter")
+	contains(t, lv.DeadHTML(), "Welcome back")
+	contains(t, lv.HTML(), "Welcome back")
+	if again := c.Mount("/counter"); strings.Contains(again.DeadHTML(), "Welcome back") {
+		t.Fatal("the flash was shown twice")
+	}
+}
+
 func TestFormParams(t *testing.T) {
 	app := newTestApp(t, nil)
 	lv := livetest.Mount(t, app.h, "/counter")

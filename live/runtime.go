@@ -279,7 +279,7 @@ func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 			return
 		}
 		token := rt.signer.signView(viewToken{Session: r.session.name, Route: r.pattern, URL: s.url,
-			Expires: time.Now().Add(rt.cfg.TokenMaxAge).UnixMilli(), Binding: rt.signer.binding(csrfSecret)})
+			Expires: time.Now().Add(rt.cfg.TokenMaxAge).UnixMilli(), Binding: rt.signer.binding(csrfSecret), Flash: flashPairs(s.flash)})
 		var root bytes.Buffer
 		root.WriteString(`<div id="live-root" data-live-session="`)
 		template.HTMLEscape(&root, []byte(r.session.name))
@@ -433,7 +433,25 @@ func (rt *Runtime) takeFlashCookie(w http.ResponseWriter, r *http.Request) []Fla
 		return nil
 	}
 	var pairs [][2]string
-	if err := json.Unmarshal(payload, &pairs); err != nil || len(pairs) > 8 {
+	if err := json.Unmarshal(payload, &pairs); err != nil {
+		return nil
+	}
+	return flashFromPairs(pairs)
+}
+
+func flashPairs(flash []Flash) [][2]string {
+	if len(flash) == 0 {
+		return nil
+	}
+	pairs := make([][2]string, len(flash))
+	for i, f := range flash {
+		pairs[i] = [2]string{f.Kind, f.Message}
+	}
+	return pairs
+}
+
+func flashFromPairs(pairs [][2]string) []Flash {
+	if len(pairs) == 0 || len(pairs) > 8 {
 		return nil
 	}
 	flash := make([]Flash, len(pairs))

@@ -79,6 +79,9 @@ type viewToken struct {
 	URL     string `json:"u"`
 	Expires int64  `json:"e"` // unix milliseconds
 	Binding string `json:"b"`
+	// Flash carries the dead render's flash messages to the connected mount, which would
+	// otherwise render without them and make them vanish as the socket connects.
+	Flash [][2]string `json:"f,omitempty"`
 }
 
 func (sg signer) binding(csrfSecret []byte) string {
