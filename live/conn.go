@@ -242,6 +242,12 @@ func (c *conn) do(j job) {
 	case j.closeCode != 0:
 		c.close(j.closeCode, "too many events")
 	case j.ping:
+		// A socket that handled nothing for a whole ping interval drops its parsed tree.
+		if s := c.sock; !s.busy {
+			s.tree = nil
+		} else {
+			s.busy = false
+		}
 		_ = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.rt.cfg.WriteTimeout))
 	case j.final:
 		j.fn()
@@ -375,7 +381,7 @@ func (c *conn) sendRender(navURL, token string) {
 		c.write(frameError(c.errMessage(err)))
 		return
 	}
-	s.html = html
+	s.html, s.tree = html, nil
 	f := renderFrame{html: html, url: navURL, token: token}
 	if navURL != "" {
 		f.session = s.route.session.name
@@ -491,7 +497,7 @@ func (c *conn) handle(f *clientFrame) {
 			c.write(frameReply(f.Ref, nil, c.errMessage(err), nil))
 			return
 		}
-		s.html = html
+		s.html, s.tree = html, nil
 		ops := dom.AppendOps(nil, []dom.Op{{Kind: dom.OpInner, Path: []int{}, HTML: html}})
 		c.write(frameReply(f.Ref, ops, "", nil))
 	}
@@ -590,11 +596,13 @@ func (c *conn) reply(ref int64, ops []byte, errMsg string) {
 // diff re-renders the view and returns the encoded patches from the last HTML sent, or
 // nil when nothing changed.
 //
-// A socket keeps the last HTML, not its parsed tree: the tree is 10 to 25 times larger,
-// and an idle socket should cost as little as possible. Diffing parses both versions, which
-// costs microseconds for small views and is skipped entirely when the HTML is unchanged.
+// A socket keeps the last HTML; its parsed tree, 10 to 25 times larger, is kept only while
+// the socket is busy and dropped after a ping interval without events, so an idle socket
+// costs little and a busy one does not parse twice per event. Nothing is parsed when the
+// HTML did not change.
 func (c *conn) diff() ([]byte, error) {
 	s := c.sock
+	s.busy = true
 	html, err := c.render()
 	if err != nil {
 		return nil, err
@@ -602,16 +610,18 @@ func (c *conn) diff() ([]byte, error) {
 	if html == s.html {
 		return nil, nil
 	}
-	old, err := dom.Parse(s.html)
-	if err != nil {
-		return nil, fmt.Errorf("live: parse last render: %w", err)
+	old := s.tree
+	if old == nil {
+		if old, err = dom.Parse(s.html); err != nil {
+			return nil, fmt.Errorf("live: parse last render: %w", err)
+		}
 	}
 	tree, err := dom.Parse(html)
 	if err != nil {
 		return nil, fmt.Errorf("live: parse render: %w", err)
 	}
 	ops := dom.Diff(old, tree)
-	s.html = html
+	s.html, s.tree = html, tree
 	if len(ops) == 0 {
 		return nil, nil
 	}

@@ -1,11 +1,14 @@
 package live_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/liveapp/liveapp/live"
 	"github.com/liveapp/liveapp/live/livetest"
 )
 
@@ -217,4 +220,16 @@ func TestFormParams(t *testing.T) {
 		t.Fatal(err)
 	}
 	contains(t, lv.HTML(), `<p id="count">3</p>`)
+}
+
+func TestPatchesStayCorrectWhenIdleSocketsDropTheirTree(t *testing.T) {
+	app := newTestApp(t, func(c *live.Config) { c.PingInterval = 10 * time.Millisecond })
+	lv := livetest.Mount(t, app.h, "/counter")
+	for i := 1; i <= 3; i++ {
+		time.Sleep(50 * time.Millisecond) // several pings: the socket drops its parsed tree
+		if err := lv.Click("inc"); err != nil {
+			t.Fatal(err)
+		}
+		contains(t, lv.HTML(), fmt.Sprintf(`<p id="count">%d</p>`, i))
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/liveapp/liveapp/live/internal/dom"
 	"github.com/liveapp/liveapp/live/pubsub"
 )
 
@@ -30,7 +31,9 @@ type Socket struct {
 	viewSubs  []func()
 	title     string
 	flash     []Flash
-	html      string // last HTML sent (connected sockets only); see conn.diff
+	html      string    // last HTML sent (connected sockets only); see conn.diff
+	tree      *dom.Node // html parsed, kept while the socket is busy; see conn.diff
+	busy      bool      // an event or message was handled since the last ping
 	conn      *conn
 
 	// What a handler asked for; the runtime acts on it after the handler returns.

@@ -1,0 +1,88 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+)
+
+// ErrBusy is returned when a password hash waited Config.HashWait for a free
+// slot in vain: the server is saturated and the caller should try again.
+var ErrBusy = errors.New("accounts: too many password checks at once, try again")
+
+// passwordHasher computes argon2id hashes, at most cap(slots) at once.
+type passwordHasher struct {
+	params argon2id.Params
+	slots  chan struct{}
+	wait   time.Duration
+	onHash func()
+}
+
+func newPasswordHasher(c Config) *passwordHasher {
+	return &passwordHasher{
+		params: argon2id.Params(c.Hash),
+		slots:  make(chan struct{}, c.HashConcurrency),
+		wait:   c.HashWait,
+		onHash: c.OnHash,
+	}
+}
+
+// acquire takes a hash slot, waiting at most h.wait.
+func (h *passwordHasher) acquire(ctx context.Context) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	timer := time.NewTimer(h.wait)
+	defer timer.Stop()
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-timer.C:
+		return ErrBusy
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *passwordHasher) release() { <-h.slots }
+
+// hash returns the encoded argon2id hash of password with the current params.
+func (h *passwordHasher) hash(ctx context.Context, password string) (string, error) {
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	if h.onHash != nil {
+		h.onHash()
+	}
+	return argon2id.CreateHash(password, &h.params)
+}
+
+// check reports whether password matches encoded, and whether encoded was made
+// with parameters below the current ones.
+func (h *passwordHasher) check(ctx context.Context, password, encoded string) (match, weak bool, err error) {
+	if err := h.acquire(ctx); err != nil {
+		return false, false, err
+	}
+	defer h.release()
+	if h.onHash != nil {
+		h.onHash()
+	}
+	match, params, err := argon2id.CheckHash(password, encoded)
+	if err != nil {
+		return false, false, fmt.Errorf("accounts: check password: %w", err)
+	}
+	return match, h.isWeak(params), nil
+}
+
+// isWeak reports whether p is below the current parameters in any respect.
+func (h *passwordHasher) isWeak(p *argon2id.Params) bool {
+	c := h.params
+	return p.Memory < c.Memory || p.Iterations < c.Iterations || p.Parallelism < c.Parallelism ||
+		p.SaltLength < c.SaltLength || p.KeyLength < c.KeyLength
+}

@@ -1,0 +1,56 @@
+package accounts
+
+import (
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// ValidationError reports what is wrong with the input of Register: a message
+// per field ("email", "password"), meant to be shown next to that field.
+type ValidationError struct {
+	Fields map[string]string
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("accounts: invalid ")
+	for i, k := range slices.Sorted(maps.Keys(e.Fields)) {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(k + ": " + e.Fields[k])
+	}
+	return b.String()
+}
+
+// emailShape is deliberately loose: one @ with something on each side and no
+// whitespace, commas or semicolons. Only a confirmation email proves an address.
+var emailShape = regexp.MustCompile(`^[^@,;\s]+@[^@,;\s]+$`)
+
+// validateRegistration returns a *ValidationError for invalid input, or nil.
+func validateRegistration(email, password string) error {
+	fields := map[string]string{}
+	switch {
+	case email == "":
+		fields["email"] = "can't be blank"
+	case !utf8.ValidString(email) || !emailShape.MatchString(email):
+		fields["email"] = "must have the @ sign and no spaces"
+	case utf8.RuneCountInString(email) > MaxEmailLength:
+		fields["email"] = "should be at most 160 characters"
+	}
+	switch {
+	case password == "":
+		fields["password"] = "can't be blank"
+	case utf8.RuneCountInString(password) < MinPasswordLength:
+		fields["password"] = "should be at least 12 characters"
+	case len(password) > MaxPasswordLength:
+		fields["password"] = "should be at most 1024 bytes"
+	}
+	if len(fields) > 0 {
+		return &ValidationError{Fields: fields}
+	}
+	return nil
+}
