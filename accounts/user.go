@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -57,4 +58,4 @@ func (s Scope) UserID() int64 {
 }
 
 // ErrNoUser is returned by functions given a Scope without a user.
-var ErrNoUser = fmt.Errorf("accounts: scope has no user")
+var ErrNoUser = errors.New("accounts: scope has no user")

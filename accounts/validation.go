@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -39,15 +40,15 @@ func validateRegistration(email, password string) error {
 	case !utf8.ValidString(email) || !emailShape.MatchString(email):
 		fields["email"] = "must have the @ sign and no spaces"
 	case utf8.RuneCountInString(email) > MaxEmailLength:
-		fields["email"] = "should be at most 160 characters"
+		fields["email"] = fmt.Sprintf("should be at most %d characters", MaxEmailLength)
 	}
 	switch {
 	case password == "":
 		fields["password"] = "can't be blank"
 	case utf8.RuneCountInString(password) < MinPasswordLength:
-		fields["password"] = "should be at least 12 characters"
+		fields["password"] = fmt.Sprintf("should be at least %d characters", MinPasswordLength)
 	case len(password) > MaxPasswordLength:
-		fields["password"] = "should be at most 1024 bytes"
+		fields["password"] = fmt.Sprintf("should be at most %d bytes", MaxPasswordLength)
 	}
 	if len(fields) > 0 {
 		return &ValidationError{Fields: fields}

@@ -1,0 +1,224 @@
+package accounts
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// sessionContext is the users_tokens.context of session tokens.
+const sessionContext = "session"
+
+// sessionTokenSize is the number of random bytes in a session token.
+const sessionTokenSize = 32
+
+// ErrInvalidSession is returned by UserBySessionToken for a token that is
+// unknown, deleted or expired.
+var ErrInvalidSession = errors.New("accounts: invalid or expired session token")
+
+// ErrSessionNotFound is returned by DeleteSession when the scope's user has no
+// session with that ID.
+var ErrSessionNotFound = errors.New("accounts: session not found")
+
+// SessionToken is the secret that identifies a session, 32 bytes from
+// crypto/rand. Only its SHA-256 hash is stored. It prints as
+// "SessionToken(redacted)" with every fmt verb and in slog, so logging it
+// by mistake leaks nothing; use the bytes themselves to set a cookie.
+type SessionToken []byte
+
+// String returns "SessionToken(redacted)".
+func (SessionToken) String() string { return "SessionToken(redacted)" }
+
+// GoString returns "SessionToken(redacted)".
+func (SessionToken) GoString() string { return "SessionToken(redacted)" }
+
+// Format prints "SessionToken(redacted)" for every verb.
+func (t SessionToken) Format(f fmt.State, _ rune) { fmt.Fprint(f, t.String()) }
+
+// LogValue logs the token as "redacted".
+func (SessionToken) LogValue() slog.Value { return slog.StringValue("redacted") }
+
+// SocketID returns the live_socket_id of the sockets of token's session:
+// "users_sessions:" and the base64url of the first 16 bytes of its SHA-256
+// hash. Broadcasting a disconnect to it closes the session's sockets; it does
+// not reveal the token.
+func SocketID(token SessionToken) string {
+	sum := sha256.Sum256(token)
+	return "users_sessions:" + base64.RawURLEncoding.EncodeToString(sum[:16])
+}
+
+// SessionMeta describes the client that logged in, to list sessions.
+type SessionMeta struct {
+	UserAgent string
+	IP        netip.Addr // zero when unknown
+}
+
+// Session is a logged-in session as stored, without its token.
+type Session struct {
+	ID              int64
+	UserAgent       string
+	IP              netip.Addr // zero when unknown
+	CreatedAt       time.Time
+	AuthenticatedAt time.Time // when the user last gave their password
+	LastSeenAt      time.Time // updated at most once a minute
+	// NeedsReissue reports that the token is older than
+	// Config.SessionReissueAfter: the caller should create a new session
+	// token, set it, and delete the old one.
+	NeedsReissue bool
+}
+
+// CreateSessionToken creates a session for user, who has just proven who they
+// are, and returns its token.
+func (s *Store) CreateSessionToken(ctx context.Context, user *User, meta SessionMeta) (SessionToken, error) {
+	if user == nil {
+		return nil, ErrNoUser
+	}
+	token := make(SessionToken, sessionTokenSize)
+	rand.Read(token)
+	sum := sha256.Sum256(token)
+	var ip *netip.Addr
+	if meta.IP.IsValid() {
+		ip = &meta.IP
+	}
+	_, err := s.db.Exec(ctx,
+		`INSERT INTO users_tokens (user_id, token, context, authenticated_at, user_agent, ip, last_seen_at)
+		VALUES ($1, $2, $3, now(), $4, $5, now())`,
+		user.ID, sum[:], sessionContext, meta.UserAgent, ip)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: create session token: %w", err)
+	}
+	return token, nil
+}
+
+// sessionColumns are the columns scanned by scanSession, t being users_tokens.
+// $2 is the reissue age in seconds.
+const sessionColumns = `t.id, coalesce(t.user_agent, ''), t.ip, t.created_at,
+	coalesce(t.authenticated_at, t.created_at), coalesce(t.last_seen_at, t.created_at),
+	t.created_at < now() - $2 * interval '1 second'`
+
+func sessionDest(se *Session, ip **netip.Addr) []any {
+	return []any{&se.ID, &se.UserAgent, ip, &se.CreatedAt, &se.AuthenticatedAt, &se.LastSeenAt, &se.NeedsReissue}
+}
+
+// UserBySessionToken returns the user and session of token, or
+// ErrInvalidSession when the token is unknown, deleted or older than
+// Config.SessionValidity. It records that the session was seen, at most once
+// a minute.
+func (s *Store) UserBySessionToken(ctx context.Context, token SessionToken) (*User, *Session, error) {
+	if len(token) != sessionTokenSize {
+		return nil, nil, ErrInvalidSession
+	}
+	sum := sha256.Sum256(token)
+	u, se := new(User), new(Session)
+	var ip *netip.Addr
+	var seenRecently bool
+	err := s.db.QueryRow(ctx,
+		`SELECT u.id, u.email, u.confirmed_at, u.inserted_at, u.updated_at, `+sessionColumns+`,
+			t.last_seen_at > now() - interval '1 minute'
+		FROM users_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.context = 'session' AND t.token = $1
+			AND t.created_at > now() - $3 * interval '1 second'`,
+		sum[:], s.config.SessionReissueAfter.Seconds(), s.config.SessionValidity.Seconds(),
+	).Scan(append(append(userDest(u), sessionDest(se, &ip)...), &seenRecently)...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil, ErrInvalidSession
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("accounts: user by session token: %w", err)
+	}
+	if ip != nil {
+		se.IP = *ip
+	}
+	if !seenRecently {
+		err := s.db.QueryRow(ctx,
+			"UPDATE users_tokens SET last_seen_at = now() WHERE id = $1 RETURNING last_seen_at",
+			se.ID).Scan(&se.LastSeenAt)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return nil, nil, fmt.Errorf("accounts: session last seen: %w", err)
+		}
+	}
+	return u, se, nil
+}
+
+// DeleteSessionToken deletes token's session, if it exists: logging out.
+func (s *Store) DeleteSessionToken(ctx context.Context, token SessionToken) error {
+	sum := sha256.Sum256(token)
+	_, err := s.db.Exec(ctx, "DELETE FROM users_tokens WHERE context = 'session' AND token = $1", sum[:])
+	if err != nil {
+		return fmt.Errorf("accounts: delete session token: %w", err)
+	}
+	return nil
+}
+
+// ListSessions returns the unexpired sessions of the scope's user, newest
+// first.
+func (s *Store) ListSessions(ctx context.Context, scope Scope) ([]Session, error) {
+	if scope.User == nil {
+		return nil, ErrNoUser
+	}
+	rows, err := s.db.Query(ctx,
+		`SELECT `+sessionColumns+` FROM users_tokens t
+		WHERE t.context = 'session' AND t.user_id = $1
+			AND t.created_at > now() - $3 * interval '1 second'
+		ORDER BY t.created_at DESC, t.id DESC`,
+		scope.UserID(), s.config.SessionReissueAfter.Seconds(), s.config.SessionValidity.Seconds())
+	if err != nil {
+		return nil, fmt.Errorf("accounts: list sessions: %w", err)
+	}
+	sessions, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Session, error) {
+		var se Session
+		var ip *netip.Addr
+		err := row.Scan(sessionDest(&se, &ip)...)
+		if ip != nil {
+			se.IP = *ip
+		}
+		return se, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: list sessions: %w", err)
+	}
+	return sessions, nil
+}
+
+// DeleteSession deletes the scope's user's session with id, or returns
+// ErrSessionNotFound when that user has none: a user can only end their own
+// sessions.
+func (s *Store) DeleteSession(ctx context.Context, scope Scope, id int64) error {
+	if scope.User == nil {
+		return ErrNoUser
+	}
+	tag, err := s.db.Exec(ctx,
+		"DELETE FROM users_tokens WHERE context = 'session' AND user_id = $1 AND id = $2",
+		scope.UserID(), id)
+	if err != nil {
+		return fmt.Errorf("accounts: delete session: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrSessionNotFound
+	}
+	return nil
+}
+
+// DeleteOtherSessions deletes every session of the scope's user but keep's,
+// for "log out everywhere else".
+func (s *Store) DeleteOtherSessions(ctx context.Context, scope Scope, keep SessionToken) error {
+	if scope.User == nil {
+		return ErrNoUser
+	}
+	sum := sha256.Sum256(keep)
+	_, err := s.db.Exec(ctx,
+		"DELETE FROM users_tokens WHERE context = 'session' AND user_id = $1 AND token <> $2",
+		scope.UserID(), sum[:])
+	if err != nil {
+		return fmt.Errorf("accounts: delete other sessions: %w", err)
+	}
+	return nil
+}
