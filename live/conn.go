@@ -150,11 +150,19 @@ func (c *conn) read() {
 	ws, cfg := c.ws, &c.rt.cfg
 	ws.SetReadLimit(cfg.MaxMessageSize)
 	_ = ws.SetReadDeadline(time.Now().Add(cfg.PongWait))
-	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(cfg.PongWait)) })
+	ws.SetPongHandler(func(string) error {
+		if c.closing() {
+			return nil
+		}
+		return ws.SetReadDeadline(time.Now().Add(cfg.PongWait))
+	})
 	for {
 		typ, data, err := ws.ReadMessage()
 		if err != nil {
 			return
+		}
+		if c.closing() {
+			continue // drain until the client's close reply or the deadline close set
 		}
 		now := time.Now()
 		_ = ws.SetReadDeadline(now.Add(cfg.PongWait))
@@ -308,9 +316,23 @@ func (c *conn) close(code int, reason string) {
 	c.closed = true
 	c.mu.Unlock()
 	if code != 0 {
-		_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+		err := c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+		if err == nil {
+			// Let the reader drain what the client already sent and see its close reply
+			// (or give up after a second) before the connection closes: closing with unread
+			// data makes the kernel reset the connection, and the client may never see
+			// the close code that tells it how to reconnect.
+			_ = c.ws.SetReadDeadline(time.Now().Add(time.Second))
+			return
+		}
 	}
 	_ = c.ws.Close()
+}
+
+func (c *conn) closing() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
 }
 
 // finish runs when the reader ends: the worker releases the view's resources.

@@ -182,19 +182,30 @@ func (v *View) connect(path string) error {
 	return nil
 }
 
-// readOne reads and applies one server frame; it returns the frame's reply ref, if any.
+// readOne reads and applies one server frame. A close is recorded in v.closed, not
+// returned as an error.
 func (v *View) readOne() error {
+	data, err := v.read()
+	if err != nil || data == nil {
+		return err
+	}
+	return v.apply(data)
+}
+
+// read returns the next server frame, or nil once the server closed the socket (the code
+// is in v.closed).
+func (v *View) read() ([]byte, error) {
 	_ = v.ws.SetReadDeadline(time.Now().Add(Timeout))
 	_, data, err := v.ws.ReadMessage()
 	if err != nil {
 		var ce *websocket.CloseError
 		if errors.As(err, &ce) {
 			v.closed = ce.Code
-			return nil
+			return nil, nil
 		}
-		return fmt.Errorf("livetest: read: %w", err)
+		return nil, fmt.Errorf("livetest: read: %w", err)
 	}
-	return v.apply(data)
+	return data, nil
 }
 
 type serverFrame struct {
@@ -283,15 +294,12 @@ func (v *View) send(frame map[string]any) error {
 		return fmt.Errorf("livetest: write: %w", err)
 	}
 	for {
-		_ = v.ws.SetReadDeadline(time.Now().Add(Timeout))
-		_, data, err := v.ws.ReadMessage()
+		data, err := v.read()
 		if err != nil {
-			var ce *websocket.CloseError
-			if errors.As(err, &ce) {
-				v.closed = ce.Code
-				return fmt.Errorf("livetest: socket closed with %d before the reply", ce.Code)
-			}
 			return fmt.Errorf("livetest: waiting for reply %d: %w", ref, err)
+		}
+		if data == nil {
+			return fmt.Errorf("livetest: socket closed with %d before the reply", v.closed)
 		}
 		if err := v.apply(data); err != nil {
 			v.t.Fatal(err)
