@@ -38,6 +38,21 @@ var benchTemplates = template.Must(template.New("bench").Parse(`
 {{end}}</tbody>
 </table>{{end}}
 
+{{define "table-memo"}}<table id="people">
+<thead><tr><th>Name</th><th>Email</th><th>Score</th></tr></thead>
+<tbody>
+{{.RowsHTML}}</tbody>
+</table>{{end}}
+
+{{define "row"}}<tr id="row-{{.ID}}"><td>{{.Name}}</td><td>{{.Email}}</td><td>{{.Score}}</td></tr>
+{{end}}
+
+{{define "list-memo"}}<ul id="todos">
+{{.ItemsHTML}}</ul>{{end}}
+
+{{define "item"}}<li id="item-{{.ID}}"><span>{{.Title}}</span> <button live-click="done" live-value-id="{{.ID}}">done</button></li>
+{{end}}
+
 {{define "list"}}<ul id="todos">
 {{range .Items}}<li id="item-{{.ID}}"><span>{{.Title}}</span> <button live-click="done" live-value-id="{{.ID}}">done</button></li>
 {{end}}</ul>{{end}}
@@ -86,6 +101,24 @@ func (t *benchTable) Mount(_ context.Context, s *live.Socket) error {
 
 func (t *benchTable) Render(w io.Writer) error { return benchTemplates.ExecuteTemplate(w, "table", t) }
 
+// benchMemoTable is benchTable rendering its rows through a live.Memo: the template runs
+// only for the row that changed.
+type benchMemoTable struct {
+	*benchTable
+	rows *live.Memo[benchRow]
+}
+
+func newBenchMemoTable() *benchMemoTable {
+	return &benchMemoTable{newBenchTable(), live.NewMemo[benchRow](new(live.Socket), benchTemplates.Lookup("row"))}
+}
+
+// RowsHTML is the table's rows, for the template.
+func (t *benchMemoTable) RowsHTML() (template.HTML, error) { return t.rows.Each(t.Rows) }
+
+func (t *benchMemoTable) Render(w io.Writer) error {
+	return benchTemplates.ExecuteTemplate(w, "table-memo", t)
+}
+
 // benchList is a 100-item keyed list; an event moves one item.
 type benchList struct{ Items []benchItem }
 
@@ -122,16 +155,35 @@ func (l *benchList) move(from, to int) {
 
 func (l *benchList) Render(w io.Writer) error { return benchTemplates.ExecuteTemplate(w, "list", l) }
 
+// benchMemoList is benchList rendering its items through a live.Memo.
+type benchMemoList struct {
+	*benchList
+	items *live.Memo[benchItem]
+}
+
+func newBenchMemoList() *benchMemoList {
+	return &benchMemoList{newBenchList(), live.NewMemo[benchItem](new(live.Socket), benchTemplates.Lookup("item"))}
+}
+
+// ItemsHTML is the list's items, for the template.
+func (l *benchMemoList) ItemsHTML() (template.HTML, error) { return l.items.Each(l.Items) }
+
+func (l *benchMemoList) Render(w io.Writer) error {
+	return benchTemplates.ExecuteTemplate(w, "list-memo", l)
+}
+
 // eventDiffer does for one view what a busy connection does after each event: render
 // with a reused buffer, parse the new HTML, diff it against the tree kept from the last
-// event, and build the reply frame. (An idle connection keeps only the HTML and parses it
+// event (into the memory of the tree before it), and build the reply frame. (An idle connection keeps only the HTML and parses it
 // again on its next event; BenchmarkStages/*/parse is that extra cost.)
 type eventDiffer struct {
-	view live.View
-	html string
-	tree *dom.Node
-	buf  bytes.Buffer
-	ref  int64
+	view   live.View
+	html   string
+	tree   *dom.Node
+	arenas [2]dom.Arena
+	arena  int
+	buf    bytes.Buffer
+	ref    int64
 }
 
 func newEventDiffer(b *testing.B, v live.View) *eventDiffer {
@@ -150,9 +202,13 @@ func (d *eventDiffer) reply(b *testing.B) []byte {
 	d.ref++
 	var enc []byte
 	if html != d.html {
-		tree := parse(b, html)
+		next := 1 - d.arena
+		tree, err := dom.ParseIn(&d.arenas[next], html)
+		if err != nil {
+			b.Fatal(err)
+		}
 		ops := dom.Diff(d.tree, tree)
-		d.html, d.tree = html, tree
+		d.html, d.tree, d.arena = html, tree, next
 		if len(ops) > 0 {
 			enc = dom.AppendOps(nil, ops)
 		}
@@ -211,10 +267,13 @@ type benchPage struct {
 // benchPages returns fresh views of the three pages.
 func benchPages() []benchPage {
 	c, t, l := &benchCounter{}, newBenchTable(), newBenchList()
+	mt, ml := newBenchMemoTable(), newBenchMemoList()
 	return []benchPage{
 		{"counter", c, func(int) { c.Count++ }},
 		{"table-one-cell", t, func(i int) { t.Rows[i%len(t.Rows)].Score++ }},
 		{"list-move", l, func(int) { l.move(90, 10) }},
+		{"table-one-cell-memo", mt, func(i int) { mt.Rows[i%len(mt.Rows)].Score++ }},
+		{"list-move-memo", ml, func(int) { ml.move(90, 10) }},
 	}
 }
 

@@ -250,9 +250,13 @@ func (c *conn) do(j job) {
 	case j.closeCode != 0:
 		c.close(j.closeCode, "too many events")
 	case j.ping:
-		// A socket that handled nothing for a whole ping interval drops its parsed tree.
+		// A socket that handled nothing for a whole ping interval drops its parsed tree
+		// and what its Memos remember.
 		if s := c.sock; !s.busy {
-			s.tree = nil
+			s.tree, s.arenas = nil, [2]dom.Arena{}
+			for _, m := range s.memos {
+				m.forget()
+			}
 		} else {
 			s.busy = false
 		}
@@ -638,12 +642,14 @@ func (c *conn) diff() ([]byte, error) {
 			return nil, fmt.Errorf("live: parse last render: %w", err)
 		}
 	}
-	tree, err := dom.Parse(html)
+	// Parse into the memory of the tree before old, which nothing uses any more.
+	next := 1 - s.arena
+	tree, err := dom.ParseIn(&s.arenas[next], html)
 	if err != nil {
 		return nil, fmt.Errorf("live: parse render: %w", err)
 	}
 	ops := dom.Diff(old, tree)
-	s.html, s.tree = html, tree
+	s.html, s.tree, s.arena = html, tree, next
 	if len(ops) == 0 {
 		return nil, nil
 	}

@@ -31,9 +31,12 @@ type Socket struct {
 	viewSubs  []func()
 	title     string
 	flash     []Flash
-	html      string    // last HTML sent (connected sockets only); see conn.diff
-	tree      *dom.Node // html parsed, kept while the socket is busy; see conn.diff
-	busy      bool      // an event or message was handled since the last ping
+	html      string       // last HTML sent (connected sockets only); see conn.diff
+	tree      *dom.Node    // html parsed, kept while the socket is busy; see conn.diff
+	busy      bool         // an event or message was handled since the last ping
+	memos     []forgetter  // the view's Memos, forgotten with tree when idle
+	arenas    [2]dom.Arena // while busy: tree's memory, and the one before's to reuse
+	arena     int          // the index in arenas of tree's memory
 	conn      *conn
 
 	// What a handler asked for; the runtime acts on it after the handler returns.

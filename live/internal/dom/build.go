@@ -16,7 +16,9 @@ func (p *parser) newNode() *Node {
 		p.nodes = make([]Node, 0, max(p.est/2, 16))
 	}
 	p.nodes = p.nodes[:len(p.nodes)+1]
-	return &p.nodes[len(p.nodes)-1]
+	n := &p.nodes[len(p.nodes)-1]
+	*n = Node{} // an Arena's slab holds the nodes of an earlier tree
+	return n
 }
 
 func (p *parser) allocPtrs(src []*Node) []*Node {

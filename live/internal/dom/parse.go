@@ -46,9 +46,47 @@ func Parse(src string) (*Node, error) {
 	}
 	src = normalize(src)
 	p := parserPool.Get().(*parser)
-	root := p.parse(src)
+	root := p.parse(src, nil)
 	p.release()
 	return root, nil
+}
+
+// Arena is memory for one parsed tree that a later parse may reuse: a connection that
+// diffs every render against the last one parses into two Arenas in turn, so the nodes of
+// the tree before last are recycled instead of collected. The zero Arena is empty.
+type Arena struct {
+	nodes []Node
+	ptrs  []*Node
+	attrs []Attr
+}
+
+// ParseIn is Parse, building the tree in a's memory. The tree a held before is
+// overwritten: it must no longer be used, nor any node of it.
+func ParseIn(a *Arena, src string) (*Node, error) {
+	if len(src) > maxSize {
+		return nil, ErrTooLarge
+	}
+	src = normalize(src)
+	p := parserPool.Get().(*parser)
+	root := p.parse(src, a)
+	p.release()
+	return root, nil
+}
+
+// clearTail zeroes the part of slab s past used, when used is still a prefix of s (the
+// parser moves to a new slab when one fills up).
+func clearTail[T any](s, used []T) {
+	if cap(s) > 0 && cap(used) > 0 && &s[:1][0] == &used[:1][0] {
+		clear(s[len(used):cap(s)])
+	}
+}
+
+// slab returns s emptied when it can hold n elements, else a new slice of capacity n.
+func slab[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:0]
+	}
+	return make([]T, 0, n)
 }
 
 // normalize applies the input stream preprocessing of browsers.
@@ -109,12 +147,24 @@ func (p *parser) release() {
 	parserPool.Put(p)
 }
 
-func (p *parser) parse(s string) *Node {
+func (p *parser) parse(s string, a *Arena) *Node {
 	p.s, p.i = s, 0
 	p.est = strings.Count(s, "<") + 4 // about one node per '<'
 	p.estAttrs = strings.Count(s, "=") + 4
-	p.nodes = make([]Node, 0, p.est)
-	p.ptrs = make([]*Node, 0, p.est)
+	if a == nil {
+		a = new(Arena)
+	} else {
+		// What the last tree left past this one's end would keep its strings alive.
+		defer func() {
+			clearTail(a.nodes, p.nodes)
+			clearTail(a.ptrs, p.ptrs)
+			clearTail(a.attrs, p.attrBuf)
+		}()
+	}
+	a.nodes = slab(a.nodes, p.est)
+	a.ptrs = slab(a.ptrs, p.est)
+	a.attrs = slab(a.attrs, p.estAttrs)
+	p.nodes, p.ptrs, p.attrBuf = a.nodes, a.ptrs, a.attrs
 	root := p.newNode()
 	root.Type = ElementNode
 	p.stack = append(p.stack[:0], frame{n: root})

@@ -1,0 +1,148 @@
+package live_test
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/liveapp/liveapp/live"
+	"github.com/liveapp/liveapp/live/livetest"
+)
+
+type memoRow struct {
+	ID   int
+	Name string
+}
+
+// memoTemplates renders a list of rows twice: with a plain {{range}}, and through a Memo.
+// Every execution of "row" bumps runs.
+func memoTemplates(runs *atomic.Int64) *template.Template {
+	return template.Must(template.New("memo").Funcs(template.FuncMap{
+		"count": func() string { runs.Add(1); return "" },
+	}).Parse(`
+{{define "row"}}{{count}}<li id="r{{.ID}}" title="{{.Name}}">{{.Name}}</li>{{end}}
+{{define "plain"}}<ul>{{range .Rows}}{{template "row" .}}{{end}}</ul>{{end}}
+{{define "memo"}}<ul>{{.RowsHTML}}</ul>{{end}}`))
+}
+
+type memoView struct {
+	tpl  *template.Template
+	Rows []memoRow
+	memo *live.Memo[memoRow]
+}
+
+func (v *memoView) Mount(_ context.Context, s *live.Socket) error {
+	v.memo = live.NewMemo[memoRow](s, v.tpl.Lookup("row"))
+	v.Rows = []memoRow{{1, "Ada"}, {2, "Grace"}, {3, "Edsger"}}
+	s.On("rename", func(_ context.Context, p live.Params) error {
+		id, err := p.Int("id")
+		if err != nil {
+			return err
+		}
+		for i := range v.Rows {
+			if v.Rows[i].ID == int(id) {
+				v.Rows[i].Name = p.Get("name")
+			}
+		}
+		return nil
+	})
+	s.On("drop", func(context.Context, live.Params) error { v.Rows = v.Rows[1:]; return nil })
+	return nil
+}
+
+func (v *memoView) RowsHTML() (template.HTML, error) { return v.memo.Each(v.Rows) }
+
+func (v *memoView) Render(w io.Writer) error { return v.tpl.ExecuteTemplate(w, "memo", v) }
+
+func TestMemoRendersLikeRangeAndOnlyWhatChanged(t *testing.T) {
+	var runs atomic.Int64
+	tpl := memoTemplates(&runs)
+	v := &memoView{tpl: tpl}
+	if err := v.Mount(context.Background(), new(live.Socket)); err != nil {
+		t.Fatal(err)
+	}
+	v.Rows = append(v.Rows, memoRow{4, `<script>alert("x")</script>`}, memoRow{5, `" onmouseover="x`})
+	same := func() {
+		t.Helper()
+		var plain, memo bytes.Buffer
+		if err := tpl.ExecuteTemplate(&plain, "plain", v); err != nil {
+			t.Fatal(err)
+		}
+		if err := v.Render(&memo); err != nil {
+			t.Fatal(err)
+		}
+		if plain.String() != memo.String() {
+			t.Fatalf("memo output differs from {{range}}:\n memo  %s\n range %s", memo.String(), plain.String())
+		}
+	}
+	same() // 5 runs for the range, 5 for the memo
+	if got := runs.Swap(0); got != 10 {
+		t.Fatalf("first render ran the row template %d times, want 10", got)
+	}
+	v.Rows[2].Name = "Barbara"
+	same()
+	if got := runs.Swap(0); got != 5+1 {
+		t.Errorf("after one change the memo ran the row template %d times, want 1", got-5)
+	}
+	same()
+	if got := runs.Swap(0); got != 5 {
+		t.Errorf("with nothing changed the memo ran the row template %d times, want 0", got-5)
+	}
+	// A value that left the list is forgotten: bringing it back renders it again.
+	v.Rows[2].Name = "Edsger"
+	same()
+	if got := runs.Swap(0); got != 5+1 {
+		t.Errorf("a value dropped two renders ago was rendered %d times, want 1", got-5)
+	}
+}
+
+func TestMemoReportsTemplateErrors(t *testing.T) {
+	tpl := template.Must(template.New("row").Parse(`{{.Missing}}`))
+	m := live.NewMemo[memoRow](new(live.Socket), tpl)
+	_, err := m.Each([]memoRow{{1, "a"}})
+	if err == nil || !strings.Contains(err.Error(), `memo "row"`) {
+		t.Fatalf("Each with a failing template: err = %v, want one naming the template", err)
+	}
+}
+
+func TestMemoInALiveViewIsForgottenWhenIdle(t *testing.T) {
+	var runs atomic.Int64
+	tpl := memoTemplates(&runs)
+	rt, err := live.New(live.Config{Secret: testSecret, Dev: true, PingInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.Session("memo", live.SessionOptions{}).Live("/memo", func() live.View { return &memoView{tpl: tpl} })
+	mux := http.NewServeMux()
+	rt.Register(mux)
+
+	lv := livetest.Mount(t, mux, "/memo")
+	runs.Store(0)
+	if err := lv.Click("rename", "id", "2", "name", "Hopper"); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, lv.HTML(), `<li id="r2" title="Hopper">Hopper</li>`)
+	if got := runs.Swap(0); got != 1 {
+		t.Errorf("an event changing one row ran the row template %d times, want 1", got)
+	}
+	if err := lv.Click("drop"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(lv.HTML(), `id="r1"`) || runs.Swap(0) != 0 {
+		t.Errorf("dropping a row: html %s, or rows were rendered again", lv.HTML())
+	}
+	time.Sleep(60 * time.Millisecond) // several pings: the idle socket forgets
+	if err := lv.Click("rename", "id", "3", "name", "Dijkstra"); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, lv.HTML(), `<li id="r3" title="Dijkstra">Dijkstra</li>`)
+	if got := runs.Swap(0); got != 2 {
+		t.Errorf("the first event after idling ran the row template %d times, want 2 (all rows)", got)
+	}
+}
