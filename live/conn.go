@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -27,32 +28,32 @@ const (
 )
 
 // A connected socket uses one goroutine while idle: the reader, blocked on the network. A
-// worker goroutine starts when there is work (a client frame, a PubSub message, a ping)
-// and exits when the queue is empty. Every view callback and every write happens on the
+// worker goroutine starts when there is work (a client frame, a PubSub message, a
+// heartbeat) and exits when the queue is empty. Every view callback and every write happens on the
 // worker, one at a time, so views need no locks and writes are ordered.
 type conn struct {
 	rt      *Runtime
 	ws      *websocket.Conn
+	br      *bufio.Reader // what ws reads frames through; see waitReadable
 	sock    *Socket
 	binding string // the browser's CSRF binding, to sign tokens after live navigation
 
 	limiter    bucket // touched by the reader only
 	violations int    // consecutive refused events; reader only
 
-	mu        sync.Mutex
-	queue     []job
-	running   bool
-	closed    bool
-	idTopic   string
-	idCancel  func()
-	pingTimer *time.Timer
-	revTimer  *time.Timer
-	panics    int // consecutive failed jobs; worker only
+	mu       sync.Mutex
+	queue    []job
+	running  bool
+	closed   bool
+	idTopic  string
+	idCancel func()
+	revTimer *time.Timer
+	panics   int // consecutive failed jobs; worker only
 }
 
 type job struct {
 	frame     []byte
-	ping      bool
+	heartbeat bool
 	in        *clientFrame
 	msg       *delivery
 	fn        func()
@@ -69,7 +70,7 @@ type delivery struct {
 func (rt *Runtime) upgrader() *websocket.Upgrader {
 	rt.upgraderOnce.Do(func() {
 		rt.wsUpgrader = &websocket.Upgrader{
-			ReadBufferSize:  256, // client frames are small; larger ones are read in pieces
+			// ReadBufferSize 0: gorilla reads through hijackWriter's buffer.
 			WriteBufferSize: 1024,
 			WriteBufferPool: &sync.Pool{},
 			// serveSocket has checked the Origin against the allowlist already.
@@ -126,11 +127,12 @@ func (rt *Runtime) serveSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cookies := r.Header.Get("Cookie")
-	ws, err := rt.upgrader().Upgrade(w, r, nil)
+	hw := &hijackWriter{ResponseWriter: w}
+	ws, err := rt.upgrader().Upgrade(hw, r, nil)
 	if err != nil {
 		return // the upgrader has answered the client
 	}
-	c := &conn{rt: rt, ws: ws, binding: tok.Binding}
+	c := &conn{rt: rt, ws: ws, br: hw.br, binding: tok.Binding}
 	c.limiter = *newBucket(rt.cfg.EventRate, rt.cfg.EventBurst)
 	c.sock = &Socket{rt: rt, connected: true, conn: c, url: target.RequestURI(), params: paramsFor(rte, target), cookies: cookies,
 		flash: flashFromPairs(tok.Flash)}
@@ -149,14 +151,19 @@ func (c *conn) read() {
 	defer c.finish()
 	ws, cfg := c.ws, &c.rt.cfg
 	ws.SetReadLimit(cfg.MaxMessageSize)
-	_ = ws.SetReadDeadline(time.Now().Add(cfg.PongWait))
-	ws.SetPongHandler(func(string) error {
-		if c.closing() {
-			return nil
-		}
-		return ws.SetReadDeadline(time.Now().Add(cfg.PongWait))
-	})
+	_ = ws.SetReadDeadline(time.Now().Add(cfg.HeartbeatTimeout))
 	for {
+		if c.br.Buffered() == 0 {
+			waitReadable(ws.NetConn())
+		}
+		if takeHeartbeat(c.br) {
+			if !c.closing() {
+				now := time.Now()
+				_ = ws.SetReadDeadline(now.Add(cfg.HeartbeatTimeout))
+				c.heartbeat(now)
+			}
+			continue
+		}
 		typ, data, err := ws.ReadMessage()
 		if err != nil {
 			return
@@ -165,7 +172,7 @@ func (c *conn) read() {
 			continue // drain until the client's close reply or the deadline close set
 		}
 		now := time.Now()
-		_ = ws.SetReadDeadline(now.Add(cfg.PongWait))
+		_ = ws.SetReadDeadline(now.Add(cfg.HeartbeatTimeout))
 		if typ != websocket.TextMessage {
 			c.post(job{frame: frameError("binary frames are not supported")})
 			continue
@@ -184,20 +191,42 @@ func (c *conn) read() {
 			}
 			continue
 		}
-		if f.Kind == frameEvent {
-			if !c.limiter.allow(now) {
-				c.violations++
-				c.post(job{frame: frameReply(f.Ref, nil, "too many events: slow down", nil)})
-				if c.violations == cfg.MaxViolations {
-					// Close after the replies already queued; read on (and drop) until then.
-					c.post(job{closeCode: CloseRateLimit})
-				}
-				continue
-			}
-			c.violations = 0
+		if f.Kind == frameHeartbeat {
+			c.heartbeat(now)
+			continue
 		}
+		// Every frame draws from the bucket: navigation mounts views.
+		if !c.limiter.allow(now) {
+			c.violations++
+			if f.Ref > 0 {
+				c.post(job{frame: frameReply(f.Ref, nil, "too many events: slow down", nil)})
+			}
+			if c.violations == cfg.MaxViolations {
+				// Close after the replies already queued; read on (and drop) until then.
+				c.post(job{closeCode: CloseRateLimit})
+			}
+			continue
+		}
+		c.violations = 0
 		c.post(job{in: f})
 	}
+}
+
+// heartbeat queues the answer to a client heartbeat. Heartbeats draw from the event
+// bucket too, since each costs a write, but a refused one gets no reply (it has no ref).
+func (c *conn) heartbeat(now time.Time) {
+	if c.violations >= c.rt.cfg.MaxViolations {
+		return
+	}
+	if !c.limiter.allow(now) {
+		c.violations++
+		if c.violations == c.rt.cfg.MaxViolations {
+			c.post(job{closeCode: CloseRateLimit})
+		}
+		return
+	}
+	c.violations = 0
+	c.post(job{heartbeat: true})
 }
 
 // post queues a job for the worker, starting it if needed, and reports whether it did.
@@ -249,9 +278,9 @@ func (c *conn) do(j job) {
 		c.write(j.frame)
 	case j.closeCode != 0:
 		c.close(j.closeCode, "too many events")
-	case j.ping:
-		// A socket that handled nothing for a whole ping interval drops its parsed tree
-		// and what its Memos remember.
+	case j.heartbeat:
+		// A socket that handled nothing between two heartbeats drops its parsed tree and
+		// what its Memos remember.
 		if s := c.sock; !s.busy {
 			s.tree, s.arenas = nil, [2]dom.Arena{}
 			for _, m := range s.memos {
@@ -260,7 +289,7 @@ func (c *conn) do(j job) {
 		} else {
 			s.busy = false
 		}
-		_ = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.rt.cfg.WriteTimeout))
+		c.write(heartbeatFrame)
 	case j.final:
 		j.fn()
 	default:
@@ -351,10 +380,8 @@ func (c *conn) finish() {
 			c.idCancel()
 			c.idCancel = nil
 		}
-		for _, t := range []*time.Timer{c.pingTimer, c.revTimer} {
-			if t != nil {
-				t.Stop()
-			}
+		if c.revTimer != nil {
+			c.revTimer.Stop()
 		}
 		c.mu.Unlock()
 		c.sock.unsubscribeView()
@@ -454,16 +481,6 @@ func (c *conn) watchID() {
 func (c *conn) startTimers() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.pingTimer == nil {
-		every := c.rt.cfg.PingInterval
-		var t *time.Timer
-		t = time.AfterFunc(every, func() {
-			if c.post(job{ping: true}) {
-				t.Reset(every)
-			}
-		})
-		c.pingTimer = t
-	}
 	opts := c.sock.route.session.opts
 	if c.revTimer != nil {
 		c.revTimer.Stop()
@@ -496,7 +513,7 @@ func (c *conn) handle(f *clientFrame) {
 			c.after(f.Ref, "")
 			return
 		}
-		reg := s.events[f.Event]
+		reg := s.event(f.Event)
 		if reg == nil {
 			msg := "unknown event"
 			if c.rt.cfg.Dev {
@@ -531,8 +548,8 @@ func (c *conn) handle(f *clientFrame) {
 
 func (s *Socket) eventNames() string {
 	names := make([]string, 0, len(s.events))
-	for n := range s.events {
-		names = append(names, fmt.Sprintf("%q", n))
+	for _, e := range s.events {
+		names = append(names, fmt.Sprintf("%q", e.name))
 	}
 	if len(names) == 0 {
 		return "no events"
@@ -623,7 +640,7 @@ func (c *conn) reply(ref int64, ops []byte, errMsg string) {
 // nil when nothing changed.
 //
 // A socket keeps the last HTML; its parsed tree, 10 to 25 times larger, is kept only while
-// the socket is busy and dropped after a ping interval without events, so an idle socket
+// the socket is busy and dropped after a heartbeat interval without events, so an idle socket
 // costs little and a busy one does not parse twice per event. Nothing is parsed when the
 // HTML did not change.
 func (c *conn) diff() ([]byte, error) {

@@ -41,8 +41,8 @@
 //
 // # Limits
 //
-// Every connection has a frame size limit, an event token bucket, ping and write
-// deadlines, and a bounded outgoing queue; Config documents the defaults. A panic in a
+// Every connection has a frame size limit, an event token bucket, a heartbeat timeout
+// (the client beats every 30 s; the server never pings), write deadlines, and a bounded outgoing queue; Config documents the defaults. A panic in a
 // view's handler is recovered: that socket gets an error and a fresh mount, and nothing
 // else is affected.
 //

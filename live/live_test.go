@@ -223,13 +223,34 @@ func TestFormParams(t *testing.T) {
 }
 
 func TestPatchesStayCorrectWhenIdleSocketsDropTheirTree(t *testing.T) {
-	app := newTestApp(t, func(c *live.Config) { c.PingInterval = 10 * time.Millisecond })
+	app := newTestApp(t, nil)
 	lv := livetest.Mount(t, app.h, "/counter")
 	for i := 1; i <= 3; i++ {
-		time.Sleep(50 * time.Millisecond) // several pings: the socket drops its parsed tree
+		for range 2 { // two heartbeats without an event: the socket drops its parsed tree
+			if err := lv.Heartbeat(); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if err := lv.Click("inc"); err != nil {
 			t.Fatal(err)
 		}
 		contains(t, lv.HTML(), fmt.Sprintf(`<p id="count">%d</p>`, i))
+	}
+}
+
+func TestHeartbeatsKeepASocketOpenAndSilenceClosesIt(t *testing.T) {
+	app := newTestApp(t, func(c *live.Config) { c.HeartbeatTimeout = 300 * time.Millisecond })
+	lv := livetest.Mount(t, app.h, "/counter")
+	for range 4 { // 600 ms of heartbeats, twice the timeout
+		time.Sleep(150 * time.Millisecond)
+		if err := lv.Heartbeat(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lv.Click("inc"); err != nil {
+		t.Fatal(err)
+	}
+	if code := lv.AwaitClose(); code == 0 {
+		t.Fatal("a silent socket was not closed")
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/liveapp/liveapp/live"
 	"github.com/liveapp/liveapp/live/livetest"
@@ -114,7 +113,7 @@ func TestMemoReportsTemplateErrors(t *testing.T) {
 func TestMemoInALiveViewIsForgottenWhenIdle(t *testing.T) {
 	var runs atomic.Int64
 	tpl := memoTemplates(&runs)
-	rt, err := live.New(live.Config{Secret: testSecret, Dev: true, PingInterval: 10 * time.Millisecond})
+	rt, err := live.New(live.Config{Secret: testSecret, Dev: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +136,11 @@ func TestMemoInALiveViewIsForgottenWhenIdle(t *testing.T) {
 	if strings.Contains(lv.HTML(), `id="r1"`) || runs.Swap(0) != 0 {
 		t.Errorf("dropping a row: html %s, or rows were rendered again", lv.HTML())
 	}
-	time.Sleep(60 * time.Millisecond) // several pings: the idle socket forgets
+	for range 2 { // two heartbeats without an event: the idle socket forgets
+		if err := lv.Heartbeat(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := lv.Click("rename", "id", "3", "name", "Dijkstra"); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -58,10 +59,9 @@ type Config struct {
 	EventBurst    int
 	MaxViolations int
 
-	// PingInterval is how often the server pings an idle socket; a socket that sends
-	// nothing (not even a pong) for PongWait is closed. Defaults 30 s and 60 s.
-	PingInterval time.Duration
-	PongWait     time.Duration
+	// HeartbeatTimeout closes a socket from which nothing, not even a heartbeat, has
+	// arrived for that long. The client sends a heartbeat every 30 s. Default 60 s.
+	HeartbeatTimeout time.Duration
 
 	// WriteTimeout bounds each write to a socket. Default 10 s.
 	WriteTimeout time.Duration
@@ -100,8 +100,7 @@ func (c *Config) setDefaults() {
 	if c.MaxViolations <= 0 {
 		c.MaxViolations = 5
 	}
-	def(&c.PingInterval, 30*time.Second)
-	def(&c.PongWait, 60*time.Second)
+	def(&c.HeartbeatTimeout, 60*time.Second)
 	def(&c.WriteTimeout, 10*time.Second)
 	def(&c.TokenMaxAge, 24*time.Hour)
 	if c.QueueSize <= 0 {
@@ -288,6 +287,10 @@ func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 		if rt.cfg.SocketPath != "/live/socket" {
 			root.WriteString(`" data-live-socket="`)
 			template.HTMLEscape(&root, []byte(rt.cfg.SocketPath))
+		}
+		if every := rt.cfg.HeartbeatTimeout / 2; every != 30*time.Second {
+			root.WriteString(`" data-live-heartbeat="`)
+			root.WriteString(strconv.FormatInt(every.Milliseconds(), 10))
 		}
 		root.WriteString(`">`)
 		root.Write(body.Bytes())

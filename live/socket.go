@@ -27,7 +27,7 @@ type Socket struct {
 	params    Params
 	cookies   string // the Cookie header of the request that mounted the socket
 	assigns   map[string]any
-	events    map[string]*eventReg
+	events    []eventReg // few per view: a slice is smaller and as fast as a map
 	viewSubs  []func()
 	title     string
 	flash     []Flash
@@ -49,8 +49,19 @@ type Socket struct {
 }
 
 type eventReg struct {
+	name   string
 	fn     EventHandler
 	bucket *bucket
+}
+
+// event returns the registration of the event name, or nil.
+func (s *Socket) event(name string) *eventReg {
+	for i := range s.events {
+		if s.events[i].name == name {
+			return &s.events[i]
+		}
+	}
+	return nil
 }
 
 type pushed struct {
@@ -143,14 +154,15 @@ func (s *Socket) On(name string, h EventHandler, opts ...EventOption) {
 	if strings.HasPrefix(name, "lv:") || name == "" || h == nil {
 		panic(fmt.Sprintf("live: cannot register event %q", name))
 	}
-	if s.events == nil {
-		s.events = make(map[string]*eventReg, 4)
-	}
-	r := &eventReg{fn: h}
+	r := eventReg{name: name, fn: h}
 	for _, o := range opts {
-		o(r)
+		o(&r)
 	}
-	s.events[name] = r
+	if old := s.event(name); old != nil {
+		*old = r
+		return
+	}
+	s.events = append(s.events, r)
 }
 
 // Subscribe delivers the PubSub messages of topic to h while the view is mounted. It does

@@ -12,11 +12,19 @@ import (
 
 // Client frame kinds (docs/protocol.md, section 3.1).
 const (
-	frameEvent    = "e"
-	frameNavigate = "nav"
-	framePatch    = "patch"
-	frameSync     = "sync"
+	frameEvent     = "e"
+	frameNavigate  = "nav"
+	framePatch     = "patch"
+	frameSync      = "sync"
+	frameHeartbeat = "h"
 )
+
+// heartbeatJSON is the heartbeat frame as the client sends it, and as the server answers
+// it: the reader recognises it without decoding, and it needs no ref.
+const heartbeatJSON = `{"t":"h"}`
+
+// heartbeatFrame is the server's answer to a heartbeat.
+var heartbeatFrame = []byte(heartbeatJSON)
 
 // Limits on what one client frame may hold, beyond the frame size limit.
 const (
@@ -77,6 +85,9 @@ func decodeClientFrame(data []byte) (*clientFrame, error) {
 		f.Ref = n
 	}
 	fail := func(reason string) (*clientFrame, error) { return nil, &FrameError{Ref: f.Ref, Reason: reason} }
+	if raw.T == frameHeartbeat {
+		return f, nil
+	}
 	if f.Ref == 0 {
 		return fail("ref is missing")
 	}

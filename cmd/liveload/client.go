@@ -33,6 +33,9 @@ type client struct {
 	rec     *recorder // where every view reports its replies
 
 	dropped atomic.Int64 // views the server closed, or that failed, while not closing
+
+	mu    sync.Mutex
+	views []*view // open views, for heartbeats
 }
 
 // Source addresses: one loopback source IP has about 28k ephemeral ports (32768-60999),
@@ -120,14 +123,40 @@ func (c *client) open(ctx context.Context) (*view, error) {
 		return nil, err
 	}
 	go v.read()
+	c.mu.Lock()
+	c.views = append(c.views, v)
+	c.mu.Unlock()
 	return v, nil
 }
 
-// view is one connected view: a websocket whose reader answers pings (gorilla's default
-// ping handler) and matches replies to the events the view sent.
+// heartbeats sends every open view a heartbeat each interval, as browsers do, spread over
+// the interval in ten slices, until ctx ends. A view whose write fails is dropped by its
+// reader.
+func (c *client) heartbeats(ctx context.Context, every time.Duration) {
+	const parts = 10
+	t := time.NewTicker(every / parts)
+	defer t.Stop()
+	for i := 0; ; i++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		c.mu.Lock()
+		views := c.views
+		c.mu.Unlock()
+		for j := i % parts; j < len(views); j += parts {
+			views[j].heartbeat()
+		}
+	}
+}
+
+// view is one connected view: a websocket whose reader matches replies to the events the
+// view sent. Heartbeats keep it open.
 type view struct {
-	c  *client
-	ws *websocket.Conn
+	c   *client
+	ws  *websocket.Conn
+	wmu sync.Mutex // serializes writes
 
 	mu      sync.Mutex
 	ref     int64
@@ -213,17 +242,34 @@ func (v *view) send(event string) error {
 	b = append(b, `,"n":`...)
 	b = strconv.AppendQuote(b, event)
 	b = append(b, `,"k":"click","p":{}}`...)
-	_ = v.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
 	v.mu.Lock()
 	v.pending[ref] = time.Now()
 	v.mu.Unlock()
-	if err := v.ws.WriteMessage(websocket.TextMessage, b); err != nil {
+	if err := v.write(b); err != nil {
 		v.mu.Lock()
 		delete(v.pending, ref)
 		v.mu.Unlock()
 		return err
 	}
 	return nil
+}
+
+// write sends one text frame; the heartbeat goroutine and the event sender share it.
+func (v *view) write(b []byte) error {
+	v.wmu.Lock()
+	defer v.wmu.Unlock()
+	_ = v.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	return v.ws.WriteMessage(websocket.TextMessage, b)
+}
+
+// heartbeat sends a heartbeat unless the view is closing.
+func (v *view) heartbeat() {
+	v.mu.Lock()
+	closing := v.closing
+	v.mu.Unlock()
+	if !closing {
+		_ = v.write([]byte(`{"t":"h"}`))
+	}
 }
 
 // outstanding returns how many events await a reply.
@@ -238,6 +284,8 @@ func (v *view) close() {
 	v.mu.Lock()
 	v.closing = true
 	v.mu.Unlock()
+	v.wmu.Lock()
+	defer v.wmu.Unlock()
 	_ = v.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
 	_ = v.ws.Close()
 	<-v.done

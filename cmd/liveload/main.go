@@ -45,6 +45,7 @@ type Config struct {
 	Concurrency int           // connection attempts in flight
 	Sources     int           // source addresses: 127.0.0.1 to 127.0.0.Sources
 	Settle      time.Duration // wait after reaching a count, before measuring
+	Heartbeat   time.Duration // how often each view sends a heartbeat
 	RoundTrip   roundTripConfig
 	Active      int           // views sending events; 0 skips the round trip phase
 	MaxErrors   int           // failed events tolerated before the run fails
@@ -61,6 +62,7 @@ func defaultConfig() Config {
 		Concurrency: 64,
 		Sources:     8,
 		Settle:      2 * time.Second,
+		Heartbeat:   30 * time.Second,
 		Active:      1000,
 		RoundTrip: roundTripConfig{
 			Event:        "inc",
@@ -112,6 +114,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&cfg.Concurrency, "concurrency", cfg.Concurrency, "connection attempts in flight")
 	fs.IntVar(&cfg.Sources, "sources", cfg.Sources, "source addresses 127.0.0.1..127.0.0.N to spread connections over")
 	fs.DurationVar(&cfg.Settle, "settle", cfg.Settle, "wait after reaching a count before measuring")
+	fs.DurationVar(&cfg.Heartbeat, "heartbeat", cfg.Heartbeat, "how often each view sends a heartbeat, as browsers do every 30 s")
 	fs.IntVar(&cfg.Active, "active", cfg.Active, "views that send events in the round trip phase (0 skips it)")
 	fs.StringVar(&cfg.RoundTrip.Event, "event", cfg.RoundTrip.Event, "click event the active views send")
 	fs.Float64Var(&cfg.RoundTrip.Rate, "rate", cfg.RoundTrip.Rate, "events per second per active view, on average")
@@ -154,6 +157,8 @@ func (cfg *Config) validate() error {
 		return errors.New("-rate is per view; above 1000 events/s it measures the rate limiter")
 	case cfg.Timeout <= 0:
 		return errors.New("-timeout must be positive")
+	case cfg.Heartbeat < 10*time.Millisecond:
+		return errors.New("-heartbeat must be at least 10ms")
 	}
 	slices.Sort(cfg.Counts)
 	cfg.Counts = slices.Compact(cfg.Counts)
@@ -192,6 +197,7 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 	}
 	defer srv.stop()
 	c := newClient(srv.addr, cfg.Path, cfg.Sources, cfg.Concurrency)
+	go c.heartbeats(ctx, cfg.Heartbeat)
 	var views []*view
 	defer func() { closeViews(views, cfg.Concurrency) }()
 

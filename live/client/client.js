@@ -233,6 +233,10 @@
   let failures = 0; // closes since the last connection that lived > 5 s
   let upgradeFailures = 0; // consecutive sockets that never opened
   let retryTimer = 0;
+  // The server closes a socket silent for twice the heartbeat interval.
+  const heartbeatMs = () => Number(root.getAttribute('data-live-heartbeat')) || 30000;
+  let heartbeatTimer = 0;
+  let heard = true; // a frame arrived since the last heartbeat was sent
   let lastURL = ''; // location without its hash, to tell popstate from hash changes
 
   const setState = (s) => root.setAttribute('data-live-state', s);
@@ -323,6 +327,7 @@
       case 'redirect': return redirect(m);
       case 'url': return setURL(m.to, m.replace || pending.has(popRef));
       case 'title': document.title = m.title; return;
+      case 'h': return; // the answer to a heartbeat
       case 'error':
         console.error('liveapp:', m.msg);
         return emit('error', { msg: m.msg });
@@ -444,9 +449,29 @@
     let openedAt = 0;
     const sock = new WebSocket(url.href);
     ws = sock;
-    sock.onopen = () => { openedAt = Date.now(); };
-    sock.onmessage = (ev) => { if (ws === sock) onMessage(ev.data); };
+    sock.onopen = () => {
+      openedAt = Date.now();
+      heard = true;
+      clearInterval(heartbeatTimer);
+      heartbeatTimer = setInterval(() => heartbeat(sock, openedAt), heartbeatMs());
+    };
+    sock.onmessage = (ev) => { if (ws === sock) { heard = true; onMessage(ev.data); } };
     sock.onclose = (ev) => { if (ws === sock) onClose(ev.code, openedAt); };
+  }
+
+  // heartbeat tells the server the tab is alive, and reconnects when the server
+  // did not answer the previous one: the connection is dead even if the browser
+  // has not noticed (a sleeping laptop, a changed network).
+  function heartbeat(sock, openedAt) {
+    if (ws !== sock) return;
+    if (!heard) {
+      sock.onclose = null;
+      sock.close();
+      onClose(1006, openedAt);
+      return;
+    }
+    heard = false;
+    sock.send('{"t":"h"}');
   }
 
   function disconnect() {
@@ -454,6 +479,7 @@
     clearTimeout(retryTimer);
     const sock = ws;
     ws = null;
+    clearInterval(heartbeatTimer);
     sock?.close(1000);
     dropPending();
     if (root) setState('disconnected');
@@ -492,6 +518,7 @@
 
   function onClose(code, openedAt) {
     ws = null;
+    clearInterval(heartbeatTimer);
     dropPending();
     setState('disconnected');
     if (stopped || leaving) return;

@@ -43,7 +43,14 @@ func serveExample(t *testing.T) *exampleServer {
 // the server's replies reach the browser late and in order, as over a slow link.
 func serveSlowExample(t *testing.T, latency time.Duration) *exampleServer {
 	t.Helper()
-	app, err := example.New(example.Config{Secret: []byte(strings.Repeat("browser-secret!!", 3))})
+	return serveExampleWith(t, latency, example.Config{})
+}
+
+// serveExampleWith is serveSlowExample with a Config (its Secret is set here).
+func serveExampleWith(t *testing.T, latency time.Duration, cfg example.Config) *exampleServer {
+	t.Helper()
+	cfg.Secret = []byte(strings.Repeat("browser-secret!!", 3))
+	app, err := example.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,4 +409,19 @@ func TestBrowserAFieldTheUserLeftKeepsItsValueWhileStaleRepliesArrive(t *testing
 	if got := eval[string](t, tab, `document.getElementById('name').value`); got != "Ada" {
 		t.Errorf("in the end the name field holds %q, want %q", got, "Ada")
 	}
+}
+
+func TestBrowserHeartbeatsKeepAnIdleTabConnected(t *testing.T) {
+	// The server closes sockets silent for 1 s; the page tells the client to send a
+	// heartbeat every 500 ms.
+	es := serveExampleWith(t, 0, example.Config{HeartbeatTimeout: time.Second})
+	tab := testbrowser.New(t)
+	openLive(t, tab, es, "/")
+	before := es.sockets.Load()
+	time.Sleep(2500 * time.Millisecond) // idle for two and a half timeouts
+	if n := es.sockets.Load() - before; n != 0 {
+		t.Fatalf("the idle tab opened %d new sockets: its heartbeats did not keep it open", n)
+	}
+	do(t, tab, chromedp.Click(chromedp.ID("inc")))
+	waitFor(t, tab, `document.getElementById('count').textContent === '1'`)
 }

@@ -16,6 +16,7 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/liveapp/liveapp/live"
 )
@@ -29,6 +30,8 @@ type Config struct {
 	Dev    bool
 	// Origins allowed to open websockets; empty means the request's own origin.
 	Origins []string
+	// HeartbeatTimeout is live.Config.HeartbeatTimeout; zero keeps the default.
+	HeartbeatTimeout time.Duration
 }
 
 // App is the example application: its runtime, its data and its HTTP handler.
@@ -43,7 +46,8 @@ type App struct {
 
 // New builds the example app.
 func New(cfg Config) (*App, error) {
-	rt, err := live.New(live.Config{Secret: cfg.Secret, Dev: cfg.Dev, AllowedOrigins: cfg.Origins})
+	rt, err := live.New(live.Config{Secret: cfg.Secret, Dev: cfg.Dev, AllowedOrigins: cfg.Origins,
+		HeartbeatTimeout: cfg.HeartbeatTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("example: %w", err)
 	}

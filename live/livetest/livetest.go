@@ -101,20 +101,21 @@ func Mount(t testing.TB, h http.Handler, path string) *View {
 
 // View is a view mounted through the dead render and a connected websocket.
 type View struct {
-	c        *Client
-	t        testing.TB
-	deadHTML string
-	status   int
-	ws       *websocket.Conn
-	tree     *dom.Node
-	ref      int64
-	url      string
-	title    string
-	redirect string
-	pushes   []Push
-	errors   []string
-	closed   int // close code once the server closed the socket
-	mu       sync.Mutex
+	c          *Client
+	t          testing.TB
+	deadHTML   string
+	status     int
+	ws         *websocket.Conn
+	tree       *dom.Node
+	ref        int64
+	url        string
+	title      string
+	redirect   string
+	pushes     []Push
+	errors     []string
+	closed     int // close code once the server closed the socket
+	heartbeats int // heartbeat answers received
+	mu         sync.Mutex
 }
 
 // Push is an event the view pushed with Socket.PushEvent.
@@ -264,6 +265,8 @@ func (v *View) apply(data []byte) error {
 		}
 	case "error":
 		v.errors = append(v.errors, f.Msg)
+	case "h":
+		v.heartbeats++
 	default:
 		return fmt.Errorf("livetest: unknown server frame %q", data)
 	}
@@ -315,6 +318,41 @@ func (v *View) send(frame map[string]any) error {
 				return &EventError{Message: r.Err}
 			}
 			return nil
+		}
+	}
+}
+
+// Heartbeat sends a heartbeat, as the browser client does every 30 seconds, and waits for
+// the server's answer. Between two heartbeats with no event in between, the server drops
+// what it keeps to make the next diff cheaper.
+func (v *View) Heartbeat() error {
+	v.t.Helper()
+	if v.ws == nil {
+		v.t.Fatalf("livetest: view at %s is not connected (redirected to %q)", v.url, v.redirect)
+	}
+	v.mu.Lock()
+	want := v.heartbeats + 1
+	v.mu.Unlock()
+	_ = v.ws.SetWriteDeadline(time.Now().Add(Timeout))
+	if err := v.ws.WriteMessage(websocket.TextMessage, []byte(`{"t":"h"}`)); err != nil {
+		return fmt.Errorf("livetest: write: %w", err)
+	}
+	for {
+		v.mu.Lock()
+		got := v.heartbeats
+		v.mu.Unlock()
+		if got >= want {
+			return nil
+		}
+		data, err := v.read()
+		if err != nil {
+			return fmt.Errorf("livetest: waiting for the heartbeat's answer: %w", err)
+		}
+		if data == nil {
+			return fmt.Errorf("livetest: socket closed with %d before the heartbeat's answer", v.closed)
+		}
+		if err := v.apply(data); err != nil {
+			v.t.Fatal(err)
 		}
 	}
 }

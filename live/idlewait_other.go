@@ -1,0 +1,9 @@
+//go:build !unix
+
+package live
+
+import "net"
+
+// waitReadable returns at once where peeking at a socket is not available; the reader
+// then waits inside gorilla's read, on a deeper stack.
+func waitReadable(net.Conn) {}
