@@ -91,7 +91,7 @@ func TestZeroConfigHashesAtOWASPMinimum(t *testing.T) {
 	if h := storedHash(t, db, u.ID); !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Errorf("hash with the default config: %s", h)
 	}
-	if _, err := s.Authenticate(t.Context(), "alice@example.com", password); err != nil {
+	if _, err := s.Authenticate(t.Context(), "alice@example.com", password, clientIP); err != nil {
 		t.Error(err)
 	}
 }

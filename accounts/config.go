@@ -3,8 +3,11 @@ package accounts
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"time"
+
+	"github.com/liveapp/liveapp/mail"
 )
 
 // Limits on what Register accepts. Passwords have no composition rules: length
@@ -59,6 +62,11 @@ type Config struct {
 	// that a session token should be replaced by a new one. Default 7 days.
 	SessionReissueAfter time.Duration
 
+	// SudoFor is how long after the user last proved who they are (password
+	// or magic link) the session is in sudo mode, which changing the email or
+	// the password requires; see Store.InSudoMode. Default 10 minutes.
+	SudoFor time.Duration
+
 	// HashConcurrency bounds how many password hashes run at once, since
 	// running more than there are cores adds memory and latency, not
 	// throughput. Default runtime.GOMAXPROCS(0).
@@ -68,6 +76,13 @@ type Config struct {
 	// with ErrBusy. Default 2 seconds.
 	HashWait time.Duration
 
+	// RateLimits bound login and magic-link attempts per IP address and per
+	// email, in PostgreSQL so that every node of an app shares them. Zero
+	// means 10 attempts per 3 minutes per address and email, 100 per 3
+	// minutes per address, and 100 failed logins per hour per email; see
+	// RateLimits.
+	RateLimits RateLimits
+
 	// UniformRegistration, when implemented, will make Register answer the
 	// same way whether or not the email is taken (the owner of the address is
 	// told by email instead), so registration cannot reveal who has an
@@ -75,11 +90,36 @@ type Config struct {
 	// rather than silently ignoring it.
 	UniformRegistration bool
 
+	// Mailer sends the emails that carry magic links and email-change links.
+	// Nil makes the functions that send them fail; use a *mail.DevMailbox in
+	// development and tests.
+	Mailer mail.Mailer
+
+	// MailConcurrency bounds how many emails DeliverLoginInstructions sends
+	// at once in the background; at most 256 times as many wait for a turn,
+	// and further ones are dropped and logged. Default 4.
+	MailConcurrency int
+
+	// MailTimeout bounds the sending of one email, waiting for a turn
+	// included. Default 30 seconds.
+	MailTimeout time.Duration
+
+	// Logger receives what the Store cannot return: failures to send an
+	// email in the background or to close sockets. It never receives a
+	// token. Nil means slog.Default().
+	Logger *slog.Logger
+
+	// Sockets, when set, closes the live sockets of every session the Store
+	// deletes (logout, revoked sessions, password change, first magic-link
+	// login), once the deletion is committed. A *live.Runtime fits.
+	Sockets Disconnecter
+
 	// OnHash, when set, is called once for every password hash the Store
 	// computes (register, login, rehash), while the hash holds its
 	// concurrency slot and before it runs. It is a hook for tests; it must
 	// return promptly.
 	OnHash func()
+
 }
 
 // withDefaults returns c with its zero fields set to their defaults, or an
@@ -98,7 +138,10 @@ func (c Config) withDefaults() (Config, error) {
 	if c.SessionReissueAfter == 0 {
 		c.SessionReissueAfter = 7 * 24 * time.Hour
 	}
-	if c.SessionValidity < 0 || c.SessionReissueAfter < 0 {
+	if c.SudoFor == 0 {
+		c.SudoFor = 10 * time.Minute
+	}
+	if c.SessionValidity < 0 || c.SessionReissueAfter < 0 || c.SudoFor < 0 {
 		return c, errors.New("accounts: negative session duration")
 	}
 	if c.HashConcurrency == 0 {
@@ -113,6 +156,23 @@ func (c Config) withDefaults() (Config, error) {
 	if c.HashWait < 0 {
 		return c, errors.New("accounts: negative hash wait")
 	}
+	if c.MailConcurrency == 0 {
+		c.MailConcurrency = 4
+	}
+	if c.MailTimeout == 0 {
+		c.MailTimeout = 30 * time.Second
+	}
+	if c.MailConcurrency < 0 || c.MailTimeout < 0 {
+		return c, errors.New("accounts: negative mail concurrency or timeout")
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	rl, err := c.RateLimits.withDefaults()
+	if err != nil {
+		return c, err
+	}
+	c.RateLimits = rl
 	if c.UniformRegistration {
 		return c, errors.New("accounts: UniformRegistration is not implemented yet")
 	}

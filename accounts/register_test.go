@@ -25,7 +25,8 @@ func TestRegisterValidatesEmailAndPassword(t *testing.T) {
 		{"refuses an email without @", "alice.example.com", password, map[string]string{"email": "must have the @ sign and no spaces"}},
 		{"refuses an email with a space", "alice @example.com", password, map[string]string{"email": "must have the @ sign and no spaces"}},
 		{"refuses an email longer than 160 characters", long, password, map[string]string{"email": "should be at most 160 characters"}},
-		{"refuses a blank password", "e@example.com", "", map[string]string{"password": "can't be blank"}},
+		{"accepts no password: the account logs in by magic link only", "e@example.com", "", nil},
+		{"without a password still validates the email", "nope", "", map[string]string{"email": "must have the @ sign and no spaces"}},
 		{"refuses an 11-character password", "f@example.com", "12345678901", map[string]string{"password": "should be at least 12 characters"}},
 		{"refuses a password over MaxPasswordLength bytes", "g@example.com", strings.Repeat("p", accounts.MaxPasswordLength+1), map[string]string{"password": "should be at most 1024 bytes"}},
 		{"reports every invalid field at once", "nope", "short", map[string]string{

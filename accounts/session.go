@@ -3,8 +3,6 @@ package accounts
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -46,15 +44,6 @@ func (t SessionToken) Format(f fmt.State, _ rune) { fmt.Fprint(f, t.String()) }
 // LogValue logs the token as "redacted".
 func (SessionToken) LogValue() slog.Value { return slog.StringValue("redacted") }
 
-// SocketID returns the live_socket_id of the sockets of token's session:
-// "users_sessions:" and the base64url of the first 16 bytes of its SHA-256
-// hash. Broadcasting a disconnect to it closes the session's sockets; it does
-// not reveal the token.
-func SocketID(token SessionToken) string {
-	sum := sha256.Sum256(token)
-	return "users_sessions:" + base64.RawURLEncoding.EncodeToString(sum[:16])
-}
-
 // SessionMeta describes the client that logged in, to list sessions.
 type SessionMeta struct {
 	UserAgent string
@@ -67,34 +56,87 @@ type Session struct {
 	UserAgent       string
 	IP              netip.Addr // zero when unknown
 	CreatedAt       time.Time
-	AuthenticatedAt time.Time // when the user last gave their password
+	AuthenticatedAt time.Time // when the user last proved who they are; see Store.InSudoMode
 	LastSeenAt      time.Time // updated at most once a minute
 	// NeedsReissue reports that the token is older than
-	// Config.SessionReissueAfter: the caller should create a new session
-	// token, set it, and delete the old one.
+	// Config.SessionReissueAfter: the caller should replace it with
+	// ReissueSessionToken and set the new token.
 	NeedsReissue bool
 }
 
 // CreateSessionToken creates a session for user, who has just proven who they
-// are, and returns its token.
+// are, and returns its token. The session's AuthenticatedAt is now.
 func (s *Store) CreateSessionToken(ctx context.Context, user *User, meta SessionMeta) (SessionToken, error) {
 	if user == nil {
 		return nil, ErrNoUser
 	}
+	token, err := insertSessionToken(ctx, s.db, user.ID, meta, time.Time{})
+	if err != nil {
+		return nil, fmt.Errorf("accounts: create session token: %w", err)
+	}
+	return token, nil
+}
+
+// insertSessionToken stores a new session of user userID and returns its
+// token. The session was authenticated at authenticatedAt, or now when it is
+// zero.
+func insertSessionToken(ctx context.Context, q querier, userID int64, meta SessionMeta, authenticatedAt time.Time) (SessionToken, error) {
 	token := make(SessionToken, sessionTokenSize)
 	rand.Read(token)
-	sum := sha256.Sum256(token)
 	var ip *netip.Addr
 	if meta.IP.IsValid() {
 		ip = &meta.IP
 	}
-	_, err := s.db.Exec(ctx,
-		`INSERT INTO users_tokens (user_id, token, context, authenticated_at, user_agent, ip, last_seen_at)
-		VALUES ($1, $2, $3, now(), $4, $5, now())`,
-		user.ID, sum[:], sessionContext, meta.UserAgent, ip)
-	if err != nil {
-		return nil, fmt.Errorf("accounts: create session token: %w", err)
+	var at *time.Time
+	if !authenticatedAt.IsZero() {
+		at = &authenticatedAt
 	}
+	_, err := q.Exec(ctx,
+		`INSERT INTO users_tokens (user_id, token, context, authenticated_at, user_agent, ip, last_seen_at)
+		VALUES ($1, $2, $3, coalesce($4, now()), $5, $6, now())`,
+		userID, tokenHash(token), sessionContext, at, meta.UserAgent, ip)
+	if err != nil {
+		return nil, err
+	}
+	return token, nil
+}
+
+// ReissueSessionToken replaces the session of old, which must be valid, by a
+// new one for the same user and returns its token; it deletes old's session
+// and closes its sockets (see Config.Sockets). The new session keeps old's
+// AuthenticatedAt, so that replacing an old token does not start sudo mode.
+// It returns ErrInvalidSession when old is unknown, deleted or expired.
+func (s *Store) ReissueSessionToken(ctx context.Context, old SessionToken, meta SessionMeta) (SessionToken, error) {
+	if len(old) != sessionTokenSize {
+		return nil, ErrInvalidSession
+	}
+	var token SessionToken
+	var deleted [][]byte
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var userID int64
+		var at time.Time
+		err := tx.QueryRow(ctx,
+			`DELETE FROM users_tokens WHERE context = 'session' AND token = $1
+				AND created_at > now() - $2 * interval '1 second'
+			RETURNING user_id, coalesce(authenticated_at, created_at)`,
+			tokenHash(old), s.config.SessionValidity.Seconds()).Scan(&userID, &at)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrInvalidSession
+		}
+		if err != nil {
+			return err
+		}
+		deleted = [][]byte{tokenHash(old)}
+		token, err = insertSessionToken(ctx, tx, userID, meta, at)
+		return err
+	})
+	if errors.Is(err, ErrInvalidSession) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("accounts: reissue session token: %w", err)
+	}
+	s.closeSockets(ctx, deleted)
 	return token, nil
 }
 
@@ -116,17 +158,16 @@ func (s *Store) UserBySessionToken(ctx context.Context, token SessionToken) (*Us
 	if len(token) != sessionTokenSize {
 		return nil, nil, ErrInvalidSession
 	}
-	sum := sha256.Sum256(token)
 	u, se := new(User), new(Session)
 	var ip *netip.Addr
 	var seenRecently bool
 	err := s.db.QueryRow(ctx,
-		`SELECT u.id, u.email, u.confirmed_at, u.inserted_at, u.updated_at, `+sessionColumns+`,
+		`SELECT `+uColumns+`, `+sessionColumns+`,
 			t.last_seen_at > now() - interval '1 minute'
 		FROM users_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.context = 'session' AND t.token = $1
 			AND t.created_at > now() - $3 * interval '1 second'`,
-		sum[:], s.config.SessionReissueAfter.Seconds(), s.config.SessionValidity.Seconds(),
+		tokenHash(token), s.config.SessionReissueAfter.Seconds(), s.config.SessionValidity.Seconds(),
 	).Scan(append(append(userDest(u), sessionDest(se, &ip)...), &seenRecently)...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, ErrInvalidSession
@@ -148,13 +189,16 @@ func (s *Store) UserBySessionToken(ctx context.Context, token SessionToken) (*Us
 	return u, se, nil
 }
 
-// DeleteSessionToken deletes token's session, if it exists: logging out.
+// DeleteSessionToken deletes token's session, if it exists, and closes its
+// sockets (see Config.Sockets): logging out.
 func (s *Store) DeleteSessionToken(ctx context.Context, token SessionToken) error {
-	sum := sha256.Sum256(token)
-	_, err := s.db.Exec(ctx, "DELETE FROM users_tokens WHERE context = 'session' AND token = $1", sum[:])
+	_, deleted, err := deleteTokens(ctx, s.db,
+		"DELETE FROM users_tokens WHERE context = 'session' AND token = $1 RETURNING context, token",
+		tokenHash(token))
 	if err != nil {
 		return fmt.Errorf("accounts: delete session token: %w", err)
 	}
+	s.closeSockets(ctx, deleted)
 	return nil
 }
 
@@ -188,37 +232,41 @@ func (s *Store) ListSessions(ctx context.Context, scope Scope) ([]Session, error
 	return sessions, nil
 }
 
-// DeleteSession deletes the scope's user's session with id, or returns
-// ErrSessionNotFound when that user has none: a user can only end their own
-// sessions.
+// DeleteSession deletes the scope's user's session with id and closes its
+// sockets (see Config.Sockets), or returns ErrSessionNotFound when that user
+// has none: a user can only end their own sessions.
 func (s *Store) DeleteSession(ctx context.Context, scope Scope, id int64) error {
 	if scope.User == nil {
 		return ErrNoUser
 	}
-	tag, err := s.db.Exec(ctx,
-		"DELETE FROM users_tokens WHERE context = 'session' AND user_id = $1 AND id = $2",
+	n, deleted, err := deleteTokens(ctx, s.db,
+		`DELETE FROM users_tokens WHERE context = 'session' AND user_id = $1 AND id = $2
+		RETURNING context, token`,
 		scope.UserID(), id)
 	if err != nil {
 		return fmt.Errorf("accounts: delete session: %w", err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return ErrSessionNotFound
 	}
+	s.closeSockets(ctx, deleted)
 	return nil
 }
 
 // DeleteOtherSessions deletes every session of the scope's user but keep's,
-// for "log out everywhere else".
+// and closes their sockets (see Config.Sockets), for "log out everywhere
+// else".
 func (s *Store) DeleteOtherSessions(ctx context.Context, scope Scope, keep SessionToken) error {
 	if scope.User == nil {
 		return ErrNoUser
 	}
-	sum := sha256.Sum256(keep)
-	_, err := s.db.Exec(ctx,
-		"DELETE FROM users_tokens WHERE context = 'session' AND user_id = $1 AND token <> $2",
-		scope.UserID(), sum[:])
+	_, deleted, err := deleteTokens(ctx, s.db,
+		`DELETE FROM users_tokens WHERE context = 'session' AND user_id = $1 AND token <> $2
+		RETURNING context, token`,
+		scope.UserID(), tokenHash(keep))
 	if err != nil {
 		return fmt.Errorf("accounts: delete other sessions: %w", err)
 	}
+	s.closeSockets(ctx, deleted)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/netip"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/jackc/pgx/v5"
@@ -25,6 +26,8 @@ type Store struct {
 	// dummyHash is checked for unknown users, so that a login costs one hash
 	// whether or not the account exists.
 	dummyHash string
+	// outbox sends emails in the background.
+	outbox *outbox
 }
 
 // New returns a Store over db configured by config (see Config for the
@@ -35,7 +38,7 @@ func New(db *pgxpool.Pool, config Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, config: config, hasher: newPasswordHasher(config)}
+	s := &Store{db: db, config: config, hasher: newPasswordHasher(config), outbox: newOutbox(config)}
 	s.dummyHash, err = argon2id.CreateHash(rand.Text(), &s.hasher.params)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: dummy hash: %w", err)
@@ -49,22 +52,31 @@ func userDest(u *User) []any {
 	return []any{&u.ID, &u.Email, &u.ConfirmedAt, &u.InsertedAt, &u.UpdatedAt}
 }
 
-// Register creates an account with email and password. It returns a
-// *ValidationError when the email is malformed or longer than
-// MaxEmailLength, when the password is shorter than MinPasswordLength
-// characters or longer than MaxPasswordLength bytes, or when the email is
-// already taken (compared case-insensitively); ErrBusy when hashing is
-// saturated.
+// Register creates an account with email and password. An empty password
+// creates an account without one, which logs in only by magic link (see
+// DeliverLoginInstructions). It returns a *ValidationError when the email is
+// malformed or longer than MaxEmailLength, when a password is given that is
+// shorter than MinPasswordLength characters or longer than MaxPasswordLength
+// bytes, or when the email is already taken (compared case-insensitively);
+// ErrBusy when hashing is saturated.
 func (s *Store) Register(ctx context.Context, email, password string) (*User, error) {
-	if err := validateRegistration(email, password); err != nil {
-		return nil, err
-	}
-	hash, err := s.hasher.hash(ctx, password)
-	if err != nil {
-		return nil, fmt.Errorf("accounts: register: %w", err)
+	var hash *string // NULL: no password
+	if password == "" {
+		if err := validateEmail(email); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := validateRegistration(email, password); err != nil {
+			return nil, err
+		}
+		h, err := s.hasher.hash(ctx, password)
+		if err != nil {
+			return nil, fmt.Errorf("accounts: register: %w", err)
+		}
+		hash = &h
 	}
 	u := new(User)
-	err = s.db.QueryRow(ctx,
+	err := s.db.QueryRow(ctx,
 		"INSERT INTO users (email, hashed_password) VALUES ($1, $2) RETURNING "+userColumns,
 		email, hash).Scan(userDest(u)...)
 	var pgErr *pgconn.PgError
@@ -77,18 +89,38 @@ func (s *Store) Register(ctx context.Context, email, password string) (*User, er
 	return u, nil
 }
 
-// Authenticate returns the user with email and password, or
-// ErrInvalidCredentials. It computes exactly one argon2id hash whether or not
-// the email is known (against a dummy hash for unknown ones), so its timing
-// does not tell them apart either; a password longer than MaxPasswordLength
-// is refused without hashing. After a successful login it rehashes a password
-// stored with parameters below the current ones (a second hash); when that
-// fails the login still succeeds and the next one retries. It returns ErrBusy
-// when hashing is saturated.
-func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
+// Authenticate returns the user with email and password, logging in from
+// ip, or ErrInvalidCredentials. It first counts the attempt against
+// Config.RateLimits and returns ErrTooManyAttempts, without hashing, when it
+// is over a limit; it counts by the email as given, so the limits behave the
+// same whether or not the email is registered (see RateLimits). Otherwise it
+// computes exactly one argon2id hash whether or not the email is known
+// (against a dummy hash for unknown ones), so its timing does not tell them
+// apart either; a password longer than MaxPasswordLength is refused without
+// hashing or counting. After a successful login it rehashes a password stored
+// with parameters below the current ones (a second hash); when that fails the
+// login still succeeds and the next one retries. It returns ErrBusy when
+// hashing is saturated.
+func (s *Store) Authenticate(ctx context.Context, email, password string, ip netip.Addr) (*User, error) {
 	if len(password) > MaxPasswordLength {
 		return nil, ErrInvalidCredentials
 	}
+	if err := s.limitAttempt(ctx, kindLogin, ip, email); err != nil {
+		return nil, err
+	}
+	refund, err := s.reserveFailedLogin(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.checkPassword(ctx, email, password)
+	if err != ErrInvalidCredentials {
+		refund() // a success, or no password was checked: not a failed login
+	}
+	return u, err
+}
+
+// checkPassword is Authenticate without the rate limits.
+func (s *Store) checkPassword(ctx context.Context, email, password string) (*User, error) {
 	u := new(User)
 	var stored *string
 	err := s.db.QueryRow(ctx,

@@ -18,6 +18,9 @@ type User struct {
 	UpdatedAt   time.Time
 }
 
+// uColumns are userColumns of the table users aliased u, for joins.
+const uColumns = "u.id, u.email, u.confirmed_at, u.inserted_at, u.updated_at"
+
 // String returns "User{ID: 1, Email: "alice@example.com"}".
 func (u User) String() string {
 	return fmt.Sprintf("User{ID: %d, Email: %q}", u.ID, u.Email)
@@ -47,6 +50,10 @@ func (u User) LogValue() slog.Value {
 // for a user take it explicitly, so authorization cannot be forgotten.
 type Scope struct {
 	User *User
+	// AuthenticatedAt is when the user last proved who they are (by
+	// password or magic link) in the session the scope comes from: the
+	// session's AuthenticatedAt. Store.InSudoMode reads it; zero means never.
+	AuthenticatedAt time.Time
 }
 
 // UserID returns the ID of s's user, or 0 when s has no user.

@@ -1,5 +1,6 @@
-// Package migrations holds the SQL schema of liveapp's accounts (the users and
-// users_tokens tables) and applies it, with github.com/jackc/tern/v2.
+// Package migrations holds the SQL schema of liveapp's accounts (the users,
+// users_tokens and rate_limits tables) and applies it, with
+// github.com/jackc/tern/v2.
 //
 // Migrations are files named NNN_description.sql, applied in number order, each
 // in a transaction; the part above a "---- create above / drop below ----" line

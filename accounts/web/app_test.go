@@ -9,6 +9,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"sync/atomic"
 	"testing"
@@ -109,8 +110,13 @@ func newApp(t *testing.T) *app {
 	a.rt.Register(mux)
 	// CSRF protection (rt.ProtectForms) is left out: these tests are about sessions.
 	mux.HandleFunc("POST /users/log-in", func(w http.ResponseWriter, r *http.Request) {
-		u, err := a.store.Authenticate(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"))
-		if err != nil {
+		client, _ := netip.ParseAddrPort(r.RemoteAddr)
+		u, err := a.store.Authenticate(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), client.Addr())
+		switch {
+		case errors.Is(err, accounts.ErrTooManyAttempts):
+			http.Error(w, "too many attempts, try again in a few minutes", http.StatusTooManyRequests)
+			return
+		case err != nil:
 			http.Error(w, "invalid email or password", http.StatusUnauthorized)
 			return
 		}

@@ -58,14 +58,15 @@ func (a *Auth) mountCurrent(ctx context.Context, s *live.Socket) (*current, erro
 		if !ok {
 			continue
 		}
-		user, _, err := a.Store.UserBySessionToken(ctx, token)
+		user, session, err := a.Store.UserBySessionToken(ctx, token)
 		if errors.Is(err, accounts.ErrInvalidSession) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		return &current{scope: accounts.Scope{User: user}, token: token}, nil
+		scope := accounts.Scope{User: user, AuthenticatedAt: session.AuthenticatedAt}
+		return &current{scope: scope, token: token}, nil
 	}
 	return &current{}, nil
 }

@@ -67,12 +67,20 @@ func (a *Auth) fetch(w http.ResponseWriter, r *http.Request) (*current, error) {
 		_, remember := a.tokenFromRequest(r, a.rememberCookie())
 		switch {
 		case session.NeedsReissue:
-			fresh, err := a.Store.CreateSessionToken(ctx, user, sessionMeta(r))
+			// The new session keeps the old one's AuthenticatedAt: an old cookie must not
+			// buy sudo mode. The Store deletes the old session and closes its sockets.
+			fresh, err := a.Store.ReissueSessionToken(ctx, token, sessionMeta(r))
+			if errors.Is(err, accounts.ErrInvalidSession) {
+				stale = true // deleted since it was read, by a concurrent request
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
-			if err := a.revoke(ctx, token); err != nil {
-				return nil, err
+			if a.Runtime != nil {
+				if err := a.Runtime.Disconnect(ctx, accounts.SocketID(token)); err != nil {
+					return nil, err
+				}
 			}
 			a.setSessionCookies(w, r, fresh, remember)
 			token = fresh
@@ -80,7 +88,8 @@ func (a *Auth) fetch(w http.ResponseWriter, r *http.Request) (*current, error) {
 			// Logged in by the remember-me cookie: restore the session cookie.
 			a.setSessionCookies(w, r, token, remember)
 		}
-		return &current{scope: accounts.Scope{User: user}, token: token}, nil
+		scope := accounts.Scope{User: user, AuthenticatedAt: session.AuthenticatedAt}
+		return &current{scope: scope, token: token}, nil
 	}
 	if stale {
 		a.clearSessionCookies(w, r)
