@@ -1,0 +1,98 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// env returns a getenv over vars.
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+var prod = map[string]string{
+	"APP_ENV":         "prod",
+	"DATABASE_URL":    "postgres://db/app",
+	"SECRET_KEY_BASE": strings.Repeat("s", 48),
+	"PUBLIC_URL":      "https://example.com",
+	"SMTP_ADDR":       "smtp.example.com:587",
+	"SMTP_FROM":       "App <app@example.com>",
+}
+
+// with returns a copy of vars with changes applied; an empty value unsets.
+func with(vars map[string]string, changes ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range vars {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(changes); i += 2 {
+		if changes[i+1] == "" {
+			delete(out, changes[i])
+		} else {
+			out[changes[i]] = changes[i+1]
+		}
+	}
+	return out
+}
+
+func TestProdConfig(t *testing.T) {
+	c, err := loadConfig(env(prod))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Dev || c.Addr != ":4000" || c.PublicURL.String() != "https://example.com" || c.SMTP == nil || !c.SMTP.RequireTLS {
+		t.Errorf("config %+v", c)
+	}
+	if len(c.Warnings) != 0 {
+		t.Errorf("warnings %q", c.Warnings)
+	}
+}
+
+func TestProdRefusesToStartWithoutItsSettings(t *testing.T) {
+	tests := []struct {
+		name    string
+		vars    map[string]string
+		wantErr string
+	}{
+		{"no database", with(prod, "DATABASE_URL", ""), "DATABASE_URL is not set"},
+		{"no secret", with(prod, "SECRET_KEY_BASE", ""), "SECRET_KEY_BASE is not set"},
+		{"a short secret", with(prod, "SECRET_KEY_BASE", "short"), "it needs at least 32"},
+		{"no public URL", with(prod, "PUBLIC_URL", ""), "PUBLIC_URL is not set"},
+		{"a public URL with a path", with(prod, "PUBLIC_URL", "https://example.com/app"), "want a scheme and host only"},
+		{"no SMTP server", with(prod, "SMTP_ADDR", ""), "SMTP_ADDR"},
+		{"no sender", with(prod, "SMTP_FROM", ""), "SMTP_FROM is not set"},
+		{"a bad port", with(prod, "PORT", "http"), "PORT"},
+		{"an unknown environment", with(prod, "APP_ENV", "production"), "APP_ENV"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loadConfig(env(tt.vars))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("got %v, want an error with %q", err, tt.wantErr)
+			}
+		})
+	}
+	// Every problem is reported at once.
+	_, err := loadConfig(env(map[string]string{"APP_ENV": "prod"}))
+	for _, v := range []string{"DATABASE_URL", "SECRET_KEY_BASE", "PUBLIC_URL", "SMTP_ADDR", "SMTP_FROM"} {
+		if err == nil || !strings.Contains(err.Error(), v) {
+			t.Errorf("an empty prod environment: %v, want %s named", err, v)
+		}
+	}
+}
+
+func TestDevDefaults(t *testing.T) {
+	c, err := loadConfig(env(map[string]string{"DATABASE_URL": "postgres://localhost/app_dev", "PORT": "4100"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Dev || c.Addr != "127.0.0.1:4100" || c.PublicURL.String() != "http://localhost:4100" || c.SMTP != nil {
+		t.Errorf("config %+v", c)
+	}
+	if string(c.Secret) != devSecret || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "dev-only secret") {
+		t.Errorf("secret %q, warnings %q: want the dev secret, with a warning", c.Secret, c.Warnings)
+	}
+	if _, err := loadConfig(env(nil)); err == nil || !strings.Contains(err.Error(), "liveapp dev") {
+		t.Errorf("dev without a database: %v, want a hint at liveapp dev", err)
+	}
+}

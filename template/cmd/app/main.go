@@ -1,0 +1,169 @@
+// Command app serves the app, or migrates its database.
+//
+//	app            serve HTTP (the same as app serve)
+//	app serve      serve HTTP on PORT until SIGINT or SIGTERM
+//	app migrate    apply pending database migrations, then exit
+//
+// Configuration comes from the environment; see the README. APP_ENV=dev (the
+// default) has development conveniences: a fixed secret when SECRET_KEY_BASE is
+// unset, emails shown at /dev/mailbox instead of sent, migrations applied at
+// startup. APP_ENV=prod has none of them and refuses to start without its
+// settings.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/liveapp/liveapp/mail"
+
+	"github.com/liveapp/liveapp/template/internal/web"
+	"github.com/liveapp/liveapp/template/migrations"
+)
+
+// shutdownTimeout bounds a graceful shutdown: finishing requests in flight
+// and closing websockets.
+const shutdownTimeout = 20 * time.Second
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", filepath.Base(os.Args[0]), err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	if len(args) > 1 {
+		return fmt.Errorf("%s takes no arguments; configuration comes from the environment", cmd)
+	}
+	switch cmd {
+	case "serve", "migrate":
+	case "help", "-h", "-help", "--help":
+		fmt.Printf("usage: %s [serve|migrate]\n", filepath.Base(os.Args[0]))
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q; want serve or migrate", cmd)
+	}
+
+	cfg, err := loadConfig(os.Getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	log := newLogger(cfg.Dev)
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// After the first signal starts a graceful shutdown, a second one kills.
+	context.AfterFunc(ctx, stop)
+
+	if cmd == "migrate" {
+		if err := migrate(ctx, cfg.DatabaseURL); err != nil {
+			return err
+		}
+		log.Info("database migrated")
+		return nil
+	}
+	return serve(ctx, cfg, log)
+}
+
+// migrate applies the pending migrations. It is safe to run on several nodes
+// at once: the migrations hold a lock while they run.
+func migrate(ctx context.Context, databaseURL string) error {
+	conn, err := pgx.Connect(ctx, databaseURL)
+	if err != nil {
+		return fmt.Errorf("connect to the database: %w", err)
+	}
+	defer conn.Close(context.Background())
+	return migrations.Apply(ctx, conn)
+}
+
+// serve runs the app until ctx ends, then shuts it down gracefully.
+func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
+	if cfg.Dev {
+		// In production, run `app migrate` as a release step instead, so that
+		// a failed migration stops the release rather than the app.
+		if err := migrate(ctx, cfg.DatabaseURL); err != nil {
+			return err
+		}
+	}
+	db, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	defer db.Close()
+
+	var mailer mail.Mailer = &mail.DevMailbox{}
+	if !cfg.Dev {
+		mailer = cfg.SMTP
+	}
+	app, err := web.New(web.Config{
+		DB:         db,
+		Secret:     cfg.Secret,
+		Dev:        cfg.Dev,
+		PublicURL:  cfg.PublicURL,
+		Mailer:     mailer,
+		TrustProxy: cfg.TrustProxy,
+		Logger:     log,
+	})
+	if err != nil {
+		return err
+	}
+
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           app,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("listening", "addr", cfg.Addr, "url", cfg.PublicURL.String(), "dev", cfg.Dev)
+	if cfg.Dev {
+		log.Info("emails are not sent in dev: read them at " + cfg.PublicURL.String() + "/dev/mailbox")
+	}
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	stop, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	// Stop accepting connections and finish the requests in flight first,
+	// then close the websockets: their browsers reconnect at once, to another
+	// node behind the load balancer.
+	err = srv.Shutdown(stop)
+	if err := app.Shutdown(stop); err != nil {
+		log.Warn("closing websockets", "err", err)
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func newLogger(dev bool) *slog.Logger {
+	if dev {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+}

@@ -1,0 +1,148 @@
+package projects
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/liveapp/liveapp/accounts"
+	"github.com/liveapp/liveapp/live/pubsub"
+)
+
+// Store keeps projects in PostgreSQL (the app's migrations create the table) and
+// announces changes on a PubSub. It is safe for concurrent use.
+type Store struct {
+	db     *pgxpool.Pool
+	pubsub pubsub.PubSub
+}
+
+// NewStore returns a Store over db that publishes changes on ps (usually the
+// live runtime's PubSub, so views can subscribe).
+func NewStore(db *pgxpool.Pool, ps pubsub.PubSub) *Store {
+	return &Store{db: db, pubsub: ps}
+}
+
+const columns = "id, user_id, name, description, inserted_at, updated_at"
+
+func scan(row pgx.Row) (*Project, error) {
+	p := new(Project)
+	err := row.Scan(&p.ID, &p.UserID, &p.Name, &p.Description, &p.InsertedAt, &p.UpdatedAt)
+	return p, err
+}
+
+// userID returns the id of the scope's user, or accounts.ErrNoUser.
+func userID(scope accounts.Scope) (int64, error) {
+	if scope.User == nil {
+		return 0, accounts.ErrNoUser
+	}
+	return scope.User.ID, nil
+}
+
+// List returns the scope's user's projects, most recently created first.
+func (s *Store) List(ctx context.Context, scope accounts.Scope) ([]Project, error) {
+	uid, err := userID(scope)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Query(ctx,
+		"SELECT "+columns+" FROM projects WHERE user_id = $1 ORDER BY inserted_at DESC, id DESC", uid)
+	if err != nil {
+		return nil, fmt.Errorf("projects: list: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Project, error) {
+		p, err := scan(row)
+		if err != nil {
+			return Project{}, err
+		}
+		return *p, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("projects: list: %w", err)
+	}
+	return list, nil
+}
+
+// Get returns the scope's user's project with id, or ErrNotFound.
+func (s *Store) Get(ctx context.Context, scope accounts.Scope, id int64) (*Project, error) {
+	uid, err := userID(scope)
+	if err != nil {
+		return nil, err
+	}
+	p, err := scan(s.db.QueryRow(ctx,
+		"SELECT "+columns+" FROM projects WHERE user_id = $1 AND id = $2", uid, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("projects: get %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// Create creates a project owned by the scope's user. It returns a
+// *ValidationError for invalid params.
+func (s *Store) Create(ctx context.Context, scope accounts.Scope, params Params) (*Project, error) {
+	uid, err := userID(scope)
+	if err != nil {
+		return nil, err
+	}
+	if err := params.Validate(); err != nil {
+		return nil, err
+	}
+	params = params.Normalize()
+	p, err := scan(s.db.QueryRow(ctx,
+		"INSERT INTO projects (user_id, name, description) VALUES ($1, $2, $3) RETURNING "+columns,
+		uid, params.Name, params.Description))
+	if err != nil {
+		return nil, fmt.Errorf("projects: create: %w", err)
+	}
+	s.publish(ctx, scope, Event{Kind: Created, ID: p.ID})
+	return p, nil
+}
+
+// Update sets the fields of the scope's user's project with id. It returns a
+// *ValidationError for invalid params and ErrNotFound when the user has no
+// such project; either way nothing changes.
+func (s *Store) Update(ctx context.Context, scope accounts.Scope, id int64, params Params) (*Project, error) {
+	uid, err := userID(scope)
+	if err != nil {
+		return nil, err
+	}
+	if err := params.Validate(); err != nil {
+		return nil, err
+	}
+	params = params.Normalize()
+	p, err := scan(s.db.QueryRow(ctx,
+		`UPDATE projects SET name = $3, description = $4, updated_at = now()
+		WHERE user_id = $1 AND id = $2 RETURNING `+columns,
+		uid, id, params.Name, params.Description))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("projects: update %d: %w", id, err)
+	}
+	s.publish(ctx, scope, Event{Kind: Updated, ID: p.ID})
+	return p, nil
+}
+
+// Delete deletes the scope's user's project with id, or returns ErrNotFound
+// when the user has no such project.
+func (s *Store) Delete(ctx context.Context, scope accounts.Scope, id int64) error {
+	uid, err := userID(scope)
+	if err != nil {
+		return err
+	}
+	tag, err := s.db.Exec(ctx, "DELETE FROM projects WHERE user_id = $1 AND id = $2", uid, id)
+	if err != nil {
+		return fmt.Errorf("projects: delete %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	s.publish(ctx, scope, Event{Kind: Deleted, ID: id})
+	return nil
+}

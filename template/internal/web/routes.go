@@ -1,0 +1,85 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/liveapp/liveapp/live"
+	"github.com/liveapp/liveapp/mail"
+)
+
+// routes builds the app's handler. Live routes are grouped in live sessions by
+// who may see them; navigating inside a live session keeps the websocket, and
+// crossing to another is a full page load through that session's middleware.
+func (a *App) routes() http.Handler {
+	rt, auth := a.Runtime, a.auth
+
+	// Pages for anyone, with the current user when there is one. The login
+	// page is here, not in "guest", because logged-in users come back to it to
+	// re-authenticate for sudo mode.
+	current := rt.Session("current", live.SessionOptions{
+		Layout:     a.layout,
+		Middleware: chain(auth.FetchCurrentUser, a.formToken),
+		Hooks:      []live.Hook{auth.MountCurrentUser, assignFormToken},
+	})
+	current.Live("/", func() live.View { return &Home{app: a} })
+	current.Live("/users/log-in", func() live.View { return &LogIn{app: a} })
+	current.Live("/users/log-in/{token}", func() live.View { return &MagicLink{app: a} })
+
+	// Pages only for visitors who are not logged in.
+	guest := rt.Session("guest", live.SessionOptions{
+		Layout:     a.layout,
+		Middleware: chain(auth.RedirectIfAuthenticated, a.formToken),
+		Hooks:      []live.Hook{auth.MountCurrentUser, auth.RedirectIfAuthenticatedHook, assignFormToken},
+	})
+	guest.Live("/users/register", func() live.View { return &Register{app: a} })
+
+	// Pages for logged-in users. The middleware guards the dead render, the
+	// hooks the websocket mount, and Revalidate the sockets that stay open.
+	private := rt.Session("authenticated", live.SessionOptions{
+		Layout:          a.layout,
+		Middleware:      chain(auth.RequireAuthenticated, a.formToken),
+		Hooks:           []live.Hook{auth.MountCurrentUser, auth.RequireAuthenticatedHook, assignFormToken},
+		Revalidate:      auth.Revalidate,
+		RevalidateEvery: a.cfg.RevalidateEvery,
+	})
+	private.Live("/users/settings", func() live.View { return &Settings{app: a} }, a.requireSudoMode)
+	private.Live("/users/settings/confirm-email/{token}", func() live.View { return &ConfirmEmail{app: a} })
+	private.Live("/users/sessions", func() live.View { return &Sessions{app: a} })
+	private.Live("/projects", func() live.View { return &ProjectIndex{app: a} })
+	private.Live("/projects/new", func() live.View { return &ProjectForm{app: a} })
+	private.Live("/projects/{id}", func() live.View { return &ProjectShow{app: a} })
+	private.Live("/projects/{id}/edit", func() live.View { return &ProjectForm{app: a, edit: true} })
+
+	mux := http.NewServeMux()
+	rt.Register(mux)
+	// Plain HTTP handlers, for what live events cannot do: set cookies, and
+	// know the client's address, which the login rate limits count by.
+	mux.Handle("POST /users/log-in", auth.FetchCurrentUser(http.HandlerFunc(a.logIn)))
+	mux.HandleFunc("POST /users/log-in/magic-link", a.requestMagicLink)
+	mux.Handle("POST /users/log-out", auth.FetchCurrentUser(http.HandlerFunc(a.logOut)))
+	mux.Handle("POST /users/update-password", auth.RequireAuthenticated(http.HandlerFunc(a.updatePassword)))
+	mux.Handle("GET /static/", staticFiles())
+
+	if a.cfg.Dev {
+		// Dev-only routes. In production they do not exist at all.
+		if mb, ok := a.cfg.Mailer.(*mail.DevMailbox); ok {
+			mux.Handle("GET /dev/mailbox", mb)
+		}
+	}
+
+	var h http.Handler = rt.ProtectForms(mux) // every POST needs a CSRF token
+	if a.cfg.TrustProxy {
+		h = clientAddrFromProxy(h)
+	}
+	return h
+}
+
+// chain composes middleware: chain(f, g)(h) is f(g(h)).
+func chain(mw ...func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		for i := len(mw) - 1; i >= 0; i-- {
+			h = mw[i](h)
+		}
+		return h
+	}
+}

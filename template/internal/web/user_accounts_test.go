@@ -1,0 +1,298 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/liveapp/liveapp/accounts"
+	"github.com/liveapp/liveapp/live"
+	"github.com/liveapp/liveapp/live/livetest"
+	"github.com/liveapp/liveapp/mail"
+
+	"github.com/liveapp/liveapp/template/internal/web"
+)
+
+var reLink = regexp.MustCompile(`https?://[^/\s]+(/\S+)`)
+
+// lastMail returns the newest email sent to to, once the app has sent
+// everything it was sending, and the path of the link it carries.
+func (a *testApp) lastMail(t *testing.T, to string) (mail.Delivered, string) {
+	t.Helper()
+	if err := a.Accounts.WaitForMail(livetest.Context(t)); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range a.mailbox.Messages() {
+		if m.To == to {
+			link := reLink.FindStringSubmatch(m.Text)
+			if link == nil {
+				t.Fatalf("the email to %s has no link:\n%s", to, m.Text)
+			}
+			return m, link[1]
+		}
+	}
+	t.Fatalf("no email to %s", to)
+	return mail.Delivered{}, ""
+}
+
+// leaveSudoMode backdates the user's sessions' last authentication past the
+// sudo window.
+func (a *testApp) leaveSudoMode(t *testing.T, user *accounts.User) {
+	t.Helper()
+	_, err := a.db.Exec(t.Context(),
+		"UPDATE users_tokens SET authenticated_at = now() - interval '1 day' WHERE user_id = $1 AND context = 'session'", user.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRegisterThenConfirmByEmail(t *testing.T) {
+	a := newApp(t)
+	c := a.browser(t)
+	v := c.Mount("/users/register")
+	if err := v.Submit("save", url.Values{"email": {"not an email"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Contains(`id="email-error"`) {
+		t.Fatalf("an invalid email was not refused inline: %s", v.HTML())
+	}
+	if err := v.Submit("save", url.Values{"email": {"alice@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	// The flash ("An email was sent to...") rides on the redirect, which the
+	// browser client carries to the next page; livetest does not.
+	if v.Redirect() != "/users/log-in" {
+		t.Fatalf("after registering: redirect %q, HTML %s", v.Redirect(), v.HTML())
+	}
+	m, link := a.lastMail(t, "alice@example.com")
+	if m.Subject != "Confirm your email address" {
+		t.Errorf("subject %q", m.Subject)
+	}
+	page := c.Mount(link)
+	if !page.Contains("Welcome alice@example.com") || !page.Contains("Confirm and stay logged in") {
+		t.Fatalf("link page: redirect %q, HTML %s", page.Redirect(), page.HTML())
+	}
+	token := strings.TrimPrefix(link, "/users/log-in/")
+	redirected(t, postForm(t, c, link, "/users/log-in", url.Values{"token": {token}, "remember_me": {"true"}}), "/")
+	if home := c.Mount("/"); !home.Contains("Your email is confirmed.") || !home.Contains("alice@example.com") {
+		t.Errorf("home after confirming: %s", home.HTML())
+	}
+	// A link works once.
+	if again := c.Mount(link); again.Redirect() != "/users/log-in" {
+		t.Errorf("a used link: redirect %q", again.Redirect())
+	}
+}
+
+func TestRegisterWithAPassword(t *testing.T) {
+	a := newApp(t)
+	c := a.browser(t)
+	v := c.Mount("/users/register")
+	if err := v.Submit("save", url.Values{"email": {"alice@example.com"}, "password": {"short"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Contains("Password should be at least 12 characters") {
+		t.Fatalf("a short password was not refused inline: %s", v.HTML())
+	}
+	if err := v.Submit("save", url.Values{"email": {"alice@example.com"}, "password": {password}}); err != nil {
+		t.Fatal(err)
+	}
+	if v.Redirect() != "/users/log-in" {
+		t.Fatalf("after registering: redirect %q, HTML %s", v.Redirect(), v.HTML())
+	}
+	if err := a.Accounts.WaitForMail(livetest.Context(t)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(a.mailbox.Messages()); n != 0 {
+		t.Errorf("%d emails sent, want none: a login link cannot confirm an account with a password", n)
+	}
+	redirected(t, logIn(t, c, "alice@example.com", password, false), "/")
+}
+
+func TestLogInByMagicLink(t *testing.T) {
+	a := newApp(t)
+	if _, err := a.Accounts.Register(t.Context(), "alice@example.com", ""); err != nil {
+		t.Fatal(err)
+	}
+	c := a.browser(t)
+	// The answer is the same whether or not the email has an account.
+	for _, email := range []string{"nobody@example.com", "alice@example.com"} {
+		resp := postForm(t, c, "/users/log-in", "/users/log-in/magic-link", url.Values{"email": {email}})
+		redirected(t, resp, "/users/log-in")
+		if v := c.Mount("/users/log-in"); !v.Contains("If your email is in our system") {
+			t.Errorf("after asking a link for %s: %s", email, v.HTML())
+		}
+	}
+	_, link := a.lastMail(t, "alice@example.com")
+	if len(a.mailbox.Messages()) != 1 {
+		t.Errorf("%d emails sent, want 1", len(a.mailbox.Messages()))
+	}
+	token := strings.TrimPrefix(link, "/users/log-in/")
+	redirected(t, postForm(t, c, link, "/users/log-in", url.Values{"token": {token}}), "/")
+	if v := c.Mount("/projects"); v.Redirect() != "" {
+		t.Errorf("logged in by link, /projects redirected to %q", v.Redirect())
+	}
+	if v := c.Mount("/users/settings"); v.Redirect() != "" {
+		t.Errorf("a magic link login should start sudo mode: redirect %q", v.Redirect())
+	}
+}
+
+func TestSettingsNeedSudoMode(t *testing.T) {
+	a := newApp(t)
+	c, user := a.loggedIn(t, "alice@example.com")
+	if v := c.Mount("/users/settings"); !v.Contains("Change email") {
+		t.Fatalf("settings right after login: redirect %q, HTML %s", v.Redirect(), v.HTML())
+	}
+	a.leaveSudoMode(t, user)
+	if v := c.Mount("/users/settings"); v.Redirect() != "/users/log-in" {
+		t.Fatalf("settings outside sudo mode: redirect %q", v.Redirect())
+	}
+	page := c.Mount("/users/log-in")
+	if !page.Contains("You must log in again") || !page.Contains(`id="reauth"`) || !page.Contains(`value="alice@example.com"`) {
+		t.Errorf("login page for re-authentication: %s", page.HTML())
+	}
+	redirected(t, logIn(t, c, "alice@example.com", password, false), "/")
+	if v := c.Mount("/users/settings"); v.Redirect() != "" {
+		t.Errorf("settings after re-authenticating: redirect %q", v.Redirect())
+	}
+}
+
+func TestChangeEmail(t *testing.T) {
+	a := newApp(t)
+	c, _ := a.loggedIn(t, "alice@example.com")
+	v := c.Mount("/users/settings")
+	if err := v.Submit("update_email", url.Values{"email": {"alice@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Contains("Email did not change") {
+		t.Errorf("the same email was not refused: %s", v.HTML())
+	}
+	if err := v.Submit("update_email", url.Values{"email": {"alice@example.org"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Contains("A link to confirm your email change has been sent") {
+		t.Fatalf("after asking: %s", v.HTML())
+	}
+	_, link := a.lastMail(t, "alice@example.org")
+	if got := c.Mount(link); got.Redirect() != "/users/settings" {
+		t.Fatalf("confirm link: redirect %q", got.Redirect())
+	}
+	v = c.Mount("/users/settings")
+	if !v.Contains("Email changed successfully.") || !v.Contains(`<strong id="current-email">alice@example.org</strong>`) {
+		t.Errorf("settings after the change: %s", v.HTML())
+	}
+	// Another user cannot use the link, and it works once anyway.
+	other, _ := a.loggedIn(t, "bob@example.com")
+	if got := other.Mount(link); got.Redirect() != "/users/settings" {
+		t.Errorf("bob's use of alice's link: redirect %q", got.Redirect())
+	}
+}
+
+func TestChangePasswordLogsOutOtherSessions(t *testing.T) {
+	a := newApp(t)
+	c, _ := a.loggedIn(t, "alice@example.com")
+	elsewhere := a.browser(t)
+	logIn(t, elsewhere, "alice@example.com", password, false)
+	otherTab := elsewhere.Mount("/projects")
+	thisTab := c.Mount("/projects")
+
+	settings := c.Mount("/users/settings")
+	if err := settings.Change("validate_password", url.Values{"password": {"short"}, "_target": {"password"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !settings.Contains("Password should be at least 12 characters") {
+		t.Errorf("a short password was not flagged: %s", settings.HTML())
+	}
+	const newPassword = "a brand new passphrase"
+	resp := postForm(t, c, "/users/settings", "/users/update-password",
+		url.Values{"password": {newPassword}, "password_confirmation": {"something else"}})
+	redirected(t, resp, "/users/settings")
+	resp = postForm(t, c, "/users/settings", "/users/update-password",
+		url.Values{"password": {newPassword}, "password_confirmation": {newPassword}})
+	redirected(t, resp, "/")
+
+	if code := otherTab.AwaitClose(); code != live.CloseDisconnect {
+		t.Errorf("the other browser's tab closed with %d, want %d", code, live.CloseDisconnect)
+	}
+	if code := thisTab.AwaitClose(); code != live.CloseDisconnect {
+		t.Errorf("this browser's old tab closed with %d, want %d", code, live.CloseDisconnect)
+	}
+	if v := elsewhere.Mount("/projects"); v.Redirect() != "/users/log-in" {
+		t.Errorf("the other browser is still logged in: redirect %q", v.Redirect())
+	}
+	if v := c.Mount("/"); !v.Contains("Password updated successfully.") || !v.Contains("alice@example.com") {
+		t.Errorf("this browser after the change: %s", v.HTML())
+	}
+	redirected(t, logIn(t, a.browser(t), "alice@example.com", newPassword, false), "/")
+	redirected(t, logIn(t, a.browser(t), "alice@example.com", password, false), "/users/log-in")
+}
+
+func TestSessionsList(t *testing.T) {
+	a := newApp(t)
+	c, user := a.loggedIn(t, "alice@example.com")
+	phone, laptop := a.browser(t), a.browser(t)
+	logIn(t, phone, "alice@example.com", password, false)
+	logIn(t, laptop, "alice@example.com", password, false)
+	phoneTab, laptopTab := phone.Mount("/projects"), laptop.Mount("/projects")
+	_, bob := a.loggedIn(t, "bob@example.com")
+
+	v := c.Mount("/users/sessions")
+	if n := strings.Count(v.HTML(), `<tr id="session-`); n != 3 {
+		t.Fatalf("%d sessions listed, want 3: %s", n, v.HTML())
+	}
+	if n := strings.Count(v.HTML(), "This device"); n != 1 {
+		t.Errorf("%d sessions marked as this device, want 1", n)
+	}
+	sessions, err := a.Accounts.ListSessions(t.Context(), accounts.Scope{User: user})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sessions are newest first: laptop, phone, this browser.
+	if err := v.Click("revoke", "id", fmt.Sprint(sessions[1].ID)); err != nil {
+		t.Fatal(err)
+	}
+	if code := phoneTab.AwaitClose(); code != live.CloseDisconnect {
+		t.Errorf("the revoked session's tab closed with %d, want %d", code, live.CloseDisconnect)
+	}
+	if got := phone.Mount("/projects"); got.Redirect() != "/users/log-in" {
+		t.Errorf("the revoked browser: redirect %q", got.Redirect())
+	}
+	if n := strings.Count(v.HTML(), `<tr id="session-`); n != 2 {
+		t.Errorf("%d sessions listed after revoking one, want 2", n)
+	}
+
+	// Someone else's session id changes nothing.
+	bobs, _ := a.Accounts.ListSessions(t.Context(), accounts.Scope{User: bob})
+	if err := v.Click("revoke", "id", fmt.Sprint(bobs[0].ID)); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := a.Accounts.ListSessions(t.Context(), accounts.Scope{User: bob}); len(left) != 1 {
+		t.Errorf("bob has %d sessions after alice revoked his, want 1", len(left))
+	}
+
+	if err := v.Click("revoke_others"); err != nil {
+		t.Fatal(err)
+	}
+	if code := laptopTab.AwaitClose(); code != live.CloseDisconnect {
+		t.Errorf("the other session's tab closed with %d, want %d", code, live.CloseDisconnect)
+	}
+	if n := strings.Count(v.HTML(), `<tr id="session-`); n != 1 || !v.Contains("This device") {
+		t.Errorf("after logging out the others: %s", v.HTML())
+	}
+	if got := c.Mount("/projects"); got.Redirect() != "" {
+		t.Errorf("this browser was logged out too: redirect %q", got.Redirect())
+	}
+}
+
+func TestDevMailboxOnlyInDev(t *testing.T) {
+	dev := newApp(t)
+	if status, _, _ := dev.browser(t).Get("/dev/mailbox"); status != http.StatusOK {
+		t.Errorf("dev: GET /dev/mailbox: %d, want 200", status)
+	}
+	prod := newApp(t, func(cfg *web.Config) { cfg.Dev = false })
+	if status, _, _ := prod.browser(t).Get("/dev/mailbox"); status != http.StatusNotFound {
+		t.Errorf("prod: GET /dev/mailbox: %d, want 404", status)
+	}
+}

@@ -1,0 +1,106 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/liveapp/liveapp/accounts"
+)
+
+// The plain HTTP handlers of logging in and out. They are not live events
+// because they set or delete cookies, which only an HTTP response can do. Each
+// runs behind rt.ProtectForms (a CSRF token is required) and ends with a 303
+// redirect, carrying a flash message to the next page.
+
+// logIn handles POST /users/log-in, from the login page's password form
+// (email, password, remember_me) or from a magic link's page (token,
+// remember_me).
+func (a *App) logIn(w http.ResponseWriter, r *http.Request) {
+	if token := r.PostFormValue("token"); token != "" {
+		a.logInByMagicLink(w, r, token)
+		return
+	}
+	user, err := a.Accounts.Authenticate(r.Context(),
+		r.PostFormValue("email"), r.PostFormValue("password"), clientAddr(r))
+	if err != nil {
+		a.refuseLogIn(w, r, err)
+		return
+	}
+	a.Runtime.PutFlash(w, r, "info", "Welcome back!")
+	a.startSession(w, r, user, rememberMe(r), nil)
+}
+
+// startSession logs user in, who has just proven who they are, and redirects
+// to the page they wanted or the home page; remember sets the remember-me
+// cookie. The Store functions that prove it (a magic link, a password change)
+// return a session token already: pass it as made, and it is replaced by the
+// one auth.LogIn creates.
+func (a *App) startSession(w http.ResponseWriter, r *http.Request, user *accounts.User, remember bool, made accounts.SessionToken) {
+	if made != nil {
+		// accounts/web has no way yet to log a browser in with a token made
+		// elsewhere, so auth.LogIn makes its own and this one goes.
+		if err := a.Accounts.DeleteSessionToken(r.Context(), made); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+	}
+	if err := a.auth.LogIn(w, r, user, remember); err != nil {
+		a.serverError(w, r, err)
+	}
+}
+
+// sessionMeta describes r's browser, for the sessions list.
+func sessionMeta(r *http.Request) accounts.SessionMeta {
+	ua := r.UserAgent()
+	if len(ua) > 512 {
+		ua = ua[:512]
+	}
+	return accounts.SessionMeta{UserAgent: ua, IP: clientAddr(r)}
+}
+
+// rememberMe reports whether the login form asked to stay logged in.
+func rememberMe(r *http.Request) bool { return r.PostFormValue("remember_me") == "true" }
+
+// refuseLogIn sends the browser back to the login page with the reason, said
+// so that it does not reveal whether the email has an account.
+func (a *App) refuseLogIn(w http.ResponseWriter, r *http.Request, err error) {
+	var msg string
+	switch {
+	case errors.Is(err, accounts.ErrInvalidCredentials):
+		msg = "Invalid email or password."
+	case errors.Is(err, accounts.ErrTooManyAttempts):
+		msg = tooManyAttempts
+	case errors.Is(err, accounts.ErrBusy):
+		msg = serverBusy
+	default:
+		a.serverError(w, r, err)
+		return
+	}
+	a.Runtime.PutFlash(w, r, "error", msg)
+	http.Redirect(w, r, "/users/log-in", http.StatusSeeOther)
+}
+
+// Messages for errors users can do nothing about but wait.
+const (
+	tooManyAttempts = "Too many attempts, try again later." // a rate limit refused them
+	serverBusy      = "The server is busy. Please try again in a moment."
+)
+
+// logOut handles POST /users/log-out: it ends the browser's session and closes
+// its sockets in every tab.
+func (a *App) logOut(w http.ResponseWriter, r *http.Request) {
+	a.Runtime.PutFlash(w, r, "info", "Logged out successfully.")
+	if err := a.auth.LogOut(w, r); err != nil {
+		a.serverError(w, r, err)
+	}
+}
+
+// serverError logs err and answers 500, with the error itself in dev mode.
+func (a *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.ErrorContext(r.Context(), "web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	msg := "Internal Server Error"
+	if a.cfg.Dev {
+		msg += "\n\n" + err.Error()
+	}
+	http.Error(w, msg, http.StatusInternalServerError)
+}

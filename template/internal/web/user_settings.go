@@ -1,0 +1,167 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/liveapp/liveapp/accounts"
+	authweb "github.com/liveapp/liveapp/accounts/web"
+	"github.com/liveapp/liveapp/live"
+)
+
+// Settings changes the user's email and password. Both need sudo mode: the
+// user must have proven who they are in the last few minutes (see
+// accounts.Config.SudoFor), so that a session left open somewhere cannot take
+// the account over. requireSudoMode guards the page, and the Store checks
+// again for each change.
+type Settings struct {
+	app            *App
+	scope          accounts.Scope
+	FormToken      string
+	Email          string // the current email
+	NewEmail       string
+	EmailErrors    map[string]string
+	PasswordErrors map[string]string
+}
+
+// requireSudoMode is the settings route's hook: outside sudo mode it sends
+// the user to log in again.
+func (a *App) requireSudoMode(_ context.Context, s *live.Socket) error {
+	if a.Accounts.InSudoMode(authweb.ScopeFromSocket(s)) {
+		return nil
+	}
+	s.PutFlash("error", reauthenticate)
+	return live.Halt("/users/log-in")
+}
+
+const reauthenticate = "You must log in again to change your settings."
+
+// Mount registers the forms' events.
+func (v *Settings) Mount(_ context.Context, s *live.Socket) error {
+	title(s, "Settings")
+	v.scope = authweb.ScopeFromSocket(s)
+	v.FormToken = formTokenOf(s)
+	v.Email = v.scope.User.Email
+
+	s.On("validate_email", func(_ context.Context, p live.Params) error {
+		v.NewEmail, v.EmailErrors = p.Get("email"), nil
+		return nil
+	})
+	s.On("update_email", func(ctx context.Context, p live.Params) error {
+		v.NewEmail = p.Get("email")
+		err := v.app.Accounts.DeliverEmailChangeInstructions(ctx, v.scope, v.NewEmail, v.app.emailChangeURL)
+		var invalid *accounts.ValidationError
+		switch {
+		case errors.As(err, &invalid):
+			v.EmailErrors = invalid.Fields
+			return nil
+		case errors.Is(err, accounts.ErrSudoRequired):
+			s.PutFlash("error", reauthenticate)
+			return s.Redirect("/users/log-in")
+		case err != nil:
+			return err
+		}
+		v.NewEmail = ""
+		flash(s, "info", "A link to confirm your email change has been sent to the new address.")
+		return nil
+	})
+
+	// The password form posts over plain HTTP (updatePassword), since the
+	// browser gets a new session cookie; this only checks it as the user types.
+	s.On("validate_password", func(_ context.Context, p live.Params) error {
+		v.PasswordErrors = passwordErrors(p.Get("password"), p.Get("password_confirmation"), p.Get("_target"))
+		return nil
+	})
+	return nil
+}
+
+// passwordErrors checks a new password and its confirmation. touched is the
+// field being edited: the confirmation is only compared once it is.
+func passwordErrors(password, confirmation, touched string) map[string]string {
+	errs := map[string]string{}
+	switch n := utf8.RuneCountInString(password); {
+	case password == "":
+	case n < accounts.MinPasswordLength:
+		errs["password"] = fmt.Sprintf("should be at least %d characters", accounts.MinPasswordLength)
+	case len(password) > accounts.MaxPasswordLength:
+		errs["password"] = fmt.Sprintf("should be at most %d bytes", accounts.MaxPasswordLength)
+	}
+	if (touched == "password_confirmation" || confirmation != "") && confirmation != password {
+		errs["password_confirmation"] = "does not match the password"
+	}
+	return errs
+}
+
+// Render renders the page.
+func (v *Settings) Render(w io.Writer) error { return v.app.render(w, "user_settings", v) }
+
+// emailChangeURL is the link an email-change email carries.
+func (a *App) emailChangeURL(token string) string {
+	return a.url("/users/settings/confirm-email/" + token)
+}
+
+// updatePassword handles POST /users/update-password. Changing the password
+// ends every session of the user, this one included, and closes their tabs;
+// this browser is then logged in again with a new session.
+func (a *App) updatePassword(w http.ResponseWriter, r *http.Request) {
+	scope := authweb.ScopeFrom(r.Context())
+	password := r.PostFormValue("password")
+	back := func(kind, msg string) {
+		a.Runtime.PutFlash(w, r, kind, msg)
+		http.Redirect(w, r, "/users/settings", http.StatusSeeOther)
+	}
+	if password != r.PostFormValue("password_confirmation") {
+		back("error", "The password confirmation does not match the password.")
+		return
+	}
+	session, err := a.Accounts.UpdatePassword(r.Context(), scope, password, sessionMeta(r))
+	var invalid *accounts.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		back("error", "Password "+invalid.Fields["password"]+".")
+		return
+	case errors.Is(err, accounts.ErrSudoRequired):
+		a.Runtime.PutFlash(w, r, "error", reauthenticate)
+		http.Redirect(w, r, "/users/log-in", http.StatusSeeOther)
+		return
+	case errors.Is(err, accounts.ErrBusy):
+		back("error", serverBusy)
+		return
+	case err != nil:
+		a.serverError(w, r, err)
+		return
+	}
+	a.Runtime.PutFlash(w, r, "info", "Password updated successfully.")
+	// Keep the browser remembered if it was.
+	_, remembered := a.authCookie(requestCookies(r), rememberCookie)
+	a.startSession(w, r, scope.User, remembered, session)
+}
+
+// ConfirmEmail is the page an email-change link opens: it makes the change
+// and goes back to the settings. Changing the address on a GET is safe here:
+// the link works only for the logged-in user who asked for it.
+type ConfirmEmail struct{ app *App }
+
+// Mount makes the change and redirects.
+func (v *ConfirmEmail) Mount(ctx context.Context, s *live.Socket) error {
+	err := v.app.Accounts.UpdateEmail(ctx, authweb.ScopeFromSocket(s), s.Param("token"))
+	var invalid *accounts.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		s.PutFlash("error", "That email address has been taken meanwhile.")
+	case errors.Is(err, accounts.ErrInvalidToken):
+		s.PutFlash("error", "The email change link is invalid or it has expired.")
+	case err != nil:
+		return err
+	default:
+		s.PutFlash("info", "Email changed successfully.")
+	}
+	return live.Halt("/users/settings")
+}
+
+// Render is never called: Mount always redirects.
+func (v *ConfirmEmail) Render(io.Writer) error { return nil }

@@ -1,0 +1,166 @@
+// Package web is the app's web layer: the routes, the layout, the live views and
+// the few plain HTTP handlers that must set cookies (logging in and out).
+//
+// New wires everything from a Config; cmd/app and the tests share it. Routes are
+// listed in routes.go, which is the place to start reading.
+//
+// # Authentication in both pipelines
+//
+// A live page is requested twice: once over plain HTTP (the dead render) and
+// again over the websocket. Each live session therefore names both HTTP
+// middleware (for the first) and hooks (for the second) that make the same
+// check, and the authenticated session revalidates its open sockets at an
+// interval, so a session revoked elsewhere cannot keep a tab alive.
+//
+// # Authorization
+//
+// Views get the current user's accounts.Scope from the hooks and pass it to
+// every call into a domain package (projects.Store.Get(ctx, scope, id)), which
+// filters by it in SQL. A view never checks ownership itself, so it cannot
+// forget to.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/liveapp/liveapp/accounts"
+	authweb "github.com/liveapp/liveapp/accounts/web"
+	"github.com/liveapp/liveapp/live"
+	"github.com/liveapp/liveapp/live/pubsub"
+	"github.com/liveapp/liveapp/mail"
+
+	"github.com/liveapp/liveapp/template/internal/projects"
+)
+
+// AppName is the app's name as users see it: in page titles, the nav bar and
+// emails.
+const AppName = "app"
+
+// Config configures the app. DB, Secret, PublicURL and Mailer are required.
+type Config struct {
+	// DB is the app's database, migrated (see package migrations).
+	DB *pgxpool.Pool
+
+	// Secret signs live view tokens and flash cookies: at least 32 random
+	// bytes, the same on every node.
+	Secret []byte
+
+	// Dev turns on development mode: detailed errors in the browser, and the
+	// dev-only routes (the mailbox at /dev/mailbox when Mailer is a
+	// *mail.DevMailbox). Never in production.
+	Dev bool
+
+	// PublicURL is the address users reach the app at, such as
+	// https://example.com. Links in emails point there, and outside dev mode it
+	// is the only origin allowed to open websockets; an https URL also makes
+	// cookies Secure, for apps behind a TLS-terminating load balancer.
+	PublicURL *url.URL
+
+	// Mailer sends the accounts emails (login links, email changes).
+	Mailer mail.Mailer
+
+	// TrustProxy makes the client's address the last one in the
+	// X-Forwarded-For header, for apps behind a load balancer that sets it.
+	// Rate limits and the sessions list use the address. Leave it off when
+	// clients reach the app directly: they could then forge the header.
+	TrustProxy bool
+
+	// PubSub carries live updates between views, and the closing of a
+	// logged-out session's tabs. Nil is in-process, which reaches the views
+	// of this node only: enough for one node. With several, plug in one that
+	// all nodes share.
+	PubSub pubsub.PubSub
+
+	// Accounts configures the accounts Store; the zero value is the
+	// production default. Tests lower its password hashing cost. Its Mailer,
+	// Sockets and Logger are set by New.
+	Accounts accounts.Config
+
+	// RevalidateEvery is how often each open socket of a logged-in page checks
+	// that its session still exists. Default one minute.
+	RevalidateEvery time.Duration
+
+	// Logger receives errors. Nil uses slog.Default().
+	Logger *slog.Logger
+}
+
+// App is the running app: its stores, its live runtime and its HTTP handler.
+type App struct {
+	Runtime  *live.Runtime
+	Accounts *accounts.Store
+	Projects *projects.Store
+
+	auth      *authweb.Auth
+	cfg       Config
+	log       *slog.Logger
+	templates *template.Template
+	handler   http.Handler
+}
+
+// New builds the app from cfg.
+func New(cfg Config) (*App, error) {
+	if cfg.DB == nil || cfg.Mailer == nil || cfg.PublicURL == nil {
+		return nil, errors.New("web: Config.DB, Mailer and PublicURL are required")
+	}
+	if cfg.RevalidateEvery <= 0 {
+		cfg.RevalidateEvery = time.Minute
+	}
+	a := &App{cfg: cfg, log: cfg.Logger}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	secure := cfg.PublicURL.Scheme == "https"
+	rc := live.Config{Secret: cfg.Secret, Dev: cfg.Dev, SecureCookies: secure, PubSub: cfg.PubSub, Logger: a.log}
+	if !cfg.Dev {
+		// In development the page's own origin is allowed, whatever host name
+		// the browser used (localhost, 127.0.0.1...).
+		rc.AllowedOrigins = []string{origin(cfg.PublicURL)}
+	}
+	var err error
+	if a.Runtime, err = live.New(rc); err != nil {
+		return nil, err
+	}
+	ac := cfg.Accounts
+	ac.Mailer = cfg.Mailer
+	ac.Sockets = a.Runtime // deleting a session closes its open tabs at once
+	ac.Logger = a.log
+	if a.Accounts, err = accounts.New(cfg.DB, ac); err != nil {
+		return nil, err
+	}
+	a.Projects = projects.NewStore(cfg.DB, a.Runtime.PubSub())
+	a.auth = &authweb.Auth{Store: a.Accounts, Runtime: a.Runtime, SecureCookies: secure, Logger: a.log,
+		SessionCookie: sessionCookie, RememberCookie: rememberCookie}
+	if a.templates, err = parseTemplates(); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	a.handler = a.routes()
+	return a, nil
+}
+
+// ServeHTTP serves the app.
+func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
+
+// Shutdown closes every open socket with a code that tells browsers to
+// reconnect, which they do to another node, or to this one once it restarts,
+// and waits for the emails still being sent. Call it after
+// http.Server.Shutdown, which does not know about websockets.
+func (a *App) Shutdown(ctx context.Context) error {
+	return errors.Join(a.Runtime.Shutdown(ctx), a.Accounts.WaitForMail(ctx))
+}
+
+// origin returns the scheme://host of u, as browsers send it in Origin.
+func origin(u *url.URL) string { return u.Scheme + "://" + u.Host }
+
+// url returns the absolute URL of path on the public site, for emails.
+func (a *App) url(path string) string {
+	return origin(a.cfg.PublicURL) + path
+}

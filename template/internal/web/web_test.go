@@ -1,0 +1,140 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/liveapp/liveapp/accounts"
+	"github.com/liveapp/liveapp/live/livetest"
+	"github.com/liveapp/liveapp/mail"
+	"github.com/liveapp/liveapp/pgtest"
+
+	"github.com/liveapp/liveapp/template/internal/web"
+	"github.com/liveapp/liveapp/template/migrations"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// cheap are argon2id parameters that make tests fast. Never use them outside
+// tests: they make passwords easy to crack.
+var cheap = accounts.HashParams{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+const password = "correct horse battery staple"
+
+// testApp is the app on a fresh database, with the emails it sends.
+type testApp struct {
+	*web.App
+	db      *pgxpool.Pool
+	mailbox *mail.DevMailbox
+}
+
+// newApp builds the app as main does, in dev mode, on a fresh migrated
+// database. configure, if given, adjusts the configuration first.
+func newApp(t *testing.T, configure ...func(*web.Config)) *testApp {
+	t.Helper()
+	mailbox := &mail.DevMailbox{}
+	cfg := web.Config{
+		DB:              pgtest.New(t, pgtest.WithTemplate("app", migrations.Apply)),
+		Secret:          []byte("test secret, test secret, test secret!"),
+		Dev:             true,
+		PublicURL:       &url.URL{Scheme: "http", Host: livetest.Host},
+		Mailer:          mailbox,
+		Accounts:        accounts.Config{Hash: cheap},
+		RevalidateEvery: 50 * time.Millisecond,
+	}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	app, err := web.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), livetest.Timeout)
+		defer cancel()
+		_ = app.Shutdown(ctx)
+	})
+	return &testApp{App: app, db: cfg.DB, mailbox: mailbox}
+}
+
+// register creates an account with the test password.
+func (a *testApp) register(t *testing.T, email string) *accounts.User {
+	t.Helper()
+	u, err := a.Accounts.Register(t.Context(), email, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// browser returns a new browser stand-in for the app.
+func (a *testApp) browser(t *testing.T) *livetest.Client {
+	t.Helper()
+	return livetest.NewClient(t, a)
+}
+
+// logIn logs c in as email through the login page's password form and returns
+// the response to the form's POST.
+func logIn(t *testing.T, c *livetest.Client, email, pass string, remember bool) *http.Response {
+	t.Helper()
+	form := url.Values{"email": {email}, "password": {pass}}
+	if remember {
+		form.Set("remember_me", "true")
+	}
+	return postForm(t, c, "/users/log-in", "/users/log-in", form)
+}
+
+var reFormToken = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// postForm loads page, as a browser would before submitting one of its forms,
+// then posts form with the page's CSRF token to action.
+func postForm(t *testing.T, c *livetest.Client, page, action string, form url.Values) *http.Response {
+	t.Helper()
+	status, loc, body := c.Get(page)
+	m := reFormToken.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("GET %s (%d, to %q) has no form with a CSRF token:\n%s", page, status, loc, body)
+	}
+	form.Set("_csrf", m[1])
+	return post(t, c, action, form)
+}
+
+// post sends a form to path as a browser on the app's page would.
+func post(t *testing.T, c *livetest.Client, path string, form url.Values) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", c.URL(path), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://"+livetest.Host)
+	resp, err := c.HTTP().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+// loggedIn returns a browser logged in as a new user with email.
+func (a *testApp) loggedIn(t *testing.T, email string) (*livetest.Client, *accounts.User) {
+	t.Helper()
+	u := a.register(t, email)
+	c := a.browser(t)
+	if resp := logIn(t, c, email, password, false); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Fatalf("log in as %s: %d to %q", email, resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return c, u
+}
+
+// redirected asserts that resp is a 303 to want.
+func redirected(t *testing.T, resp *http.Response, want string) {
+	t.Helper()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
+		t.Fatalf("got %d to %q, want 303 to %q", resp.StatusCode, resp.Header.Get("Location"), want)
+	}
+}
