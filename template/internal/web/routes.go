@@ -49,6 +49,7 @@ func (a *App) routes() http.Handler {
 	private.Live("/projects/new", func() live.View { return &ProjectForm{app: a} })
 	private.Live("/projects/{id}", func() live.View { return &ProjectShow{app: a} })
 	private.Live("/projects/{id}/edit", func() live.View { return &ProjectForm{app: a, edit: true} })
+	// liveapp gen.live adds the routes of new resources above this line.
 
 	mux := http.NewServeMux()
 	rt.Register(mux)
