@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -19,6 +20,7 @@ type passwordHasher struct {
 	slots  chan struct{}
 	wait   time.Duration
 	onHash func()
+	gc     bool // collect each hash's memory before releasing its slot
 }
 
 func newPasswordHasher(c Config) *passwordHasher {
@@ -27,6 +29,7 @@ func newPasswordHasher(c Config) *passwordHasher {
 		slots:  make(chan struct{}, c.HashConcurrency),
 		wait:   c.HashWait,
 		onHash: c.OnHash,
+		gc:     !c.SkipHashGC,
 	}
 }
 
@@ -49,7 +52,15 @@ func (h *passwordHasher) acquire(ctx context.Context) error {
 	}
 }
 
-func (h *passwordHasher) release() { <-h.slots }
+// release frees the slot taken by acquire. The hash that held it has returned, so its
+// memory is garbage: collecting it before the next hash can start means at most
+// cap(slots) hashes' memory is ever allocated (see Config.SkipHashGC).
+func (h *passwordHasher) release() {
+	if h.gc {
+		runtime.GC()
+	}
+	<-h.slots
+}
 
 // hash returns the encoded argon2id hash of password with the current params.
 func (h *passwordHasher) hash(ctx context.Context, password string) (string, error) {

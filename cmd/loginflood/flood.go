@@ -59,7 +59,8 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 	if rep.BaselineRSS, err = baseline(ctx, srv, c, cfg.Logins); err != nil {
 		return rep, err
 	}
-	rep.Bound = rep.BaselineRSS + uint64(rep.HashConcurrency)*uint64(rep.HashMemoryKiB)<<10
+	rep.Bound = rep.BaselineRSS + uint64(rep.HashConcurrency)*uint64(rep.HashMemoryKiB)<<10 +
+		uint64(cfg.Logins)*requestAllowance
 	if cfg.LimitMemory {
 		rep.MemoryLimit = rep.Bound
 		if err := c.post(ctx, "/debug/memory-limit", url.Values{"bytes": {strconv.FormatUint(rep.Bound, 10)}}); err != nil {
@@ -194,6 +195,11 @@ func (c *client) post(ctx context.Context, path string, form url.Values) error {
 	return nil
 }
 
+// requestAllowance is what the bound allows each login in flight beyond the baseline:
+// the baseline's requests wait parked on a small stack, and a login that reaches the
+// database and the hasher grows its goroutine's stack to 8 KiB.
+const requestAllowance = 8 << 10
+
 // baseline returns the server's RSS with n logins in flight, each on its own
 // connection, but none hashing: it sends n requests to POST /debug/hold,
 // which reads the login form and waits; once all wait, it has the server
@@ -223,7 +229,7 @@ func baseline(ctx context.Context, srv *server, c *client, n int) (uint64, error
 			return 0, err
 		}
 	}
-	if err := c.post(ctx, "/debug/free-os-memory", nil); err != nil {
+	if err := c.post(ctx, "/debug/gc", nil); err != nil {
 		return 0, err
 	}
 	if err := sleep(ctx, 200*time.Millisecond); err != nil {

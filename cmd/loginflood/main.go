@@ -16,24 +16,23 @@
 //  1. logs in once to warm the server up;
 //  2. sends -n requests, each on its own keep-alive connection, that read a
 //     login form and wait without hashing; with all of them waiting, it has
-//     the server return its free memory to the system (debug.FreeOSMemory)
-//     and reads its resident set size (VmRSS): the baseline, everything but
-//     hashing. Then it releases them;
+//     the server collect its garbage and reads its resident set size (VmRSS):
+//     the baseline, everything but hashing. Then it releases them;
 //  3. sends -n wrong-password logins at once over those connections;
 //  4. reports the answers by kind (invalid credentials, busy "try again",
 //     other), the password checks per second the server completed, the
 //     latencies, and the server's peak RSS during the flood (VmHWM from
 //     /proc, reset just before it), and checks the peak against the bound:
-//     baseline + HashConcurrency × argon2id memory. It exits with status 1
-//     when the peak is over the bound.
+//     baseline + HashConcurrency × argon2id memory + 8 KiB per login (the
+//     stack a login's goroutine grows to once it queries the database). It
+//     exits with status 1 when the peak is over the bound.
 //
-// The bound counts the live buffers of the hashes in progress. The buffers of
-// finished hashes stay resident until a GC reclaims them, and Go's default
-// pacing (GOGC=100) lets the heap reach twice what was live at the last GC, so
-// with default settings expect a peak of about twice the hashes' share of the
-// bound, more on a loaded machine. -limit-memory sets the server's soft memory
-// limit to the bound before the flood, as GOMEMLIMIT would, to see how close
-// the GC then keeps it.
+// The bound holds because the Store collects each hash's memory before the next
+// hash may start (accounts.Config.SkipHashGC). Without that, the buffers of
+// finished hashes stay resident until the collector's own pacing (GOGC=100)
+// reclaims them, and the peak reaches about twice the hashes' share.
+// -limit-memory sets the server's soft memory limit to the bound before the
+// flood, as GOMEMLIMIT would.
 //
 // The run is bounded by -n (at most 10,000) and -timeout; the child is killed
 // if the tool dies.

@@ -112,14 +112,14 @@ func (r *Report) writeTable(w io.Writer) {
 	}
 	fmt.Fprintf(w, "server RSS: %.1f MiB after warm-up, %.1f MiB baseline with %d logins in flight but not hashing, peak %.1f MiB (%s)\n",
 		mib(r.StartRSS), mib(r.BaselineRSS), r.Logins, mib(r.PeakRSS), r.PeakFrom)
-	fmt.Fprintf(w, "bound: baseline %.1f MiB + %d × %.1f MiB = %.1f MiB: peak %s the bound\n",
-		mib(r.BaselineRSS), r.HashConcurrency, float64(r.HashMemoryKiB)/1024, mib(r.Bound), verdict)
+	fmt.Fprintf(w, "bound: baseline %.1f MiB + %d hashes × %.1f MiB + %d requests × %d KiB = %.1f MiB: peak %s the bound\n",
+		mib(r.BaselineRSS), r.HashConcurrency, float64(r.HashMemoryKiB)/1024, r.Logins, requestAllowance>>10, mib(r.Bound), verdict)
 	if r.MemoryLimit > 0 {
 		fmt.Fprintf(w, "the server's soft memory limit was set to the bound\n")
 	}
 	if r.PeakRSS > r.Bound {
-		fmt.Fprintln(w, "(the bound counts only the buffers of the hashes in progress; those of finished hashes stay resident")
-		fmt.Fprintln(w, "until a GC reclaims them, and Go's default pacing lets the heap grow to twice what was live at the last GC)")
+		fmt.Fprintln(w, "(the bound counts the buffers of the hashes in progress; with accounts.Config.SkipHashGC set, those of")
+		fmt.Fprintln(w, "finished hashes stay resident until the collector's own pacing reclaims them)")
 	}
 }
 

@@ -130,10 +130,9 @@ func listenAndServe(ctx context.Context, dbURL string, hashConcurrency int, hash
 	mux.HandleFunc("POST /debug/release", func(w http.ResponseWriter, r *http.Request) {
 		releaseOnce.Do(func() { close(release) })
 	})
-	// Before the baseline, the tool returns the garbage of the hashes so far to
-	// the system, so that the baseline does not depend on when the runtime
-	// would have done so by itself.
-	mux.HandleFunc("POST /debug/free-os-memory", func(w http.ResponseWriter, r *http.Request) { debug.FreeOSMemory() })
+	// Before the baseline, the tool collects the garbage of the warm-up, so that
+	// the baseline does not depend on when the collector would have run.
+	mux.HandleFunc("POST /debug/gc", func(w http.ResponseWriter, r *http.Request) { runtime.GC() })
 	mux.HandleFunc("POST /debug/memory-limit", func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.ParseInt(r.FormValue("bytes"), 10, 64)
 		if err != nil || n <= 0 {
