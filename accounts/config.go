@@ -128,7 +128,6 @@ type Config struct {
 	// concurrency slot and before it runs. It is a hook for tests; it must
 	// return promptly.
 	OnHash func()
-
 }
 
 // withDefaults returns c with its zero fields set to their defaults, or an
