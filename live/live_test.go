@@ -1,9 +1,13 @@
 package live_test
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -252,5 +256,54 @@ func TestHeartbeatsKeepASocketOpenAndSilenceClosesIt(t *testing.T) {
 	}
 	if code := lv.AwaitClose(); code == 0 {
 		t.Fatal("a silent socket was not closed")
+	}
+}
+
+// formView renders a plain-HTTP form with the socket's CSRF token and the client address.
+type formView struct{ csrf, ip string }
+
+func (v *formView) Mount(_ context.Context, s *live.Socket) error {
+	v.csrf, v.ip = s.CSRFToken(), s.ClientIP().String()
+	return nil
+}
+
+func (v *formView) Render(w io.Writer) error {
+	_, err := fmt.Fprintf(w, `<form method="post" action="/save"><input type="hidden" name="_csrf" value="%s"></form><p id="ip">%s</p>`, v.csrf, v.ip)
+	return err
+}
+
+func TestSocketGivesFormsACSRFTokenAndKnowsTheClientAddress(t *testing.T) {
+	rt, err := live.New(live.Config{Secret: testSecret, Dev: true,
+		ClientIP: func(*http.Request) netip.Addr { return netip.MustParseAddr("203.0.113.7") }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.Session("s", live.SessionOptions{}).Live("/form", func() live.View { return new(formView) })
+	mux := http.NewServeMux()
+	rt.Register(mux)
+	mux.HandleFunc("POST /save", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "saved") })
+	h := rt.ProtectForms(mux)
+
+	c := livetest.NewClient(t, h)
+	lv := c.Mount("/form")
+	for name, html := range map[string]string{"dead render": lv.DeadHTML(), "connected": lv.HTML()} {
+		if !strings.Contains(html, `<p id="ip">203.0.113.7</p>`) {
+			t.Errorf("%s: ClientIP did not come from Config.ClientIP: %s", name, html)
+		}
+		m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(html)
+		if m == nil {
+			t.Fatalf("%s: no CSRF token in %s", name, html)
+		}
+		req, _ := http.NewRequest("POST", c.URL("/save"), strings.NewReader(url.Values{"_csrf": {m[1]}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := c.HTTP().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || string(body) != "saved" {
+			t.Errorf("%s: posting the socket's CSRF token: %d %s", name, resp.StatusCode, body)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -40,6 +41,11 @@ type Config struct {
 	// SecureCookies marks cookies Secure (with the __Host- prefix) even when the request
 	// did not arrive over TLS, for apps behind a TLS-terminating proxy.
 	SecureCookies bool
+
+	// ClientIP returns the address of the client that sent r, for Socket.ClientIP. Nil
+	// uses the peer address of the connection; behind a reverse proxy, set it to read the
+	// proxy's header (only from proxies you trust).
+	ClientIP func(r *http.Request) netip.Addr
 
 	// PubSub carries messages between views and disconnects between nodes. Nil uses an
 	// in-process pubsub.Memory, which is right for a single machine.
@@ -252,6 +258,18 @@ var defaultLayout = template.Must(template.New("layout").Parse(`<!doctype html>
 <body>{{.Body}}</body></html>
 `))
 
+// clientIP returns the client address of r, by Config.ClientIP or else the peer's.
+func (rt *Runtime) clientIP(r *http.Request) netip.Addr {
+	if rt.cfg.ClientIP != nil {
+		return rt.cfg.ClientIP(r)
+	}
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
+}
+
 // DefaultLayout renders a minimal HTML document.
 func DefaultLayout(w io.Writer, p *Page) error { return defaultLayout.Execute(w, p) }
 
@@ -260,7 +278,8 @@ func DefaultLayout(w io.Writer, p *Page) error { return defaultLayout.Execute(w,
 func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 	return func(w http.ResponseWriter, req *http.Request) {
 		csrfSecret := rt.ensureCSRF(w, req)
-		s := &Socket{rt: rt, route: r, url: req.URL.RequestURI(), params: paramsFor(r, req.URL), cookies: req.Header.Get("Cookie")}
+		s := &Socket{rt: rt, route: r, url: req.URL.RequestURI(), params: paramsFor(r, req.URL), cookies: req.Header.Get("Cookie"),
+			clientIP: rt.clientIP(req)}
 		s.flash = rt.takeFlashCookie(w, req)
 		ctx := req.Context()
 		if err := rt.mount(ctx, s, r); err != nil {

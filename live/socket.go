@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -25,7 +26,8 @@ type Socket struct {
 	id        string
 	url       string
 	params    Params
-	cookies   string // the Cookie header of the request that mounted the socket
+	cookies   string     // the Cookie header of the request that mounted the socket
+	clientIP  netip.Addr // the address of the client that mounted it; see Config.ClientIP
 	assigns   map[string]any
 	events    []eventReg // few per view: a slice is smaller and as fast as a map
 	viewSubs  []func()
@@ -85,6 +87,23 @@ func (s *Socket) Params() Params { return s.params }
 
 // Param returns one route or query parameter, or "".
 func (s *Socket) Param(name string) string { return s.params.Get(name) }
+
+// ClientIP returns the address of the client that mounted the socket (for the websocket,
+// the upgrade request's), as Config.ClientIP finds it. It is the zero Addr when unknown.
+// Rate limits keyed by address use it.
+func (s *Socket) ClientIP() netip.Addr { return s.clientIP }
+
+// CSRFToken returns a masked CSRF token for the browser that mounted the socket, for a
+// form in the view that posts to an ordinary handler guarded by Runtime.ProtectForms (as
+// the field "_csrf"). It is "" when the browser has no CSRF cookie. Each call masks the
+// token anew, so call it once, in Mount, and keep the value: a new value in every render
+// would cost a patch each time.
+func (s *Socket) CSRFToken() string {
+	if secret := csrfSecretFrom(&http.Request{Header: http.Header{"Cookie": {s.cookies}}}); secret != nil {
+		return maskCSRF(secret)
+	}
+	return ""
+}
 
 // Cookie returns the value of the named cookie of the request that mounted the socket.
 // Hooks use it to find the session; over the websocket the cookies are those of the
