@@ -50,15 +50,20 @@ type app struct {
 	revokeAfterDeadRender atomic.Bool
 }
 
-type settingsView struct{ email string }
+type settingsView struct{ email, session string }
 
 func (v *settingsView) Mount(_ context.Context, s *live.Socket) error {
 	v.email = web.ScopeFromSocket(s).User.Email
+	if token, ok := web.SessionFromSocket(s); ok {
+		// Only a test may print a digest of the token: it checks which session this is.
+		sum := sha256.Sum256(token)
+		v.session = base64.RawURLEncoding.EncodeToString(sum[:8])
+	}
 	return nil
 }
 
 func (v *settingsView) Render(w io.Writer) error {
-	_, err := fmt.Fprintf(w, "<p>Signed in as %s</p>", html.EscapeString(v.email))
+	_, err := fmt.Fprintf(w, "<p>Signed in as %s</p><p id=session>%s</p>", html.EscapeString(v.email), v.session)
 	return err
 }
 
@@ -105,6 +110,11 @@ func newApp(t *testing.T) *app {
 		Hooks:      []live.Hook{a.auth.MountCurrentUser, a.auth.RedirectIfAuthenticatedHook},
 	})
 	public.Live("/users/log-in", func() live.View { return loginView{} })
+	sudo := a.rt.Session("sudo", live.SessionOptions{
+		Middleware: a.auth.RequireSudo,
+		Hooks:      []live.Hook{a.auth.MountCurrentUser, a.auth.RequireSudoHook},
+	})
+	sudo.Live("/sudo/settings", func() live.View { return new(settingsView) })
 
 	mux := http.NewServeMux()
 	a.rt.Register(mux)

@@ -120,11 +120,7 @@ func (a *Auth) LogIn(w http.ResponseWriter, r *http.Request, user *accounts.User
 		return fmt.Errorf("web: log in: %w", err)
 	}
 	a.setSessionCookies(w, r, token, rememberMe)
-	to := a.takeReturnTo(w, r)
-	if to == "" {
-		to = a.afterLoginPath()
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	a.redirectAfterLogIn(w, r)
 	return nil
 }
 
@@ -143,6 +139,11 @@ func (a *Auth) LogOut(w http.ResponseWriter, r *http.Request) error {
 // endSessions deletes the tokens of r's session and remember-me cookies, and the one
 // FetchCurrentUser may have reissued in this request, and closes their sockets.
 func (a *Auth) endSessions(ctx context.Context, r *http.Request) error {
+	return a.endSessionsExcept(ctx, r, nil)
+}
+
+// endSessionsExcept is endSessions sparing keep.
+func (a *Auth) endSessionsExcept(ctx context.Context, r *http.Request, keep accounts.SessionToken) error {
 	var tokens []accounts.SessionToken
 	if cur, ok := currentFrom(ctx); ok && cur.token != nil {
 		tokens = append(tokens, cur.token)
@@ -153,7 +154,7 @@ func (a *Auth) endSessions(ctx context.Context, r *http.Request) error {
 		}
 	}
 	var errs []error
-	seen := make(map[string]bool, len(tokens))
+	seen := map[string]bool{string(keep): true}
 	for _, token := range tokens {
 		if k := string(token); !seen[k] {
 			seen[k] = true
@@ -172,4 +173,36 @@ func (a *Auth) revoke(ctx context.Context, token accounts.SessionToken) error {
 		return a.Runtime.Disconnect(ctx, accounts.SocketID(token))
 	}
 	return nil
+}
+
+// LogInWithToken is LogIn for a session the Store has already created, such as the
+// token of accounts.Store.LogInByMagicLink or of UpdatePassword: it deletes the
+// browser's other session cookies' sessions (never token's own), sets the cookies to
+// token, and redirects (303) like LogIn. On error nothing is written to w.
+func (a *Auth) LogInWithToken(w http.ResponseWriter, r *http.Request, token accounts.SessionToken, rememberMe bool) error {
+	if len(token) == 0 {
+		return fmt.Errorf("web: log in: %w", accounts.ErrInvalidSession)
+	}
+	if err := a.endSessionsExcept(r.Context(), r, token); err != nil {
+		return fmt.Errorf("web: log in: %w", err)
+	}
+	a.setSessionCookies(w, r, token, rememberMe)
+	a.redirectAfterLogIn(w, r)
+	return nil
+}
+
+// redirectAfterLogIn redirects (303) to the remembered return-to path (the cookie set by
+// RequireAuthenticated, or else the form field "return_to" that RequireSudoHook's login
+// link carries), when it is local, or to AfterLoginPath.
+func (a *Auth) redirectAfterLogIn(w http.ResponseWriter, r *http.Request) {
+	to := a.takeReturnTo(w, r)
+	if to == "" {
+		if v := r.PostFormValue("return_to"); localPath(v) {
+			to = v
+		}
+	}
+	if to == "" {
+		to = a.afterLoginPath()
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }

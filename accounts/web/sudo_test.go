@@ -1,0 +1,144 @@
+package web_test
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/liveapp/liveapp/accounts"
+	"github.com/liveapp/liveapp/live/livetest"
+)
+
+// reauthAgo moves the authentication time of the session of cookie value v back by d.
+func (a *app) reauthAgo(t *testing.T, v string, d time.Duration) {
+	t.Helper()
+	token, err := decode(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(token)
+	if _, err := a.db.Exec(t.Context(),
+		"UPDATE users_tokens SET authenticated_at = now() - $2 * interval '1 second' WHERE token = $1",
+		sum[:], d.Seconds()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSudoModeLastsTenMinutesInBothPipelines(t *testing.T) {
+	a := newApp(t)
+	a.register(t, "alice@example.com")
+	c := livetest.NewClient(t, a.handler)
+	logIn(t, c, "alice@example.com", false)
+
+	if v := c.Mount("/sudo/settings"); !v.Contains("Signed in as alice@example.com") {
+		t.Fatalf("a fresh login is not in sudo mode: %s (redirect %q)", v.HTML(), v.Redirect())
+	}
+
+	// Nine minutes later it still is; eleven minutes later it is not.
+	a.reauthAgo(t, cookie(c, "user_session"), 9*time.Minute)
+	if v := c.Mount("/sudo/settings"); v.Redirect() != "" {
+		t.Fatalf("9 minutes after login: redirected to %q", v.Redirect())
+	}
+	a.reauthAgo(t, cookie(c, "user_session"), 11*time.Minute)
+	status, loc, _ := c.Get("/sudo/settings")
+	if status != http.StatusSeeOther || loc != "/users/log-in" {
+		t.Fatalf("dead render 11 minutes after login: %d to %q, want 303 to /users/log-in", status, loc)
+	}
+	if got := cookie(c, "user_return_to"); got == "" {
+		t.Error("the middleware did not remember the page to return to")
+	}
+
+	// Logging in again, posting the return_to the hook gave, lands back on the page.
+	form := url.Values{"email": {"alice@example.com"}, "password": {password}, "return_to": {"/sudo/settings"}}
+	c2 := livetest.NewClient(t, a.handler)
+	resp, err := c2.HTTP().PostForm(c2.URL("/users/log-in"), form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); loc != "/sudo/settings" {
+		t.Errorf("login with return_to went to %q, want /sudo/settings", loc)
+	}
+	form.Set("return_to", "https://evil.example/")
+	resp, err = c2.HTTP().PostForm(c2.URL("/users/log-in"), form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); loc != "/" {
+		t.Errorf("login with a foreign return_to went to %q, want /", loc)
+	}
+}
+
+func TestRequireSudoHookSendsTheUserToLogInWithTheWayBack(t *testing.T) {
+	a := newApp(t)
+	a.register(t, "alice@example.com")
+	c := livetest.NewClient(t, a.handler)
+	logIn(t, c, "alice@example.com", false)
+	// Logged in 9m58s ago: the mount passes, and two seconds later sudo mode is over
+	// for the socket, whose scope keeps the session's authentication time.
+	a.reauthAgo(t, cookie(c, "user_session"), 10*time.Minute-2*time.Second)
+	v := c.Mount("/sudo/settings")
+	if v.Redirect() != "" {
+		t.Fatalf("redirected to %q", v.Redirect())
+	}
+	time.Sleep(2500 * time.Millisecond)
+	// Live navigation runs the hooks but not the middleware.
+	if err := v.Navigate("/sudo/settings?tab=email"); err != nil {
+		t.Fatal(err)
+	}
+	want := "/users/log-in?return_to=" + url.QueryEscape("/sudo/settings?tab=email")
+	if v.Redirect() != want {
+		t.Errorf("hook halted to %q, want %q", v.Redirect(), want)
+	}
+}
+
+func TestLogInWithTokenKeepsTheGivenSessionAndEndsTheOldOne(t *testing.T) {
+	a := newApp(t)
+	alice := a.register(t, "alice@example.com")
+	c := livetest.NewClient(t, a.handler)
+	logIn(t, c, "alice@example.com", false)
+	old := cookie(c, "user_session")
+
+	token, err := a.store.CreateSessionToken(t.Context(), alice, accounts.SessionMeta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := http.NewRequestWithContext(t.Context(), "POST", "/", nil)
+	r.AddCookie(&http.Cookie{Name: "user_session", Value: old})
+	w := httptest.NewRecorder()
+	if err := a.auth.LogInWithToken(w, r, token, true); err != nil {
+		t.Fatal(err)
+	}
+	resp := w.Result()
+	ck, rem := setCookie(resp, "user_session"), setCookie(resp, "user_remember_me")
+	if ck == nil || rem == nil || ck.Value != base64.RawURLEncoding.EncodeToString(token) || rem.Value != ck.Value {
+		t.Fatalf("cookies %v and %v, want both set to the given token", ck, rem)
+	}
+	if a.valid(t, old) || !a.valid(t, ck.Value) {
+		t.Error("the old session survived, or the given one did not")
+	}
+	if loc := resp.Header.Get("Location"); loc != "/" {
+		t.Errorf("redirected to %q", loc)
+	}
+}
+
+func TestSessionFromSocketIsTheCookiesSession(t *testing.T) {
+	a := newApp(t)
+	a.register(t, "alice@example.com")
+	c := livetest.NewClient(t, a.handler)
+	logIn(t, c, "alice@example.com", false)
+	token, err := decode(cookie(c, "user_session"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(token)
+	want := "<p id=\"session\">" + base64.RawURLEncoding.EncodeToString(sum[:8]) + "</p>"
+	if v := c.Mount("/settings"); !v.Contains(want) {
+		t.Errorf("the socket's session is not the cookie's: %s", v.HTML())
+	}
+}
