@@ -67,12 +67,6 @@ func storedHash(t *testing.T, db *pgxpool.Pool, id int64) string {
 	return h
 }
 
-func TestNewRefusesUnimplementedUniformRegistration(t *testing.T) {
-	if _, err := accounts.New(nil, accounts.Config{Hash: cheap, UniformRegistration: true}); err == nil {
-		t.Error("New accepted UniformRegistration, which is not implemented")
-	}
-}
-
 func TestNewRefusesInvalidHashParams(t *testing.T) {
 	bad := cheap
 	bad.Iterations = 0

@@ -92,11 +92,11 @@ type Config struct {
 	// RateLimits.
 	RateLimits RateLimits
 
-	// UniformRegistration, when implemented, will make Register answer the
-	// same way whether or not the email is taken (the owner of the address is
-	// told by email instead), so registration cannot reveal who has an
-	// account. It is not implemented yet: New refuses a Config that sets it,
-	// rather than silently ignoring it.
+	// UniformRegistration makes SignUp answer the same whether or not the
+	// email already has an account: the address's owner gets a login link
+	// instead, so a sign-up form cannot reveal who is registered. Without it,
+	// SignUp (like Register) reports a taken email as a *ValidationError,
+	// which is friendlier and what most apps choose.
 	UniformRegistration bool
 
 	// Mailer sends the emails that carry magic links and email-change links.
@@ -181,8 +181,5 @@ func (c Config) withDefaults() (Config, error) {
 		return c, err
 	}
 	c.RateLimits = rl
-	if c.UniformRegistration {
-		return c, errors.New("accounts: UniformRegistration is not implemented yet")
-	}
 	return c, nil
 }

@@ -93,7 +93,7 @@ func (s *Store) UpdateEmail(ctx context.Context, scope Scope, token string) erro
 			scope.UserID(), newEmail)
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.ConstraintName == "users_email_key" {
-			return &ValidationError{Fields: map[string]string{"email": "has already been taken"}}
+			return &ValidationError{Fields: map[string]string{"email": errTaken}}
 		}
 		if err != nil {
 			return err

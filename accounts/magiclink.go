@@ -40,6 +40,12 @@ func (s *Store) DeliverLoginInstructions(ctx context.Context, email string, ip n
 	if err := validateEmail(email); err != nil {
 		return err
 	}
+	return s.deliverLoginInstructions(ctx, email, url)
+}
+
+// deliverLoginInstructions is DeliverLoginInstructions once the attempt is counted and
+// the address checked.
+func (s *Store) deliverLoginInstructions(ctx context.Context, email string, url func(token string) string) error {
 	if s.config.Mailer == nil {
 		return errNoMailer
 	}

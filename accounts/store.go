@@ -81,7 +81,7 @@ func (s *Store) Register(ctx context.Context, email, password string) (*User, er
 		email, hash).Scan(userDest(u)...)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.ConstraintName == "users_email_key" {
-		return nil, &ValidationError{Fields: map[string]string{"email": "has already been taken"}}
+		return nil, &ValidationError{Fields: map[string]string{"email": errTaken}}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("accounts: create user: %w", err)

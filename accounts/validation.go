@@ -55,3 +55,6 @@ func validateRegistration(email, password string) error {
 	}
 	return nil
 }
+
+// errTaken is the ValidationError message for an email that has an account already.
+const errTaken = "has already been taken"
