@@ -183,14 +183,34 @@ func (rt *Runtime) ensureCSRF(w http.ResponseWriter, r *http.Request) []byte {
 		return s
 	}
 	s := newCSRFSecret()
+	rt.setCSRFCookie(w, r, s)
+	return s
+}
+
+// setCSRFCookie sets the browser's CSRF secret to s, in the response and, for later code
+// in this request (a form rendered by the same handler), in r.
+func (rt *Runtime) setCSRFCookie(w http.ResponseWriter, r *http.Request, s []byte) {
 	c := &http.Cookie{Name: csrfCookie, Value: b64.EncodeToString(s), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
 	if rt.secure(r) {
 		c.Name, c.Secure = csrfCookieSecure, true
 	}
 	http.SetCookie(w, c)
-	// Later code in this request (a form rendered by the same handler) must see it too.
+	cookies := r.Cookies()
+	r.Header.Del("Cookie")
+	for _, old := range cookies {
+		if old.Name != csrfCookie && old.Name != csrfCookieSecure {
+			r.AddCookie(old)
+		}
+	}
 	r.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	return s
+}
+
+// RenewCSRF gives r's browser a new CSRF secret, as logging in or out should: a token
+// an attacker learned or planted before is worthless afterwards. It also makes the
+// view tokens of the browser's other open pages unusable, so those tabs load their page
+// again when they next connect. Later code in the same request sees the new secret.
+func (rt *Runtime) RenewCSRF(w http.ResponseWriter, r *http.Request) {
+	rt.setCSRFCookie(w, r, newCSRFSecret())
 }
 
 // CSRFToken returns a masked CSRF token for r's browser, setting the CSRF cookie on w if the

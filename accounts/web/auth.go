@@ -104,8 +104,9 @@ func sessionMeta(r *http.Request) accounts.SessionMeta {
 // session of the browser's old cookies, if any, and closes its sockets, so the token
 // always changes on login (no session fixation, and a login as another user leaves
 // nothing of the previous one); it sets the session cookie, and the remember-me cookie
-// when rememberMe is true; then it redirects (303) to the return-to path remembered by
-// RequireAuthenticated, if it is local, or to AfterLoginPath. On error nothing is
+// when rememberMe is true, and gives the browser a new CSRF secret
+// (live.Runtime.RenewCSRF); then it redirects (303) to the return-to path remembered by
+// RequireAuthenticated or posted as "return_to", if it is local, or to AfterLoginPath. On error nothing is
 // written to w.
 func (a *Auth) LogIn(w http.ResponseWriter, r *http.Request, user *accounts.User, rememberMe bool) error {
 	if user == nil {
@@ -120,20 +121,30 @@ func (a *Auth) LogIn(w http.ResponseWriter, r *http.Request, user *accounts.User
 		return fmt.Errorf("web: log in: %w", err)
 	}
 	a.setSessionCookies(w, r, token, rememberMe)
+	a.renewCSRF(w, r)
 	a.redirectAfterLogIn(w, r)
 	return nil
 }
 
 // LogOut deletes the session of the browser's cookies, closes its sockets on every node
-// sharing the Runtime's PubSub, deletes the cookies and redirects (303) to
-// AfterLogoutPath. Put a flash message before calling it, if any.
+// sharing the Runtime's PubSub, deletes the cookies, gives the browser a new CSRF secret
+// (live.Runtime.RenewCSRF) and redirects (303) to AfterLogoutPath. Put a flash message before calling it, if any.
 func (a *Auth) LogOut(w http.ResponseWriter, r *http.Request) error {
 	if err := a.endSessions(r.Context(), r); err != nil {
 		return fmt.Errorf("web: log out: %w", err)
 	}
 	a.clearSessionCookies(w, r)
+	a.renewCSRF(w, r)
 	http.Redirect(w, r, a.afterLogoutPath(), http.StatusSeeOther)
 	return nil
+}
+
+// renewCSRF gives the browser a new CSRF secret (see live.Runtime.RenewCSRF) when there
+// is a Runtime.
+func (a *Auth) renewCSRF(w http.ResponseWriter, r *http.Request) {
+	if a.Runtime != nil {
+		a.Runtime.RenewCSRF(w, r)
+	}
 }
 
 // endSessions deletes the tokens of r's session and remember-me cookies, and the one
@@ -187,6 +198,7 @@ func (a *Auth) LogInWithToken(w http.ResponseWriter, r *http.Request, token acco
 		return fmt.Errorf("web: log in: %w", err)
 	}
 	a.setSessionCookies(w, r, token, rememberMe)
+	a.renewCSRF(w, r)
 	a.redirectAfterLogIn(w, r)
 	return nil
 }

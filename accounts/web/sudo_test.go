@@ -142,3 +142,23 @@ func TestSessionFromSocketIsTheCookiesSession(t *testing.T) {
 		t.Errorf("the socket's session is not the cookie's: %s", v.HTML())
 	}
 }
+
+func TestLogInAndLogOutRenewTheCSRFSecret(t *testing.T) {
+	a := newApp(t)
+	a.register(t, "alice@example.com")
+	c := livetest.NewClient(t, a.handler)
+	c.Mount("/users/log-in") // the dead render sets the CSRF cookie
+	before := cookie(c, "_live_csrf")
+	if before == "" {
+		t.Fatal("no CSRF cookie after a page load")
+	}
+	logIn(t, c, "alice@example.com", false)
+	afterLogIn := cookie(c, "_live_csrf")
+	if afterLogIn == "" || afterLogIn == before {
+		t.Errorf("login kept the CSRF secret")
+	}
+	post(t, c, "/users/log-out")
+	if after := cookie(c, "_live_csrf"); after == "" || after == afterLogIn {
+		t.Errorf("logout kept the CSRF secret")
+	}
+}
