@@ -78,11 +78,14 @@ type Config struct {
 
 	// SkipHashGC turns off the garbage collection the Store runs after each hash,
 	// before the next one may start. Each argon2id hash allocates its whole memory
-	// (19 MiB by default) afresh; collecting it at once keeps the memory in use by
-	// hashes within HashConcurrency × Hash.Memory even under a login flood, where the
-	// collector's own pacing would let finished hashes pile up to twice that. A
-	// collection costs about a millisecond per 10 MB of live heap, against tens of
-	// milliseconds for the hash; set SkipHashGC for apps with heaps of gigabytes.
+	// (19 MiB by default) afresh; collecting it at once keeps the memory of
+	// hashes within about HashConcurrency + 1 times Hash.Memory even under a login
+	// flood (the one more is the allocator's: a new hash may not fit the hole the
+	// last one left once small allocations have taken part of it), where the
+	// collector's own pacing would let finished hashes pile up to twice
+	// HashConcurrency × Hash.Memory and more. A collection costs about a millisecond
+	// per 10 MB of live heap, against tens of milliseconds for the hash; set
+	// SkipHashGC for apps with heaps of gigabytes.
 	SkipHashGC bool
 
 	// RateLimits bound login and magic-link attempts per IP address and per

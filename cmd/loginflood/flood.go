@@ -59,7 +59,7 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 	if rep.BaselineRSS, err = baseline(ctx, srv, c, cfg.Logins); err != nil {
 		return rep, err
 	}
-	rep.Bound = rep.BaselineRSS + uint64(rep.HashConcurrency)*uint64(rep.HashMemoryKiB)<<10 +
+	rep.Bound = rep.BaselineRSS + uint64(rep.HashConcurrency+1)*uint64(rep.HashMemoryKiB)<<10 +
 		uint64(cfg.Logins)*requestAllowance
 	if cfg.LimitMemory {
 		rep.MemoryLimit = rep.Bound
@@ -194,6 +194,10 @@ func (c *client) post(ctx context.Context, path string, form url.Values) error {
 	}
 	return nil
 }
+
+// The bound allows HashConcurrency + 1 hashes: after the Store collects a finished
+// hash's memory, small allocations may take part of the hole it left, and the next hash
+// then needs new pages (see accounts.Config.SkipHashGC).
 
 // requestAllowance is what the bound allows each login in flight beyond the baseline:
 // the baseline's requests wait parked on a small stack, and a login that reaches the

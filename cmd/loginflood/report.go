@@ -112,7 +112,7 @@ func (r *Report) writeTable(w io.Writer) {
 	}
 	fmt.Fprintf(w, "server RSS: %.1f MiB after warm-up, %.1f MiB baseline with %d logins in flight but not hashing, peak %.1f MiB (%s)\n",
 		mib(r.StartRSS), mib(r.BaselineRSS), r.Logins, mib(r.PeakRSS), r.PeakFrom)
-	fmt.Fprintf(w, "bound: baseline %.1f MiB + %d hashes × %.1f MiB + %d requests × %d KiB = %.1f MiB: peak %s the bound\n",
+	fmt.Fprintf(w, "bound: baseline %.1f MiB + (%d + 1) hashes × %.1f MiB + %d requests × %d KiB = %.1f MiB: peak %s the bound\n",
 		mib(r.BaselineRSS), r.HashConcurrency, float64(r.HashMemoryKiB)/1024, r.Logins, requestAllowance>>10, mib(r.Bound), verdict)
 	if r.MemoryLimit > 0 {
 		fmt.Fprintf(w, "the server's soft memory limit was set to the bound\n")
