@@ -258,8 +258,9 @@ var defaultLayout = template.Must(template.New("layout").Parse(`<!doctype html>
 <body>{{.Body}}</body></html>
 `))
 
-// clientIP returns the client address of r, by Config.ClientIP or else the peer's.
-func (rt *Runtime) clientIP(r *http.Request) netip.Addr {
+// ClientIP returns the address of the client that sent r, by Config.ClientIP or else the
+// connection's peer, as Socket.ClientIP does for a mount.
+func (rt *Runtime) ClientIP(r *http.Request) netip.Addr {
 	if rt.cfg.ClientIP != nil {
 		return rt.cfg.ClientIP(r)
 	}
@@ -279,7 +280,7 @@ func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 	return func(w http.ResponseWriter, req *http.Request) {
 		csrfSecret := rt.ensureCSRF(w, req)
 		s := &Socket{rt: rt, route: r, url: req.URL.RequestURI(), params: paramsFor(r, req.URL), cookies: req.Header.Get("Cookie"),
-			clientIP: rt.clientIP(req)}
+			clientIP: rt.ClientIP(req)}
 		s.flash = rt.takeFlashCookie(w, req)
 		ctx := req.Context()
 		if err := rt.mount(ctx, s, r); err != nil {

@@ -86,18 +86,26 @@ func (a *Auth) logger() *slog.Logger {
 // maxUserAgent bounds the User-Agent stored with a session.
 const maxUserAgent = 512
 
-func sessionMeta(r *http.Request) accounts.SessionMeta {
+func (a *Auth) sessionMeta(r *http.Request) accounts.SessionMeta {
 	ua := r.UserAgent()
 	if len(ua) > maxUserAgent {
 		ua = ua[:maxUserAgent]
 	}
-	m := accounts.SessionMeta{UserAgent: ua}
+	return accounts.SessionMeta{UserAgent: ua, IP: a.clientIP(r)}
+}
+
+// clientIP returns r's client address as the Runtime's Config.ClientIP finds it, or else
+// the connection's peer.
+func (a *Auth) clientIP(r *http.Request) netip.Addr {
+	if a.Runtime != nil {
+		return a.Runtime.ClientIP(r)
+	}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		if ip, err := netip.ParseAddr(host); err == nil {
-			m.IP = ip.Unmap()
+			return ip.Unmap()
 		}
 	}
-	return m
+	return netip.Addr{}
 }
 
 // LogIn starts a session for user, who has just proven who they are: it deletes the
@@ -116,7 +124,7 @@ func (a *Auth) LogIn(w http.ResponseWriter, r *http.Request, user *accounts.User
 	if err := a.endSessions(ctx, r); err != nil {
 		return fmt.Errorf("web: log in: %w", err)
 	}
-	token, err := a.Store.CreateSessionToken(ctx, user, sessionMeta(r))
+	token, err := a.Store.CreateSessionToken(ctx, user, a.sessionMeta(r))
 	if err != nil {
 		return fmt.Errorf("web: log in: %w", err)
 	}
@@ -180,10 +188,29 @@ func (a *Auth) revoke(ctx context.Context, token accounts.SessionToken) error {
 	if err := a.Store.DeleteSessionToken(ctx, token); err != nil {
 		return err
 	}
-	if a.Runtime != nil {
-		return a.Runtime.Disconnect(ctx, accounts.SocketID(token))
-	}
+	a.disconnect(ctx, token)
 	return nil
+}
+
+// disconnect closes the sockets of token's session through Runtime. The Store does the
+// same when its Config.Sockets is set; this covers Stores without it. A failure is
+// logged, not returned: the session is gone already, and Revalidate closes what a lost
+// broadcast left open.
+func (a *Auth) disconnect(ctx context.Context, token accounts.SessionToken) {
+	if a.Runtime == nil {
+		return
+	}
+	if err := a.Runtime.Disconnect(ctx, accounts.SocketID(token)); err != nil {
+		a.logger().Error("web: close the sockets of a deleted session", "err", err)
+	}
+}
+
+// Remembered reports whether r carries a remember-me cookie, for handlers that log the
+// browser in again (LogInWithToken after a password change) and should keep it
+// remembered.
+func (a *Auth) Remembered(r *http.Request) bool {
+	_, ok := a.tokenFromRequest(r, a.rememberCookie())
+	return ok
 }
 
 // LogInWithToken is LogIn for a session the Store has already created, such as the

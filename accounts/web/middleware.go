@@ -69,19 +69,16 @@ func (a *Auth) fetch(w http.ResponseWriter, r *http.Request) (*current, error) {
 		case session.NeedsReissue:
 			// The new session keeps the old one's AuthenticatedAt: an old cookie must not
 			// buy sudo mode. The Store deletes the old session and closes its sockets.
-			fresh, err := a.Store.ReissueSessionToken(ctx, token, sessionMeta(r))
+			fresh, err := a.Store.ReissueSessionToken(ctx, token, a.sessionMeta(r))
 			if errors.Is(err, accounts.ErrInvalidSession) {
-				stale = true // deleted since it was read, by a concurrent request
+				// Reissued by a concurrent request since it was read: that request's
+				// response carries the new cookie, so leave the cookies alone.
 				continue
 			}
 			if err != nil {
 				return nil, err
 			}
-			if a.Runtime != nil {
-				if err := a.Runtime.Disconnect(ctx, accounts.SocketID(token)); err != nil {
-					return nil, err
-				}
-			}
+			a.disconnect(ctx, token)
 			a.setSessionCookies(w, r, fresh, remember)
 			token = fresh
 		case i == 1:
