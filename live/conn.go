@@ -283,7 +283,7 @@ func (c *conn) do(j job) {
 		// A socket that handled nothing between two heartbeats drops its parsed tree and
 		// what its Memos remember.
 		if s := c.sock; !s.busy {
-			s.tree, s.arenas = nil, [2]dom.Arena{}
+			s.hot = nil
 			for _, m := range s.memos {
 				m.forget()
 			}
@@ -435,7 +435,10 @@ func (c *conn) sendRender(navURL, token string) {
 		c.write(frameError(c.errMessage(err)))
 		return
 	}
-	s.html, s.tree = html, nil
+	s.html = html
+	if s.hot != nil {
+		s.hot.tree = nil
+	}
 	f := renderFrame{html: html, url: navURL, token: token}
 	if navURL != "" {
 		f.session = s.route.session.name
@@ -541,7 +544,10 @@ func (c *conn) handle(f *clientFrame) {
 			c.write(frameReply(f.Ref, nil, c.errMessage(err), nil))
 			return
 		}
-		s.html, s.tree = html, nil
+		s.html = html
+		if s.hot != nil {
+			s.hot.tree = nil
+		}
 		ops := dom.AppendOps(nil, []dom.Op{{Kind: dom.OpInner, Path: []int{}, HTML: html}})
 		c.write(frameReply(f.Ref, ops, "", nil))
 	}
@@ -654,20 +660,24 @@ func (c *conn) diff() ([]byte, error) {
 	if html == s.html {
 		return nil, nil
 	}
-	old := s.tree
+	if s.hot == nil {
+		s.hot = new(hotState)
+	}
+	h := s.hot
+	old := h.tree
 	if old == nil {
 		if old, err = dom.Parse(s.html); err != nil {
 			return nil, fmt.Errorf("live: parse last render: %w", err)
 		}
 	}
 	// Parse into the memory of the tree before old, which nothing uses any more.
-	next := 1 - s.arena
-	tree, err := dom.ParseIn(&s.arenas[next], html)
+	next := 1 - h.arena
+	tree, err := dom.ParseIn(&h.arenas[next], html)
 	if err != nil {
 		return nil, fmt.Errorf("live: parse render: %w", err)
 	}
 	ops := dom.Diff(old, tree)
-	s.html, s.tree, s.arena = html, tree, next
+	s.html, h.tree, h.arena = html, tree, next
 	if len(ops) == 0 {
 		return nil, nil
 	}
