@@ -15,5 +15,9 @@ minimal DOM patches. State never leaves the server.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newVersionCmd())
+	root.AddCommand(newNewCmd())
+	root.AddCommand(newGenAuthCmd())
+	root.AddCommand(newMigrateCmd())
+	root.AddCommand(newGenLiveCmd())
 	return root
 }

@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	// liveapp:auth begin
 
 	"github.com/liveapp/liveapp/mail"
+	// liveapp:auth end
 )
 
 // config is the app's configuration, read from the environment.
@@ -18,8 +20,10 @@ type config struct {
 	Secret      []byte
 	Addr        string // where to listen
 	PublicURL   *url.URL
-	SMTP        *mail.SMTP // nil in dev, which uses a DevMailbox
-	TrustProxy  bool
+	// liveapp:auth begin
+	SMTP *mail.SMTP // nil in dev, which uses a DevMailbox
+	// liveapp:auth end
+	TrustProxy bool
 
 	// Warnings are printed at startup: dev-mode shortcuts the user should
 	// know about.
@@ -102,6 +106,7 @@ func loadConfig(getenv func(string) string) (*config, error) {
 		c.PublicURL = &url.URL{Scheme: u.Scheme, Host: u.Host}
 	}
 
+	// liveapp:auth begin
 	if !c.Dev {
 		c.SMTP = &mail.SMTP{
 			Addr:     getenv("SMTP_ADDR"),
@@ -122,6 +127,7 @@ func loadConfig(getenv func(string) string) (*config, error) {
 			bad("SMTP_FROM is not set: set it to the sender of the app's emails, such as \"App <app@example.com>\"")
 		}
 	}
+	// liveapp:auth end
 
 	switch v := getenv("TRUST_PROXY"); v {
 	case "", "false", "0":
@@ -137,6 +143,8 @@ func loadConfig(getenv func(string) string) (*config, error) {
 	return c, nil
 }
 
+// liveapp:auth begin
+
 // isLocal reports whether addr's host is this machine.
 func isLocal(addr string) bool {
 	host, _, _ := net.SplitHostPort(addr)
@@ -146,3 +154,5 @@ func isLocal(addr string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// liveapp:auth end

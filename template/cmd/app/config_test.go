@@ -15,8 +15,10 @@ var prod = map[string]string{
 	"DATABASE_URL":    "postgres://db/app",
 	"SECRET_KEY_BASE": strings.Repeat("s", 48),
 	"PUBLIC_URL":      "https://example.com",
-	"SMTP_ADDR":       "smtp.example.com:587",
-	"SMTP_FROM":       "App <app@example.com>",
+	// liveapp:auth begin
+	"SMTP_ADDR": "smtp.example.com:587",
+	"SMTP_FROM": "App <app@example.com>",
+	// liveapp:auth end
 }
 
 // with returns a copy of vars with changes applied; an empty value unsets.
@@ -40,7 +42,11 @@ func TestProdConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// liveapp:auth begin
 	if c.Dev || c.Addr != ":4000" || c.PublicURL.String() != "https://example.com" || c.SMTP == nil || !c.SMTP.RequireTLS {
+		// liveapp:auth else
+		// if c.Dev || c.Addr != ":4000" || c.PublicURL.String() != "https://example.com" {
+		// liveapp:auth end
 		t.Errorf("config %+v", c)
 	}
 	if len(c.Warnings) != 0 {
@@ -59,8 +65,10 @@ func TestProdRefusesToStartWithoutItsSettings(t *testing.T) {
 		{"a short secret", with(prod, "SECRET_KEY_BASE", "short"), "it needs at least 32"},
 		{"no public URL", with(prod, "PUBLIC_URL", ""), "PUBLIC_URL is not set"},
 		{"a public URL with a path", with(prod, "PUBLIC_URL", "https://example.com/app"), "want a scheme and host only"},
+		// liveapp:auth begin
 		{"no SMTP server", with(prod, "SMTP_ADDR", ""), "SMTP_ADDR"},
 		{"no sender", with(prod, "SMTP_FROM", ""), "SMTP_FROM is not set"},
+		// liveapp:auth end
 		{"a bad port", with(prod, "PORT", "http"), "PORT"},
 		{"an unknown environment", with(prod, "APP_ENV", "production"), "APP_ENV"},
 	}
@@ -74,7 +82,11 @@ func TestProdRefusesToStartWithoutItsSettings(t *testing.T) {
 	}
 	// Every problem is reported at once.
 	_, err := loadConfig(env(map[string]string{"APP_ENV": "prod"}))
+	// liveapp:auth begin
 	for _, v := range []string{"DATABASE_URL", "SECRET_KEY_BASE", "PUBLIC_URL", "SMTP_ADDR", "SMTP_FROM"} {
+		// liveapp:auth else
+		// for _, v := range []string{"DATABASE_URL", "SECRET_KEY_BASE", "PUBLIC_URL"} {
+		// liveapp:auth end
 		if err == nil || !strings.Contains(err.Error(), v) {
 			t.Errorf("an empty prod environment: %v, want %s named", err, v)
 		}
@@ -86,7 +98,11 @@ func TestDevDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// liveapp:auth begin
 	if !c.Dev || c.Addr != "127.0.0.1:4100" || c.PublicURL.String() != "http://localhost:4100" || c.SMTP != nil {
+		// liveapp:auth else
+		// if !c.Dev || c.Addr != "127.0.0.1:4100" || c.PublicURL.String() != "http://localhost:4100" {
+		// liveapp:auth end
 		t.Errorf("config %+v", c)
 	}
 	if string(c.Secret) != devSecret || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "dev-only secret") {

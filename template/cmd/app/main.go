@@ -4,11 +4,18 @@
 //	app serve      serve HTTP on PORT until SIGINT or SIGTERM
 //	app migrate    apply pending database migrations, then exit
 //
+// liveapp:auth begin
 // Configuration comes from the environment; see the README. APP_ENV=dev (the
 // default) has development conveniences: a fixed secret when SECRET_KEY_BASE is
 // unset, emails shown at /dev/mailbox instead of sent, migrations applied at
 // startup. APP_ENV=prod has none of them and refuses to start without its
 // settings.
+// liveapp:auth else
+// // Configuration comes from the environment; see the README. APP_ENV=dev (the
+// // default) has development conveniences: a fixed secret when SECRET_KEY_BASE is
+// // unset, migrations applied at startup. APP_ENV=prod has none of them and
+// // refuses to start without its settings.
+// liveapp:auth end
 package main
 
 import (
@@ -26,7 +33,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	// liveapp:auth begin
 	"github.com/liveapp/liveapp/mail"
+	// liveapp:auth end
 
 	"github.com/liveapp/liveapp/template/internal/web"
 	"github.com/liveapp/liveapp/template/migrations"
@@ -109,16 +118,20 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	}
 	defer db.Close()
 
+	// liveapp:auth begin
 	var mailer mail.Mailer = &mail.DevMailbox{}
 	if !cfg.Dev {
 		mailer = cfg.SMTP
 	}
+	// liveapp:auth end
 	app, err := web.New(web.Config{
-		DB:         db,
-		Secret:     cfg.Secret,
-		Dev:        cfg.Dev,
-		PublicURL:  cfg.PublicURL,
-		Mailer:     mailer,
+		DB:        db,
+		Secret:    cfg.Secret,
+		Dev:       cfg.Dev,
+		PublicURL: cfg.PublicURL,
+		// liveapp:auth begin
+		Mailer: mailer,
+		// liveapp:auth end
 		TrustProxy: cfg.TrustProxy,
 		Logger:     log,
 	})
@@ -136,9 +149,11 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("listening", "addr", cfg.Addr, "url", cfg.PublicURL.String(), "dev", cfg.Dev)
+	// liveapp:auth begin
 	if cfg.Dev {
 		log.Info("emails are not sent in dev: read them at " + cfg.PublicURL.String() + "/dev/mailbox")
 	}
+	// liveapp:auth end
 
 	select {
 	case err := <-errc:

@@ -7,11 +7,19 @@ import (
 	"strings"
 )
 
+// liveapp:auth begin
 // clientAddrFromProxy is middleware for apps behind a load balancer: it sets
 // r.RemoteAddr to the client address the balancer appended to
 // X-Forwarded-For, so that rate limits and the sessions list see clients
 // rather than the balancer. Only the last entry is used: the ones before it
 // come from the client and could be forged.
+// liveapp:auth else
+// // clientAddrFromProxy is middleware for apps behind a load balancer: it sets
+// // r.RemoteAddr to the client address the balancer appended to
+// // X-Forwarded-For, so that handlers see clients rather than the balancer.
+// // Only the last entry is used: the ones before it come from the client and
+// // could be forged.
+// liveapp:auth end
 func clientAddrFromProxy(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {

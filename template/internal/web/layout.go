@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"time"
 
+	// liveapp:auth begin
 	"github.com/liveapp/liveapp/accounts"
 	authweb "github.com/liveapp/liveapp/accounts/web"
+	// liveapp:auth end
 	"github.com/liveapp/liveapp/live"
 )
 
@@ -38,9 +40,11 @@ func (a *App) render(w io.Writer, name string, data any) error {
 // layoutData is what the root layout shows around a page.
 type layoutData struct {
 	*live.Page
-	AppName   string
-	Assets    string // the version of the static files, for cache busting
-	User      string // the current user's email, or ""
+	AppName string
+	Assets  string // the version of the static files, for cache busting
+	// liveapp:auth begin
+	User string // the current user's email, or ""
+	// liveapp:auth end
 	FormToken string // for the log-out form
 }
 
@@ -49,9 +53,11 @@ type layoutData struct {
 // replaces only the page inside it.
 func (a *App) layout(w io.Writer, p *live.Page) error {
 	d := layoutData{Page: p, AppName: AppName, Assets: assetVersion}
+	// liveapp:auth begin
 	if scope, ok := p.Get(authweb.ScopeAssign).(accounts.Scope); ok && scope.User != nil {
 		d.User = scope.User.Email
 	}
+	// liveapp:auth end
 	d.FormToken, _ = p.Get(formTokenAssign).(string)
 	return a.render(w, "layout", d)
 }
@@ -97,3 +103,13 @@ func staticFiles() http.Handler {
 		files.ServeHTTP(w, r)
 	})
 }
+
+// liveapp:projects begin
+// liveapp:projects else
+//
+// // flash replaces the page's flash messages with one message.
+// func flash(s *live.Socket, kind, message string) {
+// 	s.ClearFlash()
+// 	s.PutFlash(kind, message)
+// }
+// liveapp:projects end

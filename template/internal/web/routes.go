@@ -4,13 +4,16 @@ import (
 	"net/http"
 
 	"github.com/liveapp/liveapp/live"
+	// liveapp:auth begin
 	"github.com/liveapp/liveapp/mail"
+	// liveapp:auth end
 )
 
 // routes builds the app's handler. Live routes are grouped in live sessions by
 // who may see them; navigating inside a live session keeps the websocket, and
 // crossing to another is a full page load through that session's middleware.
 func (a *App) routes() http.Handler {
+	// liveapp:auth begin
 	rt, auth := a.Runtime, a.auth
 
 	// Pages for anyone, with the current user when there is one. The login
@@ -21,7 +24,18 @@ func (a *App) routes() http.Handler {
 		Middleware: chain(auth.FetchCurrentUser, a.formToken),
 		Hooks:      []live.Hook{auth.MountCurrentUser, assignFormToken},
 	})
+	// liveapp:auth else
+	// rt := a.Runtime
+	//
+	// // Pages for anyone.
+	// current := rt.Session("current", live.SessionOptions{
+	// 	Layout:     a.layout,
+	// 	Middleware: a.formToken,
+	// 	Hooks:      []live.Hook{assignFormToken},
+	// })
+	// liveapp:auth end
 	current.Live("/", func() live.View { return &Home{app: a} })
+	// liveapp:auth begin
 	current.Live("/users/log-in", func() live.View { return &LogIn{app: a} })
 	current.Live("/users/log-in/{token}", func() live.View { return &MagicLink{app: a} })
 
@@ -45,21 +59,27 @@ func (a *App) routes() http.Handler {
 	private.Live("/users/settings", func() live.View { return &Settings{app: a} }, a.requireSudoMode)
 	private.Live("/users/settings/confirm-email/{token}", func() live.View { return &ConfirmEmail{app: a} })
 	private.Live("/users/sessions", func() live.View { return &Sessions{app: a} })
+	// liveapp:projects begin
 	private.Live("/projects", func() live.View { return &ProjectIndex{app: a} })
 	private.Live("/projects/new", func() live.View { return &ProjectForm{app: a} })
 	private.Live("/projects/{id}", func() live.View { return &ProjectShow{app: a} })
 	private.Live("/projects/{id}/edit", func() live.View { return &ProjectForm{app: a, edit: true} })
+	// liveapp:projects end
 	// liveapp gen.live adds the routes of new resources above this line.
+	// liveapp:auth end
 
 	mux := http.NewServeMux()
 	rt.Register(mux)
+	// liveapp:auth begin
 	// Plain HTTP handlers, for what live events cannot do: set cookies, and
 	// know the client's address, which the login rate limits count by.
 	mux.Handle("POST /users/log-in", auth.FetchCurrentUser(http.HandlerFunc(a.logIn)))
 	mux.HandleFunc("POST /users/log-in/magic-link", a.requestMagicLink)
 	mux.Handle("POST /users/log-out", auth.FetchCurrentUser(http.HandlerFunc(a.logOut)))
 	mux.Handle("POST /users/update-password", auth.RequireAuthenticated(http.HandlerFunc(a.updatePassword)))
+	// liveapp:auth end
 	mux.Handle("GET /static/", staticFiles())
+	// liveapp:auth begin
 
 	if a.cfg.Dev {
 		// Dev-only routes. In production they do not exist at all.
@@ -67,6 +87,7 @@ func (a *App) routes() http.Handler {
 			mux.Handle("GET /dev/mailbox", mb)
 		}
 	}
+	// liveapp:auth end
 
 	var h http.Handler = rt.ProtectForms(mux) // every POST needs a CSRF token
 	if a.cfg.TrustProxy {

@@ -131,9 +131,15 @@ func TestLogInByMagicLink(t *testing.T) {
 	}
 	token := strings.TrimPrefix(link, "/users/log-in/")
 	redirected(t, postForm(t, c, link, "/users/log-in", url.Values{"token": {token}}), "/")
+	// liveapp:projects begin
 	if v := c.Mount("/projects"); v.Redirect() != "" {
 		t.Errorf("logged in by link, /projects redirected to %q", v.Redirect())
 	}
+	// liveapp:projects else
+	// if v := c.Mount("/users/sessions"); v.Redirect() != "" {
+	// 	t.Errorf("logged in by link, /users/sessions redirected to %q", v.Redirect())
+	// }
+	// liveapp:projects end
 	if v := c.Mount("/users/settings"); v.Redirect() != "" {
 		t.Errorf("a magic link login should start sudo mode: redirect %q", v.Redirect())
 	}
@@ -195,8 +201,13 @@ func TestChangePasswordLogsOutOtherSessions(t *testing.T) {
 	c, _ := a.loggedIn(t, "alice@example.com")
 	elsewhere := a.browser(t)
 	logIn(t, elsewhere, "alice@example.com", password, false)
+	// liveapp:projects begin
 	otherTab := elsewhere.Mount("/projects")
 	thisTab := c.Mount("/projects")
+	// liveapp:projects else
+	// otherTab := elsewhere.Mount("/users/sessions")
+	// thisTab := c.Mount("/users/sessions")
+	// liveapp:projects end
 
 	settings := c.Mount("/users/settings")
 	if err := settings.Change("validate_password", url.Values{"password": {"short"}, "_target": {"password"}}); err != nil {
@@ -219,7 +230,11 @@ func TestChangePasswordLogsOutOtherSessions(t *testing.T) {
 	if code := thisTab.AwaitClose(); code != live.CloseDisconnect {
 		t.Errorf("this browser's old tab closed with %d, want %d", code, live.CloseDisconnect)
 	}
+	// liveapp:projects begin
 	if v := elsewhere.Mount("/projects"); v.Redirect() != "/users/log-in" {
+		// liveapp:projects else
+		// if v := elsewhere.Mount("/users/sessions"); v.Redirect() != "/users/log-in" {
+		// liveapp:projects end
 		t.Errorf("the other browser is still logged in: redirect %q", v.Redirect())
 	}
 	if v := c.Mount("/"); !v.Contains("Password updated successfully.") || !v.Contains("alice@example.com") {
@@ -235,7 +250,11 @@ func TestSessionsList(t *testing.T) {
 	phone, laptop := a.browser(t), a.browser(t)
 	logIn(t, phone, "alice@example.com", password, false)
 	logIn(t, laptop, "alice@example.com", password, false)
+	// liveapp:projects begin
 	phoneTab, laptopTab := phone.Mount("/projects"), laptop.Mount("/projects")
+	// liveapp:projects else
+	// phoneTab, laptopTab := phone.Mount("/users/sessions"), laptop.Mount("/users/sessions")
+	// liveapp:projects end
 	_, bob := a.loggedIn(t, "bob@example.com")
 
 	v := c.Mount("/users/sessions")
@@ -256,7 +275,11 @@ func TestSessionsList(t *testing.T) {
 	if code := phoneTab.AwaitClose(); code != live.CloseDisconnect {
 		t.Errorf("the revoked session's tab closed with %d, want %d", code, live.CloseDisconnect)
 	}
+	// liveapp:projects begin
 	if got := phone.Mount("/projects"); got.Redirect() != "/users/log-in" {
+		// liveapp:projects else
+		// if got := phone.Mount("/users/sessions"); got.Redirect() != "/users/log-in" {
+		// liveapp:projects end
 		t.Errorf("the revoked browser: redirect %q", got.Redirect())
 	}
 	if n := strings.Count(v.HTML(), `<tr id="session-`); n != 2 {
@@ -281,7 +304,11 @@ func TestSessionsList(t *testing.T) {
 	if n := strings.Count(v.HTML(), `<tr id="session-`); n != 1 || !v.Contains("This device") {
 		t.Errorf("after logging out the others: %s", v.HTML())
 	}
+	// liveapp:projects begin
 	if got := c.Mount("/projects"); got.Redirect() != "" {
+		// liveapp:projects else
+		// if got := c.Mount("/users/sessions"); got.Redirect() != "" {
+		// liveapp:projects end
 		t.Errorf("this browser was logged out too: redirect %q", got.Redirect())
 	}
 }

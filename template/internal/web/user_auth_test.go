@@ -45,22 +45,39 @@ func TestLogInAndOut(t *testing.T) {
 	if !home.Contains("Welcome back!") || !home.Contains("alice@example.com") {
 		t.Errorf("home after login: %s", home.HTML())
 	}
+	// liveapp:projects begin
 	projects := c.Mount("/projects")
 	if projects.Redirect() != "" {
 		t.Fatalf("a logged-in user was sent to %s", projects.Redirect())
 	}
+	// liveapp:projects else
+	// tab := c.Mount("/users/sessions")
+	// if tab.Redirect() != "" {
+	// 	t.Fatalf("a logged-in user was sent to %s", tab.Redirect())
+	// }
+	// liveapp:projects end
 
 	resp := postForm(t, c, "/", "/users/log-out", url.Values{})
 	redirected(t, resp, "/")
+	// liveapp:projects begin
 	if code := projects.AwaitClose(); code != live.CloseDisconnect {
+		// liveapp:projects else
+		// if code := tab.AwaitClose(); code != live.CloseDisconnect {
+		// liveapp:projects end
 		t.Errorf("logging out closed the open tab with %d, want %d", code, live.CloseDisconnect)
 	}
 	if v := c.Mount("/"); !v.Contains("Logged out successfully.") || v.Contains("alice@example.com") {
 		t.Errorf("home after logout: %s", v.HTML())
 	}
+	// liveapp:projects begin
 	if v := c.Mount("/projects"); v.Redirect() != "/users/log-in" {
 		t.Errorf("after logout, /projects redirected to %q", v.Redirect())
 	}
+	// liveapp:projects else
+	// if v := c.Mount("/users/sessions"); v.Redirect() != "/users/log-in" {
+	// 	t.Errorf("after logout, /users/sessions redirected to %q", v.Redirect())
+	// }
+	// liveapp:projects end
 }
 
 func TestLoggedInUsersAreSentAwayFromRegistration(t *testing.T) {
@@ -86,7 +103,11 @@ func TestFormsNeedACSRFToken(t *testing.T) {
 func TestRevokedSessionIsSentToLogIn(t *testing.T) {
 	a := newApp(t)
 	c, user := a.loggedIn(t, "alice@example.com")
+	// liveapp:projects begin
 	v := c.Mount("/projects")
+	// liveapp:projects else
+	// v := c.Mount("/users/sessions")
+	// liveapp:projects end
 	// Delete the session behind the app's back, as another node or an admin
 	// might: revalidation closes the socket, and the remount is refused.
 	sessions, err := a.Accounts.ListSessions(t.Context(), accounts.Scope{User: user})
@@ -99,9 +120,15 @@ func TestRevokedSessionIsSentToLogIn(t *testing.T) {
 	if code := v.AwaitClose(); code != live.CloseRevalidation {
 		t.Errorf("socket closed with %d, want %d", code, live.CloseRevalidation)
 	}
+	// liveapp:projects begin
 	if v := c.Mount("/projects"); v.Redirect() != "/users/log-in" {
 		t.Errorf("after revocation: redirect %q, want /users/log-in", v.Redirect())
 	}
+	// liveapp:projects else
+	// if v := c.Mount("/users/sessions"); v.Redirect() != "/users/log-in" {
+	// 	t.Errorf("after revocation: redirect %q, want /users/log-in", v.Redirect())
+	// }
+	// liveapp:projects end
 }
 
 func TestTooManyLogInAttempts(t *testing.T) {

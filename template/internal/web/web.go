@@ -1,8 +1,14 @@
+// liveapp:auth begin
 // Package web is the app's web layer: the routes, the layout, the live views and
 // the few plain HTTP handlers that must set cookies (logging in and out).
+// liveapp:auth else
+// // Package web is the app's web layer: the routes, the layout and the live
+// // views.
+// liveapp:auth end
 //
 // New wires everything from a Config; cmd/app and the tests share it. Routes are
 // listed in routes.go, which is the place to start reading.
+// liveapp:auth begin
 //
 // # Authentication in both pipelines
 //
@@ -15,9 +21,14 @@
 // # Authorization
 //
 // Views get the current user's accounts.Scope from the hooks and pass it to
+// liveapp:projects begin
 // every call into a domain package (projects.Store.Get(ctx, scope, id)), which
+// liveapp:projects else
+// // every call into a domain package (such as Store.Get(ctx, scope, id)), which
+// liveapp:projects end
 // filters by it in SQL. A view never checks ownership itself, so it cannot
 // forget to.
+// liveapp:auth end
 package web
 
 import (
@@ -28,24 +39,36 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	// liveapp:auth begin
 	"time"
+	// liveapp:auth end
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	// liveapp:auth begin
 	"github.com/liveapp/liveapp/accounts"
 	authweb "github.com/liveapp/liveapp/accounts/web"
+	// liveapp:auth end
 	"github.com/liveapp/liveapp/live"
 	"github.com/liveapp/liveapp/live/pubsub"
+	// liveapp:auth begin
 	"github.com/liveapp/liveapp/mail"
+	// liveapp:auth end
+	// liveapp:projects begin
 
 	"github.com/liveapp/liveapp/template/internal/projects"
+	// liveapp:projects end
 )
 
 // AppName is the app's name as users see it: in page titles, the nav bar and
 // emails.
 const AppName = "app"
 
+// liveapp:auth begin
 // Config configures the app. DB, Secret, PublicURL and Mailer are required.
+// liveapp:auth else
+// // Config configures the app. DB, Secret and PublicURL are required.
+// liveapp:auth end
 type Config struct {
 	// DB is the app's database, migrated (see package migrations).
 	DB *pgxpool.Pool
@@ -54,31 +77,57 @@ type Config struct {
 	// bytes, the same on every node.
 	Secret []byte
 
+	// liveapp:auth begin
 	// Dev turns on development mode: detailed errors in the browser, and the
 	// dev-only routes (the mailbox at /dev/mailbox when Mailer is a
 	// *mail.DevMailbox). Never in production.
+	// liveapp:auth else
+	// // Dev turns on development mode: detailed errors in the browser. Never in
+	// // production.
+	// liveapp:auth end
 	Dev bool
 
+	// liveapp:auth begin
 	// PublicURL is the address users reach the app at, such as
 	// https://example.com. Links in emails point there, and outside dev mode it
 	// is the only origin allowed to open websockets; an https URL also makes
 	// cookies Secure, for apps behind a TLS-terminating load balancer.
+	// liveapp:auth else
+	// // PublicURL is the address users reach the app at, such as
+	// // https://example.com. Outside dev mode it is the only origin allowed to
+	// // open websockets; an https URL also makes cookies Secure, for apps behind
+	// // a TLS-terminating load balancer.
+	// liveapp:auth end
 	PublicURL *url.URL
+	// liveapp:auth begin
 
 	// Mailer sends the accounts emails (login links, email changes).
 	Mailer mail.Mailer
+	// liveapp:auth end
 
 	// TrustProxy makes the client's address the last one in the
 	// X-Forwarded-For header, for apps behind a load balancer that sets it.
+	// liveapp:auth begin
 	// Rate limits and the sessions list use the address. Leave it off when
 	// clients reach the app directly: they could then forge the header.
+	// liveapp:auth else
+	// // Leave it off when clients reach the app directly: they could then forge
+	// // the header.
+	// liveapp:auth end
 	TrustProxy bool
 
+	// liveapp:auth begin
 	// PubSub carries live updates between views, and the closing of a
 	// logged-out session's tabs. Nil is in-process, which reaches the views
 	// of this node only: enough for one node. With several, plug in one that
 	// all nodes share.
+	// liveapp:auth else
+	// // PubSub carries live updates between views. Nil is in-process, which
+	// // reaches the views of this node only: enough for one node. With several,
+	// // plug in one that all nodes share.
+	// liveapp:auth end
 	PubSub pubsub.PubSub
+	// liveapp:auth begin
 
 	// Accounts configures the accounts Store; the zero value is the
 	// production default. Tests lower its password hashing cost. Its Mailer,
@@ -88,6 +137,7 @@ type Config struct {
 	// RevalidateEvery is how often each open socket of a logged-in page checks
 	// that its session still exists. Default one minute.
 	RevalidateEvery time.Duration
+	// liveapp:auth end
 
 	// Logger receives errors. Nil uses slog.Default().
 	Logger *slog.Logger
@@ -95,11 +145,15 @@ type Config struct {
 
 // App is the running app: its stores, its live runtime and its HTTP handler.
 type App struct {
-	Runtime  *live.Runtime
+	Runtime *live.Runtime
+	// liveapp:auth begin
 	Accounts *accounts.Store
+	// liveapp:projects begin
 	Projects *projects.Store
+	// liveapp:projects end
 
-	auth      *authweb.Auth
+	auth *authweb.Auth
+	// liveapp:auth end
 	cfg       Config
 	log       *slog.Logger
 	templates *template.Template
@@ -108,12 +162,18 @@ type App struct {
 
 // New builds the app from cfg.
 func New(cfg Config) (*App, error) {
+	// liveapp:auth begin
 	if cfg.DB == nil || cfg.Mailer == nil || cfg.PublicURL == nil {
 		return nil, errors.New("web: Config.DB, Mailer and PublicURL are required")
 	}
 	if cfg.RevalidateEvery <= 0 {
 		cfg.RevalidateEvery = time.Minute
 	}
+	// liveapp:auth else
+	// if cfg.DB == nil || cfg.PublicURL == nil {
+	// 	return nil, errors.New("web: Config.DB and PublicURL are required")
+	// }
+	// liveapp:auth end
 	a := &App{cfg: cfg, log: cfg.Logger}
 	if a.log == nil {
 		a.log = slog.Default()
@@ -129,6 +189,7 @@ func New(cfg Config) (*App, error) {
 	if a.Runtime, err = live.New(rc); err != nil {
 		return nil, err
 	}
+	// liveapp:auth begin
 	ac := cfg.Accounts
 	ac.Mailer = cfg.Mailer
 	ac.Sockets = a.Runtime // deleting a session closes its open tabs at once
@@ -136,9 +197,12 @@ func New(cfg Config) (*App, error) {
 	if a.Accounts, err = accounts.New(cfg.DB, ac); err != nil {
 		return nil, err
 	}
+	// liveapp:projects begin
 	a.Projects = projects.NewStore(cfg.DB, a.Runtime.PubSub())
+	// liveapp:projects end
 	a.auth = &authweb.Auth{Store: a.Accounts, Runtime: a.Runtime, SecureCookies: secure, Logger: a.log,
 		SessionCookie: sessionCookie, RememberCookie: rememberCookie}
+	// liveapp:auth end
 	if a.templates, err = parseTemplates(); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -149,18 +213,33 @@ func New(cfg Config) (*App, error) {
 // ServeHTTP serves the app.
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
 
+// liveapp:auth begin
 // Shutdown closes every open socket with a code that tells browsers to
 // reconnect, which they do to another node, or to this one once it restarts,
 // and waits for the emails still being sent. Call it after
 // http.Server.Shutdown, which does not know about websockets.
+// liveapp:auth else
+// // Shutdown closes every open socket with a code that tells browsers to
+// // reconnect, which they do to another node, or to this one once it
+// // restarts. Call it after http.Server.Shutdown, which does not know about
+// // websockets.
+// liveapp:auth end
 func (a *App) Shutdown(ctx context.Context) error {
+	// liveapp:auth begin
 	return errors.Join(a.Runtime.Shutdown(ctx), a.Accounts.WaitForMail(ctx))
+	// liveapp:auth else
+	// return a.Runtime.Shutdown(ctx)
+	// liveapp:auth end
 }
 
 // origin returns the scheme://host of u, as browsers send it in Origin.
 func origin(u *url.URL) string { return u.Scheme + "://" + u.Host }
 
+// liveapp:auth begin
+
 // url returns the absolute URL of path on the public site, for emails.
 func (a *App) url(path string) string {
 	return origin(a.cfg.PublicURL) + path
 }
+
+// liveapp:auth end

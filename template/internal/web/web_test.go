@@ -2,18 +2,28 @@ package web_test
 
 import (
 	"context"
+	// liveapp:auth begin
 	"net/http"
+	// liveapp:auth end
 	"net/url"
+	// liveapp:auth begin
 	"regexp"
 	"strings"
+	// liveapp:auth end
 	"testing"
+	// liveapp:auth begin
 	"time"
+	// liveapp:auth end
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	// liveapp:auth begin
 	"github.com/liveapp/liveapp/accounts"
+	// liveapp:auth end
 	"github.com/liveapp/liveapp/live/livetest"
+	// liveapp:auth begin
 	"github.com/liveapp/liveapp/mail"
+	// liveapp:auth end
 	"github.com/liveapp/liveapp/pgtest"
 
 	"github.com/liveapp/liveapp/template/internal/web"
@@ -22,32 +32,45 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
+// liveapp:auth begin
 // cheap are argon2id parameters that make tests fast. Never use them outside
 // tests: they make passwords easy to crack.
 var cheap = accounts.HashParams{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 const password = "correct horse battery staple"
 
+// liveapp:auth end
+
+// liveapp:auth begin
 // testApp is the app on a fresh database, with the emails it sends.
+// liveapp:auth else
+// // testApp is the app on a fresh database.
+// liveapp:auth end
 type testApp struct {
 	*web.App
-	db      *pgxpool.Pool
+	db *pgxpool.Pool
+	// liveapp:auth begin
 	mailbox *mail.DevMailbox
+	// liveapp:auth end
 }
 
 // newApp builds the app as main does, in dev mode, on a fresh migrated
 // database. configure, if given, adjusts the configuration first.
 func newApp(t *testing.T, configure ...func(*web.Config)) *testApp {
 	t.Helper()
+	// liveapp:auth begin
 	mailbox := &mail.DevMailbox{}
+	// liveapp:auth end
 	cfg := web.Config{
-		DB:              pgtest.New(t, pgtest.WithTemplate("app", migrations.Apply)),
-		Secret:          []byte("test secret, test secret, test secret!"),
-		Dev:             true,
-		PublicURL:       &url.URL{Scheme: "http", Host: livetest.Host},
+		DB:        pgtest.New(t, pgtest.WithTemplate("app", migrations.Apply)),
+		Secret:    []byte("test secret, test secret, test secret!"),
+		Dev:       true,
+		PublicURL: &url.URL{Scheme: "http", Host: livetest.Host},
+		// liveapp:auth begin
 		Mailer:          mailbox,
 		Accounts:        accounts.Config{Hash: cheap},
 		RevalidateEvery: 50 * time.Millisecond,
+		// liveapp:auth end
 	}
 	for _, f := range configure {
 		f(&cfg)
@@ -61,9 +84,14 @@ func newApp(t *testing.T, configure ...func(*web.Config)) *testApp {
 		defer cancel()
 		_ = app.Shutdown(ctx)
 	})
+	// liveapp:auth begin
 	return &testApp{App: app, db: cfg.DB, mailbox: mailbox}
+	// liveapp:auth else
+	// return &testApp{App: app, db: cfg.DB}
+	// liveapp:auth end
 }
 
+// liveapp:auth begin
 // register creates an account with the test password.
 func (a *testApp) register(t *testing.T, email string) *accounts.User {
 	t.Helper()
@@ -74,11 +102,14 @@ func (a *testApp) register(t *testing.T, email string) *accounts.User {
 	return u
 }
 
+// liveapp:auth end
 // browser returns a new browser stand-in for the app.
 func (a *testApp) browser(t *testing.T) *livetest.Client {
 	t.Helper()
 	return livetest.NewClient(t, a)
 }
+
+// liveapp:auth begin
 
 // logIn logs c in as email through the login page's password form and returns
 // the response to the form's POST.
@@ -138,3 +169,13 @@ func redirected(t *testing.T, resp *http.Response, want string) {
 		t.Fatalf("got %d to %q, want 303 to %q", resp.StatusCode, resp.Header.Get("Location"), want)
 	}
 }
+
+// liveapp:auth else
+//
+// func TestHomePageWelcomesVisitors(t *testing.T) {
+// 	v := newApp(t).browser(t).Mount("/")
+// 	if !v.Contains("Welcome to " + web.AppName) {
+// 		t.Errorf("the home page: %s", v.HTML())
+// 	}
+// }
+// liveapp:auth end

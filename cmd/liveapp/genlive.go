@@ -1,0 +1,106 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/liveapp/liveapp/internal/genlive"
+)
+
+func newGenLiveCmd() *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "gen.live Resource plural field:type[:optional]...",
+		Short: "Generate a resource owned by users: table, data package, live pages and tests",
+		Long: `gen.live adds a resource to the app in the current directory (or the one above
+it with the go.mod), in the shape of the app's sample projects resource:
+
+  migrations/NNN_create_<plural>.sql   the table, with a user_id owner column
+  internal/<package>/                   the data layer: every function takes the
+                                        user's accounts.Scope and filters by it in SQL,
+                                        and changes are published on a per-user topic
+  internal/web/<plural>.go              live views to list, create, show, edit and
+  internal/web/templates/               delete records, validating as the user types
+  internal/web/<plural>_test.go         tests, including that another user can reach
+  internal/<package>/store_test.go      nothing by URL or by crafted event
+  internal/web/routes.go                four routes, added at the gen.live marker line,
+                                        in the live session of logged-in users
+
+Resource is the record's Go type, singular and CamelCase (Task, LineItem). plural
+is lower snake_case (tasks, line_items): it names the table and the URLs
+(/line_items), and without underscores the package (lineitems).
+
+Each field is name:type, with name in snake_case. Fields are required unless
+marked name:type:optional: a blank optional string or text is stored as "", any
+other as NULL (a nil pointer). The types, and what they become in Go and SQL:
+
+` + genlive.TypesHelp() + `
+Everything is checked before anything is written. A file that exists with other
+content than gen.live's is never overwritten without --force, so running the
+same command twice changes nothing; routes already in routes.go are left alone.`,
+		Example: `  liveapp gen.live Task tasks title:string notes:text:optional done:boolean due_on:date:optional
+  liveapp gen.live LineItem line_items name:string quantity:integer price:decimal`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 3 {
+				return fmt.Errorf("want a resource, its plural and at least one field, as in\n  liveapp gen.live Task tasks title:string")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runGenLive(cmd.OutOrStdout(), ".", args[0], args[1], args[2:], force)
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite files that exist with other content")
+	return cmd
+}
+
+// runGenLive generates the resource into the app that dir is in and reports
+// what it did on out.
+func runGenLive(out io.Writer, dir, singular, plural string, fields []string, force bool) error {
+	r, err := genlive.NewResource(singular, plural, fields)
+	if err != nil {
+		return err
+	}
+	app, err := genlive.FindApp(dir)
+	if err != nil {
+		return err
+	}
+	plan, err := genlive.Prepare(app, r)
+	if err != nil {
+		return err
+	}
+	res, err := plan.Apply(force)
+	if err != nil {
+		return err
+	}
+	for _, p := range res.Written {
+		fmt.Fprintf(out, "  wrote      %s\n", p)
+	}
+	for _, p := range res.Unchanged {
+		fmt.Fprintf(out, "  unchanged  %s\n", p)
+	}
+	switch {
+	case res.RoutesAdded:
+		fmt.Fprintf(out, "  updated    %s: routes for %s\n", res.RoutesFile, r.Path())
+	case res.RoutesNote != "":
+		fmt.Fprintf(out, "  note       %s\n", res.RoutesNote)
+	default:
+		fmt.Fprintf(out, "  unchanged  %s\n", res.RoutesFile)
+	}
+	if len(res.Written) == 0 && !res.RoutesAdded {
+		fmt.Fprintf(out, "\n%s was generated already: nothing changed.\n", r.HumanPluralCap())
+		return nil
+	}
+	fmt.Fprintf(out, `
+Next:
+  1. Apply %s: run "liveapp migrate", or restart the app,
+     which applies pending migrations when it starts in development.
+  2. Visit %s while logged in.
+  3. Link to it, for instance from the nav bar in internal/web/templates/layout.html:
+       <a href="%s">%s</a>
+  4. Run "go test ./..." to run the tests written for it.
+`, plan.Migration, r.Path(), r.Path(), r.HumanPluralCap())
+	return nil
+}

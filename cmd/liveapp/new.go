@@ -1,0 +1,137 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/liveapp/liveapp/internal/appgen"
+	"github.com/liveapp/liveapp/internal/scaffold"
+)
+
+func newNewCmd() *cobra.Command {
+	var module string
+	var noAuth bool
+	cmd := &cobra.Command{
+		Use:   "new NAME",
+		Short: "Create a new app in the directory NAME",
+		Long: `new creates a liveapp app in the directory NAME: a web app with accounts
+(registration, log in by password or emailed link, settings, sessions), a
+sample resource (projects, owned by users), migrations, tests, and a README
+that explains each part.
+
+The app carries its own copy of liveapp in third_party/liveapp, which its
+go.mod points at, so liveapp need not be published: the app builds with the
+modules liveapp itself uses (pgx and a few more), from the Go module cache or
+the module proxy, and its go.sum already lists them.
+
+With --no-auth the app has no accounts and no projects: a home page, the
+layout, configuration, migrations and tests. liveapp gen.auth adds accounts
+later, where the liveapp:auth comments mark.`,
+		Example: `  liveapp new shop
+  liveapp new shop --module example.com/shop
+  liveapp new blog --no-auth`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			parts := appgen.Full
+			if noAuth {
+				parts = appgen.Parts{}
+			}
+			return runNew(cmd.OutOrStdout(), appgen.Options{Name: args[0], Module: module, Parts: parts})
+		},
+	}
+	cmd.Flags().StringVar(&module, "module", "", "the app's module path, such as example.com/shop (default NAME)")
+	cmd.Flags().BoolVar(&noAuth, "no-auth", false, "leave out accounts and the projects resource (add accounts later with gen.auth)")
+	return cmd
+}
+
+// runNew stamps out the app in the directory named like it, which must not
+// exist or be empty, and says what it made and what to do next.
+func runNew(out io.Writer, opts appgen.Options) error {
+	dir := opts.Name
+	if err := appgen.ValidateName(opts.Name); err != nil {
+		return err
+	}
+	if opts.Module != "" {
+		if err := appgen.ValidateModule(opts.Module); err != nil {
+			return err
+		}
+	}
+	if err := checkEmpty(dir); err != nil {
+		return err
+	}
+	files, err := appgen.Files(opts)
+	if err != nil {
+		return err
+	}
+	res, err := scaffold.Write(dir, files, false)
+	if err != nil {
+		return err
+	}
+
+	listFiles(out, "create", dir, res.Written)
+
+	what, mail := "with accounts and a sample resource, projects", `
+In development, emails are not sent: read them at
+http://localhost:4000/dev/mailbox.`
+	if !opts.Parts.Auth {
+		what, mail = "without accounts (liveapp gen.auth adds them)", ""
+	}
+	fmt.Fprintf(out, `
+Created the app %[1]s in %[2]s, %[3]s.
+
+Run it with any PostgreSQL database you can reach (liveapp dev, which will
+provide one, does not exist yet):
+
+    cd %[2]s
+    DATABASE_URL=postgres://localhost/%[1]s_dev go run ./cmd/%[1]s
+
+It applies its migrations as it starts, and listens at http://localhost:4000.%[4]s
+
+Test it (the tests start a throwaway PostgreSQL when DATABASE_URL is unset):
+
+    go test ./...
+
+The README says where everything is.
+`, opts.Name, dir, what, mail)
+	return nil
+}
+
+// listFiles prints the files a command wrote, relative to the app's dir, the
+// copy of liveapp's source as one line.
+func listFiles(out io.Writer, verb, dir string, paths []string) {
+	vendored := 0
+	for _, p := range paths {
+		if strings.HasPrefix(p, appgen.ThirdParty+"/") {
+			vendored++
+			continue
+		}
+		fmt.Fprintf(out, "  %s %s\n", verb, filepath.Join(dir, filepath.FromSlash(p)))
+	}
+	if vendored > 0 {
+		fmt.Fprintf(out, "  %s %s/ (liveapp's source: %d files)\n", verb, filepath.Join(dir, filepath.FromSlash(appgen.ThirdParty)), vendored)
+	}
+}
+
+// checkEmpty refuses a dir that exists and is not an empty directory.
+func checkEmpty(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
+			return fmt.Errorf("%s exists and is not a directory", dir)
+		}
+		return err
+	case len(entries) > 0:
+		return fmt.Errorf("%s exists and is not empty: choose another name, or remove it", dir)
+	}
+	return nil
+}

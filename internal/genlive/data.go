@@ -1,0 +1,203 @@
+package genlive
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// data is what the code templates see: the resource, and what Prepare found
+// out about the app. Its methods build the pieces that are easier to write in
+// Go than in a template.
+type data struct {
+	*Resource
+	Module string // the app's module path
+	Var    string // the variable that holds one record in generated functions
+	Flash  bool   // the web package lacks the flash helper, so the views declare it
+
+	dateFunc bool // see DateFunc
+}
+
+// IsLabel reports whether f is the label field.
+func (d *data) IsLabel(f Field) bool {
+	l := d.LabelField()
+	return l != nil && l.Name == f.Name
+}
+
+// TextFields are the string and text fields, which have a length limit.
+func (d *data) TextFields() []Field {
+	var fs []Field
+	for _, f := range d.Fields {
+		if f.IsText() {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// Checks are the fields with a CHECK constraint.
+func (d *data) Checks() []Field {
+	var fs []Field
+	for _, f := range d.Fields {
+		if f.Check() != "" {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// FieldList is the fields' names, quoted, for a comment: "title", "notes".
+func (d *data) FieldList() string {
+	names := make([]string, len(d.Fields))
+	for i, f := range d.Fields {
+		names[i] = strconv.Quote(f.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// ScanArgs are the arguments of the Scan of a row of columns.
+func (d *data) ScanArgs() string {
+	args := []string{"&" + d.Var + ".ID", "&" + d.Var + ".UserID"}
+	for _, f := range d.Fields {
+		args = append(args, "&"+d.Var+"."+f.GoName())
+	}
+	args = append(args, "&"+d.Var+".InsertedAt", "&"+d.Var+".UpdatedAt")
+	return wrapList(args, columns("\t")+len("err := row.Scan("), "\t\t")
+}
+
+// InsertColumns are the columns an INSERT sets.
+func (d *data) InsertColumns() string {
+	cols := []string{"user_id"}
+	for _, f := range d.Fields {
+		cols = append(cols, f.Name)
+	}
+	return wrapList(cols, columns("\t\t")+len("`INSERT INTO "+d.Table()+" ("), "\t\t")
+}
+
+// InsertPlaceholders are the placeholders of InsertColumns: $1, $2.
+func (d *data) InsertPlaceholders() string {
+	ps := make([]string, len(d.Fields)+1)
+	for i := range ps {
+		ps[i] = fmt.Sprintf("$%d", i+1)
+	}
+	return wrapList(ps, columns("\t\t")+len("VALUES ("), "\t\t")
+}
+
+// UpdateSets is an UPDATE's SET list, with the fields' placeholders numbered
+// from $3, after the user's id and the record's.
+func (d *data) UpdateSets() string {
+	sets := make([]string, 0, len(d.Fields)+1)
+	for i, f := range d.Fields {
+		sets = append(sets, fmt.Sprintf("%s = $%d", f.Name, i+3))
+	}
+	sets = append(sets, "updated_at = now()")
+	return wrapList(sets, columns("\t\t")+len("`UPDATE "+d.Table()+" SET "), "\t\t")
+}
+
+// ValueArgs are the arguments of a query: lead, then the parsed values of the
+// fields, in column order (values.Title, values.Notes).
+func (d *data) ValueArgs(lead ...string) string {
+	args := lead
+	for _, f := range d.Fields {
+		args = append(args, "values."+f.GoName())
+	}
+	return wrapList(args, columns("\t\t"), "\t\t")
+}
+
+// codeWidth is the column that generated lists of columns and arguments wrap
+// at, leaving room for what closes them.
+const codeWidth = 96
+
+// wrapList joins items with ", ", breaking the line before an item that would
+// pass codeWidth. The first line starts at column start, the others with
+// indent.
+func wrapList(items []string, start int, indent string) string {
+	var lines []string
+	for _, group := range groupList(items, start, columns(indent)) {
+		lines = append(lines, strings.Join(group, ", "))
+	}
+	return strings.Join(lines, ",\n"+indent)
+}
+
+// groupList splits items into the lines of wrapList.
+func groupList(items []string, start, indent int) [][]string {
+	var groups [][]string
+	var group []string
+	col := start
+	for _, it := range items {
+		if len(group) > 0 && col+2+len(it) > codeWidth {
+			groups = append(groups, group)
+			group, col = nil, indent
+		}
+		if len(group) > 0 {
+			col += 2
+		}
+		group = append(group, it)
+		col += len(it)
+	}
+	return append(groups, group)
+}
+
+// Columns is the Go expression of every column of the table, in the order
+// scan reads them: a string literal, split in several when long.
+func (d *data) Columns() string {
+	cols := []string{"id", "user_id"}
+	for _, f := range d.Fields {
+		cols = append(cols, f.Name)
+	}
+	cols = append(cols, "inserted_at", "updated_at")
+	groups := groupList(cols, len(`const columns = "`), columns("\t")+1)
+	lits := make([]string, len(groups))
+	for i, g := range groups {
+		text := strings.Join(g, ", ")
+		if i < len(groups)-1 {
+			text += ", "
+		}
+		lits[i] = strconv.Quote(text)
+	}
+	return strings.Join(lits, " +\n\t")
+}
+
+// ShowTitle is the Go expression of the page title of the record in Var.
+func (d *data) ShowTitle() string {
+	if l := d.LabelField(); l != nil {
+		return d.Var + "." + l.GoName()
+	}
+	return strconv.Quote(d.HumanCap()+" ") + "+strconv.FormatInt(" + d.Var + ".ID, 10)"
+}
+
+// EditTitle is the Go expression of the edit page's title.
+func (d *data) EditTitle() string {
+	if l := d.LabelField(); l != nil {
+		return `"Edit "+` + d.Var + "." + l.GoName()
+	}
+	return strconv.Quote("Edit "+d.Human()+" ") + "+strconv.FormatInt(" + d.Var + ".ID, 10)"
+}
+
+// FormHint is the line under the new form's heading.
+func (d *data) FormHint() string {
+	var optional, required []Field
+	for _, f := range d.Fields {
+		switch {
+		case d.IsLabel(f):
+		case f.Optional:
+			optional = append(optional, f)
+		case f.Type != Boolean:
+			required = append(required, f)
+		}
+	}
+	l := d.LabelField()
+	switch {
+	case l != nil && len(required) == 0 && len(optional) == 0:
+		return fmt.Sprintf("Give it %s %s.", article(l.Label()), strings.ToLower(l.Label()))
+	case l != nil && len(required) == 0 && len(optional) == 1:
+		return fmt.Sprintf("Give it %s %s; the %s is optional.", article(l.Label()), strings.ToLower(l.Label()), strings.ToLower(optional[0].Label()))
+	case len(optional) > 0:
+		return "Fields marked optional may stay blank."
+	}
+	return "Fill in every field, then press Save."
+}
+
+// DateFunc reports whether the app's templates have the date function of
+// liveapp's template, which the show page then uses for the record's times.
+func (d *data) DateFunc() bool { return d.dateFunc }

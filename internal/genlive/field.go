@@ -1,0 +1,213 @@
+package genlive
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Type is the type of a field, as the command line names it.
+type Type string
+
+// The field types. Types lists them with what each becomes.
+const (
+	String   Type = "string"   // one line of text, at most MaxStringLength characters
+	Text     Type = "text"     // free text, at most MaxTextLength characters
+	Integer  Type = "integer"  // a whole number (int64, bigint)
+	Boolean  Type = "boolean"  // a checkbox (bool, boolean)
+	Date     Type = "date"     // a calendar date (time.Time at midnight UTC, date)
+	DateTime Type = "datetime" // a moment, entered in UTC (time.Time, timestamptz)
+	Decimal  Type = "decimal"  // an exact decimal number (its text in a string, numeric)
+)
+
+// Limits on text fields, in characters, checked by Validate and by the table.
+const (
+	MaxStringLength = 255
+	MaxTextLength   = 10000
+)
+
+// typeInfo is what a type becomes in each layer of the generated code.
+type typeInfo struct {
+	goType string // in the record; optional fields of other types than text are pointers
+	sql    string // column type
+	doc    string // what `liveapp gen.live --help` says of it
+}
+
+var types = map[Type]typeInfo{
+	String:   {"string", "text", fmt.Sprintf("a line of text, at most %d characters: string, text", MaxStringLength)},
+	Text:     {"string", "text", fmt.Sprintf("free text, at most %d characters: string, text", MaxTextLength)},
+	Integer:  {"int64", "bigint", "a whole number: int64, bigint"},
+	Boolean:  {"bool", "boolean", "a checkbox: bool, boolean (never optional: unchecked is false)"},
+	Date:     {"time.Time", "date", "a date: time.Time at midnight UTC, date"},
+	DateTime: {"time.Time", "timestamptz", "a date and time, entered in UTC: time.Time, timestamptz"},
+	Decimal:  {"string", "numeric", "an exact decimal number such as 12.50: its text in a string, numeric"},
+}
+
+// typeOrder is the order in which help and errors list the types.
+var typeOrder = []Type{String, Text, Integer, Boolean, Date, DateTime, Decimal}
+
+// typeAliases are other spellings the command line accepts.
+var typeAliases = map[string]Type{"int": Integer, "bool": Boolean}
+
+// TypesHelp describes each type on a line, for the command's help.
+func TypesHelp() string {
+	var b strings.Builder
+	for _, t := range typeOrder {
+		fmt.Fprintf(&b, "  %-9s %s\n", t, types[t].doc)
+	}
+	return b.String()
+}
+
+func typeNames() string {
+	names := make([]string, len(typeOrder))
+	for i, t := range typeOrder {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Field is one field of a resource, as given on the command line by
+// name:type or name:type:optional.
+type Field struct {
+	Name     string // snake_case: the column, the form field and the key of its errors
+	Type     Type
+	Optional bool // may be left blank: "" for text, NULL (a nil pointer) for others
+}
+
+var fieldName = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+
+// reservedFields are names a resource has already, or that the generated code
+// uses for something else.
+var reservedFields = map[string]string{
+	"id":          "every record has an id already",
+	"user_id":     "every record has a user_id already: its owner",
+	"inserted_at": "every record has an inserted_at already",
+	"updated_at":  "every record has an updated_at already",
+	"params":      "it would clash with the record's Params method",
+	"normalize":   "it would clash with the Normalize method of Params",
+	"validate":    "it would clash with the Validate method of Params",
+	"save":        "the form's submit button has the id \"save\"",
+}
+
+// ParseField parses one name:type[:optional] argument.
+func ParseField(arg string) (Field, error) {
+	parts := strings.Split(arg, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return Field{}, fmt.Errorf("field %q: want name:type or name:type:optional, such as title:string", arg)
+	}
+	f := Field{Name: parts[0]}
+	if err := checkFieldName(f.Name); err != nil {
+		return Field{}, err
+	}
+	typ := strings.ToLower(parts[1])
+	if alias, ok := typeAliases[typ]; ok {
+		typ = string(alias)
+	}
+	if _, ok := types[Type(typ)]; !ok {
+		return Field{}, fmt.Errorf("field %s: unknown type %q; want one of %s", f.Name, parts[1], typeNames())
+	}
+	f.Type = Type(typ)
+	if len(parts) == 3 {
+		if parts[2] != "optional" {
+			return Field{}, fmt.Errorf("field %s: unknown option %q; the only one is optional", f.Name, parts[2])
+		}
+		if f.Type == Boolean {
+			return Field{}, fmt.Errorf("field %s: a boolean cannot be optional: unchecked, it is false", f.Name)
+		}
+		f.Optional = true
+	}
+	return f, nil
+}
+
+func checkFieldName(name string) error {
+	switch {
+	case !fieldName.MatchString(name):
+		return fmt.Errorf("field name %q: want lower snake_case that starts with a letter, such as due_on", name)
+	case len(name) > 40:
+		return fmt.Errorf("field name %q: at most 40 characters, please", name)
+	case reservedFields[name] != "":
+		return fmt.Errorf("field name %q is reserved: %s", name, reservedFields[name])
+	case isGoKeyword(name):
+		return fmt.Errorf("field name %q is a Go keyword; choose another, such as %s_kind", name, name)
+	case sqlReserved[name]:
+		return fmt.Errorf("field name %q is a reserved word in SQL; choose another, such as %s_name", name, name)
+	}
+	return nil
+}
+
+// GoName is the field's name in Go: DueOn for due_on.
+func (f Field) GoName() string { return goName(f.Name) }
+
+// Label is the field's name as pages show it: "Due on" for due_on.
+func (f Field) Label() string { return label(f.Name) }
+
+// Kebab is the field's name in HTML ids: due-on for due_on.
+func (f Field) Kebab() string { return strings.ReplaceAll(f.Name, "_", "-") }
+
+// Is reports whether the field has type t; templates call it.
+func (f Field) Is(t Type) bool { return f.Type == t }
+
+// IsText reports whether the field holds text (string or text), whose blank
+// value is "" rather than NULL.
+func (f Field) IsText() bool { return f.Type == String || f.Type == Text }
+
+// Pointer reports whether the record holds the field as a pointer, nil when
+// blank: optional fields of types other than text.
+func (f Field) Pointer() bool { return f.Optional && !f.IsText() }
+
+// GoType is the field's type in the record.
+func (f Field) GoType() string {
+	if f.Pointer() {
+		return "*" + types[f.Type].goType
+	}
+	return types[f.Type].goType
+}
+
+// ParamType is the field's type in Params, as a form submits it: text, except
+// for checkboxes.
+func (f Field) ParamType() string {
+	if f.Type == Boolean {
+		return "bool"
+	}
+	return "string"
+}
+
+// MaxLength is the longest a text field may be, in characters, or 0.
+func (f Field) MaxLength() int {
+	switch f.Type {
+	case String:
+		return MaxStringLength
+	case Text:
+		return MaxTextLength
+	}
+	return 0
+}
+
+// MaxConst is the name of the Go constant that holds MaxLength.
+func (f Field) MaxConst() string { return "Max" + f.GoName() + "Length" }
+
+// Column is the field's column definition in CREATE TABLE.
+func (f Field) Column() string {
+	col := f.Name + " " + types[f.Type].sql
+	switch {
+	case f.Type == Boolean:
+		return col + " NOT NULL DEFAULT false"
+	case f.IsText() && f.Optional:
+		return col + " NOT NULL DEFAULT ''"
+	case f.Optional:
+		return col
+	}
+	return col + " NOT NULL"
+}
+
+// Check is the CHECK constraint that mirrors the field's validation in SQL, or
+// "" when it has none.
+func (f Field) Check() string {
+	switch {
+	case !f.IsText():
+		return ""
+	case f.Optional:
+		return fmt.Sprintf("length(%s) <= %d", f.Name, f.MaxLength())
+	}
+	return fmt.Sprintf("length(%s) BETWEEN 1 AND %d", f.Name, f.MaxLength())
+}

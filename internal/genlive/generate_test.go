@@ -1,0 +1,332 @@
+package genlive
+
+import (
+	"errors"
+	"go/format"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/liveapp/liveapp/internal/scaffold"
+)
+
+// newApp copies liveapp's template into a temporary directory, as the app
+// gen.live writes into, with a go.mod of module example.com/app. The tests of
+// cmd/liveapp build and test what gen.live writes; these only look at it.
+func newApp(t *testing.T) *App {
+	t.Helper()
+	dir := t.TempDir()
+	err := os.CopyFS(dir, os.DirFS("../../template"))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/app\n\ngo 1.26.0\n"), 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := FindApp(filepath.Join(dir, "internal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+func resource(t *testing.T, singular, plural string, fields ...string) *Resource {
+	t.Helper()
+	r, err := NewResource(singular, plural, fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// everyType is a resource with a field of every type, optional and not.
+func everyType(t *testing.T) *Resource {
+	return resource(t, "Task", "tasks", "title:string", "notes:text:optional", "priority:integer",
+		"done:boolean", "due_on:date", "starts_at:datetime", "price:decimal", "subtitle:string:optional",
+		"body:text", "estimate:integer:optional", "review_on:date:optional", "ends_at:datetime:optional",
+		"cost:decimal:optional")
+}
+
+func file(t *testing.T, p *Plan, path string) string {
+	t.Helper()
+	for _, f := range p.Files {
+		if f.Path == path {
+			return string(f.Data)
+		}
+	}
+	t.Fatalf("no %s among %d files", path, len(p.Files))
+	return ""
+}
+
+func TestPrepare(t *testing.T) {
+	app := newApp(t)
+	p, err := Prepare(app, everyType(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range p.Files {
+		paths = append(paths, f.Path)
+		if strings.HasSuffix(f.Path, ".go") {
+			if formatted, err := format.Source(f.Data); err != nil || string(formatted) != string(f.Data) {
+				t.Errorf("%s is not gofmt-clean (%v)", f.Path, err)
+			}
+		}
+		if strings.Contains(string(f.Data), "[[") || strings.Contains(string(f.Data), "<no value>") {
+			t.Errorf("%s holds template leftovers", f.Path)
+		}
+	}
+	want := "migrations/002_create_tasks.sql internal/tasks/doc.go internal/tasks/task.go " +
+		"internal/tasks/store.go internal/tasks/events.go internal/tasks/store_test.go " +
+		"internal/web/tasks.go internal/web/templates/task_index.html internal/web/templates/task_form.html " +
+		"internal/web/templates/task_show.html internal/web/tasks_test.go"
+	if got := strings.Join(paths, " "); got != want {
+		t.Errorf("files:\n%s\nwant:\n%s", got, want)
+	}
+	for path, wants := range map[string][]string{
+		"migrations/002_create_tasks.sql": {
+			"user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE",
+			"title text NOT NULL,", "notes text NOT NULL DEFAULT '',", "priority bigint NOT NULL,",
+			"done boolean NOT NULL DEFAULT false,", "due_on date NOT NULL,", "starts_at timestamptz NOT NULL,",
+			"price numeric NOT NULL,", "estimate bigint,", "cost numeric,",
+			"CHECK (length(title) BETWEEN 1 AND 255)", "CHECK (length(notes) <= 10000)",
+			"CREATE INDEX tasks_user_id_idx ON tasks (user_id);", "---- create above / drop below ----", "DROP TABLE tasks;",
+		},
+		"internal/tasks/task.go": {
+			"Priority   int64", "Estimate   *int64", "ReviewOn   *time.Time", "Cost       *string",
+			"func (p Params) Validate() error", "func (t *Task) Params() Params",
+		},
+		"internal/tasks/store.go": {
+			"WHERE user_id = $1 ORDER BY", "WHERE user_id = $1 AND id = $2\", uid, id))",
+			"WHERE user_id = $1 AND id = $2 RETURNING", "DELETE FROM tasks WHERE user_id = $1 AND id = $2",
+		},
+		"internal/tasks/events.go": {`"tasks:user:" + strconv.FormatInt(scope.UserID(), 10)`},
+		"internal/web/tasks.go": {
+			"import (", `"example.com/app/internal/tasks"`, "func (a *App) taskStore() *tasks.Store",
+			"v.store.Update(ctx, v.scope, v.Task.ID, v.Form)",
+		},
+		"internal/web/templates/task_form.html": {
+			`<input type="text" id="title" name="title" value="{{.Form.Title}}" maxlength="255" autocomplete="off" autofocus>`,
+			`<textarea id="notes" name="notes">{{.Form.Notes}}</textarea>`,
+			`<input type="checkbox" id="done" name="done" value="true"{{if .Form.Done}} checked{{end}}>`,
+			`<input type="date" id="due_on"`, `<input type="datetime-local" id="starts_at"`,
+			`inputmode="decimal"`, `{{with .Errors.due_on}}<p class="error" id="due_on-error">Due on {{.}}</p>{{end}}`,
+		},
+	} {
+		got := file(t, p, path)
+		for _, w := range wants {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %q:\n%s", path, w, got)
+			}
+		}
+	}
+	// The template's projects views declare flash: the new views use it.
+	if strings.Contains(file(t, p, "internal/web/tasks.go"), "func flash(") {
+		t.Error("tasks.go declares flash again")
+	}
+	// Prepare writes nothing.
+	if _, err := os.Stat(filepath.Join(app.Dir, "internal/tasks")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Prepare wrote internal/tasks: %v", err)
+	}
+}
+
+func TestApplyTwiceChangesNothing(t *testing.T) {
+	app := newApp(t)
+	p, err := Prepare(app, everyType(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Apply(false)
+	if err != nil || len(res.Written) != len(p.Files) || !res.RoutesAdded {
+		t.Fatalf("first run: %+v, %v", res, err)
+	}
+	routes, _ := os.ReadFile(app.path(routesFile))
+	p, err = Prepare(app, everyType(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = p.Apply(false)
+	if err != nil || len(res.Written) != 0 || res.RoutesAdded || res.RoutesNote != "" {
+		t.Fatalf("second run: %+v, %v", res, err)
+	}
+	if again, _ := os.ReadFile(app.path(routesFile)); string(again) != string(routes) {
+		t.Error("the second run changed routes.go")
+	}
+	if p.Migration != "migrations/002_create_tasks.sql" {
+		t.Errorf("the second run's migration is %s, want the first's", p.Migration)
+	}
+
+	// A changed file stops the next run, routes included, unless forced.
+	store := app.path("internal/tasks/store.go")
+	if err := os.WriteFile(store, []byte("package tasks // mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var conflict *scaffold.ConflictError
+	if _, err := p.Apply(false); !errors.As(err, &conflict) || conflict.Paths[0] != "internal/tasks/store.go" {
+		t.Fatalf("run over a changed file: %v", err)
+	}
+	if res, err := p.Apply(true); err != nil || len(res.Written) != 1 {
+		t.Fatalf("forced run: %+v, %v", res, err)
+	}
+}
+
+func TestPrepareRefusesWhatIsInTheWay(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, app *App)
+		r     func(t *testing.T) *Resource
+		want  string // in the error
+	}{
+		{
+			"a table another migration creates",
+			func(t *testing.T, app *App) {
+				write(t, app, "migrations/002_add_tasks.sql", "CREATE TABLE IF NOT EXISTS tasks (id bigint);\n")
+			},
+			func(t *testing.T) *Resource { return resource(t, "Task", "tasks", "title:string") },
+			"created by migrations/002_add_tasks.sql",
+		},
+		{
+			"a table of liveapp's accounts",
+			nil,
+			func(t *testing.T) *Resource { return resource(t, "RateLimit", "rate_limits", "title:string") },
+			"liveapp's accounts schema",
+		},
+		{
+			"a package of the app",
+			func(t *testing.T, app *App) { write(t, app, "internal/tasks/tasks.go", "package tasks\n") },
+			func(t *testing.T) *Resource { return resource(t, "Task", "tasks", "title:string") },
+			"internal/tasks exists already and holds files gen.live does not write (internal/tasks/tasks.go)",
+		},
+		{
+			"a file of the web package that the views would replace",
+			nil,
+			func(t *testing.T) *Resource { return resource(t, "Route", "routes", "title:string") },
+			"internal/web/routes.go exists already and does not hold the route views",
+		},
+		{
+			"a name the web package declares",
+			func(t *testing.T, app *App) {
+				write(t, app, "internal/web/mine.go", "package web\n\ntype TaskShow struct{}\n")
+			},
+			func(t *testing.T) *Resource { return resource(t, "Task", "tasks", "title:string") },
+			"internal/web/mine.go declares TaskShow already",
+		},
+		{
+			"a test name the web tests declare",
+			func(t *testing.T, app *App) {
+				write(t, app, "internal/web/mine_test.go", "package web_test\n\nfunc firstTask() {}\n")
+			},
+			func(t *testing.T) *Resource { return resource(t, "Task", "tasks", "title:string") },
+			"internal/web/mine_test.go declares firstTask already",
+		},
+		{
+			"a web package without the template's title function",
+			func(t *testing.T, app *App) {
+				edit(t, app, "internal/web/layout.go", "func title(", "func pageTitle(")
+			},
+			func(t *testing.T) *Resource { return resource(t, "Task", "tasks", "title:string") },
+			"lacks the title function",
+		},
+		{
+			"a resource named like a field of the views",
+			nil,
+			func(t *testing.T) *Resource { return resource(t, "Form", "forms", "title:string") },
+			"the views have a field Form already",
+		},
+		{
+			"routes.go without the marker",
+			func(t *testing.T, app *App) { edit(t, app, routesFile, RouteMarker, "") },
+			func(t *testing.T) *Resource { return resource(t, "Task", "tasks", "title:string") },
+			"has no line",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := newApp(t)
+			if tt.setup != nil {
+				tt.setup(t, app)
+			}
+			_, err := Prepare(app, tt.r(t))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one that says %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPrepareAdaptsToTheApp(t *testing.T) {
+	t.Run("views declare flash when the web package lacks it", func(t *testing.T) {
+		app := newApp(t)
+		for _, f := range []string{"internal/web/projects.go", "internal/web/projects_test.go"} {
+			if err := os.Remove(app.path(f)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := Prepare(app, resource(t, "Task", "tasks", "title:string"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(file(t, p, "internal/web/tasks.go"), "func flash(") {
+			t.Error("tasks.go does not declare flash")
+		}
+	})
+	t.Run("the record's variable avoids names in use", func(t *testing.T) {
+		p, err := Prepare(newApp(t), resource(t, "Title", "titles", "name:string"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// title is a function of the web package.
+		if web := file(t, p, "internal/web/titles.go"); !strings.Contains(web, "record, err := loadTitle(") {
+			t.Errorf("the views' variable is not record:\n%s", web)
+		}
+	})
+	t.Run("a resource without a text field goes by its id", func(t *testing.T) {
+		p, err := Prepare(newApp(t), resource(t, "Reading", "readings", "value:decimal", "taken_at:datetime"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if web := file(t, p, "internal/web/readings.go"); !strings.Contains(web, `title(s, "Reading "+strconv.FormatInt(reading.ID, 10))`) {
+			t.Errorf("the show page's title is not the id:\n%s", web)
+		}
+	})
+	t.Run("migrations are numbered after the app's", func(t *testing.T) {
+		app := newApp(t)
+		write(t, app, "migrations/0007_add_things.sql", "SELECT 1;\n")
+		p, err := Prepare(app, resource(t, "Task", "tasks", "title:string"))
+		if err != nil || p.Migration != "migrations/0008_create_tasks.sql" {
+			t.Errorf("migration %q (%v), want migrations/0008_create_tasks.sql", p.Migration, err)
+		}
+	})
+}
+
+func TestRefill(t *testing.T) {
+	src := "// A short\n// comment that runs on.\n//\n//\tcode stays\n\tx := 1 // trailing stays\n" +
+		"//go:embed stays\n" + "// " + strings.Repeat("word ", 20) + "\n"
+	want := "// A short comment that runs on.\n//\n//\tcode stays\n\tx := 1 // trailing stays\n" +
+		"//go:embed stays\n" + "// " + strings.TrimSpace(strings.Repeat("word ", 15)) + "\n// " +
+		strings.TrimSpace(strings.Repeat("word ", 5)) + "\n"
+	if got := string(refill([]byte(src), "//")); got != want {
+		t.Errorf("refill:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func write(t *testing.T, app *App, rel, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(app.path(rel)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(app.path(rel), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func edit(t *testing.T, app *App, rel, old, new string) {
+	t.Helper()
+	src, err := os.ReadFile(app.path(rel))
+	if err != nil || !strings.Contains(string(src), old) {
+		t.Fatalf("%s lacks %q (%v)", rel, old, err)
+	}
+	write(t, app, rel, strings.Replace(string(src), old, new, 1))
+}

@@ -1,0 +1,139 @@
+package genlive
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The pieces of code and HTML that differ by field type, for the templates.
+
+// RecordComment is the comment on the field in the record type, or "".
+func (f Field) RecordComment() string {
+	var c string
+	switch f.Type {
+	case Date:
+		c = "a date, at midnight UTC"
+	case Decimal:
+		c = `the exact text of a decimal number, such as "12.50"`
+	}
+	if f.Pointer() {
+		if c != "" {
+			return c + "; nil when blank"
+		}
+		return "nil when blank"
+	}
+	return c
+}
+
+// ParamComment is the comment on the field in Params, or "".
+func (f Field) ParamComment() string {
+	var c string
+	switch f.Type {
+	case Integer:
+		c = "a whole number"
+	case Date:
+		c = "a date: 2006-01-02"
+	case DateTime:
+		c = "a date and time in UTC: 2006-01-02T15:04"
+	case Decimal:
+		c = "a decimal number, such as 12.50"
+	}
+	if f.Optional {
+		if c != "" {
+			return c + ", or blank"
+		}
+		return "may be blank"
+	}
+	return c
+}
+
+// FormatError is the message for a value that does not parse.
+func (f Field) FormatError() string {
+	switch f.Type {
+	case Integer:
+		return "must be a whole number"
+	case Date:
+		return "must be a date"
+	case DateTime:
+		return "must be a date and time"
+	case Decimal:
+		return "must be a number such as 12.50"
+	}
+	return ""
+}
+
+// Format is the Go expression that turns the record's field, expr, back into
+// its Params text. A pointer field is non-nil where this runs.
+func (f Field) Format(expr string) string {
+	deref := expr
+	if f.Pointer() {
+		deref = "*" + expr
+	}
+	switch f.Type {
+	case Integer:
+		return "strconv.FormatInt(" + deref + ", 10)"
+	case Date:
+		return expr + ".Format(time.DateOnly)" // methods dereference by themselves
+	case DateTime:
+		return expr + ".UTC().Format(dateTimeLayout)"
+	}
+	return deref
+}
+
+// Display is the html/template action that shows the field of the record at
+// prefix: ".Task" on its page, or "" in a list, inside a range over records,
+// where a blank text stays blank rather than show a dash.
+func (f Field) Display(prefix string) string {
+	v := prefix + "." + f.GoName()
+	switch f.Type {
+	case String, Text:
+		if f.Optional && prefix != "" {
+			return fmt.Sprintf(`{{or %s "—"}}`, v)
+		}
+		return "{{" + v + "}}"
+	case Boolean:
+		return "{{if " + v + "}}Yes{{else}}No{{end}}"
+	}
+	// show prints the value, at "."; a pointer is shown only when not nil.
+	show := "{{.}}"
+	switch f.Type {
+	case Date:
+		show = `{{.Format "Jan 2, 2006"}}`
+	case DateTime:
+		show = `{{.UTC.Format "Jan 2, 2006 15:04"}} UTC`
+	}
+	if f.Pointer() {
+		return "{{with " + v + "}}" + show + "{{else}}—{{end}}"
+	}
+	if show == "{{.}}" {
+		return "{{" + v + "}}"
+	}
+	return strings.ReplaceAll(show, "{{.", "{{"+v+".")
+}
+
+// InputType is the type attribute of the field's <input>.
+func (f Field) InputType() string {
+	switch f.Type {
+	case Date:
+		return "date"
+	case DateTime:
+		return "datetime-local"
+	}
+	// Text even for numbers, rather than type="number": what the user typed
+	// stays in the field, and a mistake gets the form's own error message.
+	return "text"
+}
+
+// InputExtra are the attributes of the field's <input> after its value, each
+// with a space before it, or "".
+func (f Field) InputExtra() string {
+	switch f.Type {
+	case String:
+		return fmt.Sprintf(` maxlength="%d" autocomplete="off"`, MaxStringLength)
+	case Integer:
+		return ` inputmode="numeric" autocomplete="off"`
+	case Decimal:
+		return ` inputmode="decimal" autocomplete="off"`
+	}
+	return ""
+}
