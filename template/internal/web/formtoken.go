@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/liveapp/liveapp/live"
 )
@@ -11,38 +10,21 @@ import (
 // a CSRF token in a field named _csrf: rt.ProtectForms refuses them otherwise.
 // Live events need none, since the websocket itself is checked.
 //
-// The token comes from the dead render's request: formToken puts it in the
-// request's context and assignFormToken hands it to the page, which renders it
-// into its forms. The websocket mount has no request, so there the field
-// renders empty and static/app.js fills it from the page's live-csrf meta tag
-// when the form is submitted. Without JavaScript the page never connects and
-// keeps the dead render's token, so the forms work either way.
+// assignFormToken, a hook of every live session, gives each mount a token for
+// the browser that mounted it (live.Socket.CSRFToken), and pages render it into
+// their forms, in the dead render and over the websocket alike.
 
-// formTokenAssign is the socket assign that holds the dead render's CSRF token.
+// formTokenAssign is the socket assign that holds the page's CSRF token.
 const formTokenAssign = "form_token"
 
-type formTokenKey struct{}
-
-// formToken is middleware that puts a CSRF token for the request's browser in
-// its context, for assignFormToken.
-func (a *App) formToken(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token := a.Runtime.CSRFToken(w, r)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), formTokenKey{}, token)))
-	})
-}
-
-// assignFormToken is a live hook that assigns the token formToken found, during
-// the dead render.
-func assignFormToken(ctx context.Context, s *live.Socket) error {
-	if token, ok := ctx.Value(formTokenKey{}).(string); ok {
-		s.Assign(formTokenAssign, token)
-	}
+// assignFormToken is a live hook that assigns a CSRF token for the mounting
+// browser. It is taken once per mount: each call masks the token anew.
+func assignFormToken(_ context.Context, s *live.Socket) error {
+	s.Assign(formTokenAssign, s.CSRFToken())
 	return nil
 }
 
-// formTokenOf returns the CSRF token to render into a page's forms: the dead
-// render's, or "" over the websocket (app.js fills it in).
+// formTokenOf returns the CSRF token to render into a page's forms.
 func formTokenOf(s *live.Socket) string {
 	token, _ := s.Get(formTokenAssign).(string)
 	return token

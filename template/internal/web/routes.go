@@ -21,7 +21,7 @@ func (a *App) routes() http.Handler {
 	// re-authenticate for sudo mode.
 	current := rt.Session("current", live.SessionOptions{
 		Layout:     a.layout,
-		Middleware: chain(auth.FetchCurrentUser, a.formToken),
+		Middleware: auth.FetchCurrentUser,
 		Hooks:      []live.Hook{auth.MountCurrentUser, assignFormToken},
 	})
 	// liveapp:auth else
@@ -29,9 +29,8 @@ func (a *App) routes() http.Handler {
 	//
 	// // Pages for anyone.
 	// current := rt.Session("current", live.SessionOptions{
-	// 	Layout:     a.layout,
-	// 	Middleware: a.formToken,
-	// 	Hooks:      []live.Hook{assignFormToken},
+	// 	Layout: a.layout,
+	// 	Hooks:  []live.Hook{assignFormToken},
 	// })
 	// liveapp:auth end
 	current.Live("/", func() live.View { return &Home{app: a} })
@@ -42,7 +41,7 @@ func (a *App) routes() http.Handler {
 	// Pages only for visitors who are not logged in.
 	guest := rt.Session("guest", live.SessionOptions{
 		Layout:     a.layout,
-		Middleware: chain(auth.RedirectIfAuthenticated, a.formToken),
+		Middleware: auth.RedirectIfAuthenticated,
 		Hooks:      []live.Hook{auth.MountCurrentUser, auth.RedirectIfAuthenticatedHook, assignFormToken},
 	})
 	guest.Live("/users/register", func() live.View { return &Register{app: a} })
@@ -51,12 +50,12 @@ func (a *App) routes() http.Handler {
 	// hooks the websocket mount, and Revalidate the sockets that stay open.
 	private := rt.Session("authenticated", live.SessionOptions{
 		Layout:          a.layout,
-		Middleware:      chain(auth.RequireAuthenticated, a.formToken),
+		Middleware:      auth.RequireAuthenticated,
 		Hooks:           []live.Hook{auth.MountCurrentUser, auth.RequireAuthenticatedHook, assignFormToken},
 		Revalidate:      auth.Revalidate,
 		RevalidateEvery: a.cfg.RevalidateEvery,
 	})
-	private.Live("/users/settings", func() live.View { return &Settings{app: a} }, a.requireSudoMode)
+	private.Live("/users/settings", func() live.View { return &Settings{app: a} }, auth.RequireSudoHook)
 	private.Live("/users/settings/confirm-email/{token}", func() live.View { return &ConfirmEmail{app: a} })
 	private.Live("/users/sessions", func() live.View { return &Sessions{app: a} })
 	// liveapp:projects begin
@@ -94,14 +93,4 @@ func (a *App) routes() http.Handler {
 		h = clientAddrFromProxy(h)
 	}
 	return h
-}
-
-// chain composes middleware: chain(f, g)(h) is f(g(h)).
-func chain(mw ...func(http.Handler) http.Handler) func(http.Handler) http.Handler {
-	return func(h http.Handler) http.Handler {
-		for i := len(mw) - 1; i >= 0; i-- {
-			h = mw[i](h)
-		}
-		return h
-	}
 }

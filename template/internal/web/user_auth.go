@@ -33,18 +33,16 @@ func (a *App) logIn(w http.ResponseWriter, r *http.Request) {
 // startSession logs user in, who has just proven who they are, and redirects
 // to the page they wanted or the home page; remember sets the remember-me
 // cookie. The Store functions that prove it (a magic link, a password change)
-// return a session token already: pass it as made, and it is replaced by the
-// one auth.LogIn creates.
+// return a session token already: pass it as made, and the browser gets that
+// one.
 func (a *App) startSession(w http.ResponseWriter, r *http.Request, user *accounts.User, remember bool, made accounts.SessionToken) {
+	var err error
 	if made != nil {
-		// accounts/web has no way yet to log a browser in with a token made
-		// elsewhere, so auth.LogIn makes its own and this one goes.
-		if err := a.Accounts.DeleteSessionToken(r.Context(), made); err != nil {
-			a.serverError(w, r, err)
-			return
-		}
+		err = a.auth.LogInWithToken(w, r, made, remember)
+	} else {
+		err = a.auth.LogIn(w, r, user, remember)
 	}
-	if err := a.auth.LogIn(w, r, user, remember); err != nil {
+	if err != nil {
 		a.serverError(w, r, err)
 	}
 }

@@ -2,10 +2,8 @@ package web
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"io"
-	"net/http"
 	"strings"
 
 	"github.com/liveapp/liveapp/accounts"
@@ -33,7 +31,7 @@ type sessionRow struct {
 func (v *Sessions) Mount(ctx context.Context, s *live.Socket) error {
 	title(s, "Sessions")
 	v.scope = authweb.ScopeFromSocket(s)
-	v.current = v.app.sessionToken(s)
+	v.current, _ = authweb.SessionFromSocket(s)
 	if err := v.load(ctx); err != nil {
 		return err
 	}
@@ -98,46 +96,6 @@ const (
 	sessionCookie  = "user_session"
 	rememberCookie = "user_remember_me"
 )
-
-// sessionToken returns the token of the session the socket was mounted with,
-// or nil. accounts/web keeps it to itself, so it is read from the cookies as
-// that package documents them: the token base64url-encoded, in the session
-// cookie or else the remember-me cookie.
-func (a *App) sessionToken(s *live.Socket) accounts.SessionToken {
-	for _, name := range []string{sessionCookie, rememberCookie} {
-		if v, ok := a.authCookie(s.Cookie, name); ok {
-			if b, err := base64.RawURLEncoding.DecodeString(v); err == nil && len(b) > 0 {
-				return b
-			}
-		}
-	}
-	return nil
-}
-
-// authCookie returns the value of one of accounts/web's cookies, looked up
-// with get (a socket's Cookie method, or requestCookies). They are named with
-// the __Host- prefix when Secure; with secure cookies on, only the prefixed
-// name counts, since a sibling subdomain could have set the other.
-func (a *App) authCookie(get func(string) (string, bool), name string) (string, bool) {
-	if v, ok := get("__Host-" + name); ok {
-		return v, true
-	}
-	if a.auth.SecureCookies {
-		return "", false
-	}
-	return get(name)
-}
-
-// requestCookies adapts r's cookies to authCookie.
-func requestCookies(r *http.Request) func(string) (string, bool) {
-	return func(name string) (string, bool) {
-		c, err := r.Cookie(name)
-		if err != nil {
-			return "", false
-		}
-		return c.Value, true
-	}
-}
 
 // device describes a browser from its User-Agent header, roughly: enough for
 // a user to recognize their devices.

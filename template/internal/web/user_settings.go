@@ -16,8 +16,8 @@ import (
 // Settings changes the user's email and password. Both need sudo mode: the
 // user must have proven who they are in the last few minutes (see
 // accounts.Config.SudoFor), so that a session left open somewhere cannot take
-// the account over. requireSudoMode guards the page, and the Store checks
-// again for each change.
+// the account over. auth.RequireSudoHook guards the page (see routes.go), and
+// the Store checks again for each change.
 type Settings struct {
 	app            *App
 	scope          accounts.Scope
@@ -28,17 +28,11 @@ type Settings struct {
 	PasswordErrors map[string]string
 }
 
-// requireSudoMode is the settings route's hook: outside sudo mode it sends
-// the user to log in again.
-func (a *App) requireSudoMode(_ context.Context, s *live.Socket) error {
-	if a.Accounts.InSudoMode(authweb.ScopeFromSocket(s)) {
-		return nil
-	}
-	s.PutFlash("error", reauthenticate)
-	return live.Halt("/users/log-in")
-}
-
 const reauthenticate = "You must log in again to change your settings."
+
+// reauthenticateURL is the login page, sending the user back to the settings
+// once logged in again.
+const reauthenticateURL = "/users/log-in?return_to=%2Fusers%2Fsettings"
 
 // Mount registers the forms' events.
 func (v *Settings) Mount(_ context.Context, s *live.Socket) error {
@@ -61,7 +55,7 @@ func (v *Settings) Mount(_ context.Context, s *live.Socket) error {
 			return nil
 		case errors.Is(err, accounts.ErrSudoRequired):
 			s.PutFlash("error", reauthenticate)
-			return s.Redirect("/users/log-in")
+			return s.Redirect(reauthenticateURL)
 		case err != nil:
 			return err
 		}
@@ -126,7 +120,7 @@ func (a *App) updatePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	case errors.Is(err, accounts.ErrSudoRequired):
 		a.Runtime.PutFlash(w, r, "error", reauthenticate)
-		http.Redirect(w, r, "/users/log-in", http.StatusSeeOther)
+		http.Redirect(w, r, reauthenticateURL, http.StatusSeeOther)
 		return
 	case errors.Is(err, accounts.ErrBusy):
 		back("error", serverBusy)
@@ -137,8 +131,7 @@ func (a *App) updatePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	a.Runtime.PutFlash(w, r, "info", "Password updated successfully.")
 	// Keep the browser remembered if it was.
-	_, remembered := a.authCookie(requestCookies(r), rememberCookie)
-	a.startSession(w, r, scope.User, remembered, session)
+	a.startSession(w, r, scope.User, a.auth.Remembered(r), session)
 }
 
 // ConfirmEmail is the page an email-change link opens: it makes the change
