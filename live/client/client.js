@@ -233,6 +233,7 @@
   let failures = 0; // closes since the last connection that lived > 5 s
   let upgradeFailures = 0; // consecutive sockets that never opened
   let retryTimer = 0;
+  let revoked = false; // the last close was a disconnect broadcast or a failed revalidation
   // The server closes a socket silent for twice the heartbeat interval.
   const heartbeatMs = () => Number(root.getAttribute('data-live-heartbeat')) || 30000;
   let heartbeatTimer = 0;
@@ -451,6 +452,7 @@
     ws = sock;
     sock.onopen = () => {
       openedAt = Date.now();
+      revoked = false;
       heard = true;
       clearInterval(heartbeatTimer);
       heartbeatTimer = setInterval(() => heartbeat(sock, openedAt), heartbeatMs());
@@ -537,6 +539,7 @@
         return;
       case 4000: // disconnect broadcast
       case 4001: // revalidation failed
+        revoked = true;
         retry(failures === 1 ? 0 : wait);
         return;
       case 4008: // rate limited
@@ -545,7 +548,10 @@
     }
     // A refused upgrade (403, 410, ...) reaches the browser as 1006 before the
     // socket opens; after five in a row a page load may fix it (a new token).
-    if (upgradeFailures >= 5 && reloadOnce()) return;
+    // Right after a revocation, one is enough: the logout that caused it may
+    // have renewed the CSRF secret this page's token is bound to, and only a
+    // page load (through the server's middleware) can tell where to go.
+    if (!openedAt && (revoked || upgradeFailures >= 5) && reloadOnce()) return;
     retry(wait);
   }
 

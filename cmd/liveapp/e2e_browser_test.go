@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/liveapp/liveapp/internal/testbrowser"
+	"github.com/liveapp/liveapp/pgtest"
+)
+
+// TestGeneratedAppInABrowser stamps out an app with liveapp new, builds it, serves it on
+// 127.0.0.1 in dev mode with a fresh database, and drives it in Chromium as two users:
+// sign up and confirm through the dev mailbox, create a project, fail to reach it as the
+// other user (by URL and by a crafted event), and log out in one tab of a session while
+// another tab of it is open.
+func TestGeneratedAppInABrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and serves a generated app")
+	}
+	goCmd := needGo(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if _, err := run(t, "new", "shop"); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "shop-server")
+	build := exec.Command(goCmd, "build", "-o", bin, "./cmd/shop")
+	build.Dir = filepath.Join(dir, "shop")
+	build.Env = append(os.Environ(), "GOFLAGS=-mod=readonly")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dbURL := pgtest.URL(t)
+	base := serveApp(t, bin, filepath.Join(dir, "shop"), dbURL)
+
+	alice := testbrowser.New(t)
+	signUp(t, alice, base, "alice@example.com")
+
+	// Alice creates a project.
+	testbrowser.Do(t, alice, chromedp.Navigate(base+"/projects/new"))
+	testbrowser.WaitFor(t, alice, testbrowser.Connected)
+	testbrowser.Do(t, alice, chromedp.SendKeys(chromedp.ID("name"), "Secret plans"), chromedp.Click(chromedp.ID("save")))
+	testbrowser.WaitFor(t, alice, `/^\/projects\/\d+$/.test(location.pathname) && document.body.innerText.includes('Secret plans')`)
+	projectPath := testbrowser.Eval[string](t, alice, `location.pathname`)
+	var id int64
+	if _, err := fmt.Sscanf(projectPath, "/projects/%d", &id); err != nil {
+		t.Fatal(err)
+	}
+
+	// Bob, in another browser context, cannot see it, open it, or delete it.
+	bob := testbrowser.NewIncognito(t, alice)
+	signUp(t, bob, base, "bob@example.com")
+	testbrowser.Do(t, bob, chromedp.Navigate(base+"/projects"))
+	testbrowser.WaitFor(t, bob, testbrowser.Connected)
+	if testbrowser.Eval[bool](t, bob, `document.body.innerText.includes('Secret plans')`) {
+		t.Fatal("bob's project list shows alice's project")
+	}
+	testbrowser.Do(t, bob, chromedp.Navigate(base+projectPath))
+	testbrowser.WaitFor(t, bob, `document.readyState === 'complete'`)
+	if testbrowser.Eval[bool](t, bob, `document.body.innerText.includes('Secret plans')`) {
+		t.Fatalf("bob opened alice's project at %s", projectPath)
+	}
+	// A crafted event: a delete button for alice's project, added to bob's page.
+	testbrowser.Do(t, bob, chromedp.Navigate(base+"/projects"))
+	testbrowser.WaitFor(t, bob, testbrowser.Connected)
+	testbrowser.Eval[chromedp.Void](t, bob, fmt.Sprintf(`(() => {
+		const b = document.createElement('button');
+		b.id = 'crafted'; b.setAttribute('live-click', 'delete'); b.setAttribute('live-value-id', '%d');
+		document.getElementById('live-root').prepend(b);
+	})()`, id))
+	testbrowser.Do(t, bob, chromedp.Click(chromedp.ID("crafted")))
+	testbrowser.WaitFor(t, bob, `document.body.innerText.includes('Project not found')`)
+	if n := countProjects(t, dbURL, id); n != 1 {
+		t.Fatalf("after bob's crafted delete, alice's project exists %d times", n)
+	}
+
+	// Logging out in one tab closes the socket of the session's other tab, which lands
+	// on the login page by itself within a second.
+	other := testbrowser.NewTab(t, alice)
+	testbrowser.Do(t, other, chromedp.Navigate(base+"/projects"))
+	testbrowser.WaitFor(t, other, testbrowser.Connected)
+	testbrowser.Do(t, alice, chromedp.Navigate(base+"/"))
+	testbrowser.WaitFor(t, alice, testbrowser.Connected)
+	start := time.Now()
+	testbrowser.Do(t, alice, chromedp.Click(chromedp.ID("log-out")))
+	testbrowser.WaitForWithin(t, other, `location.pathname === '/users/log-in'`, 5*time.Second)
+	elapsed := time.Since(start)
+	t.Logf("the other tab reached the login page %v after the logout click", elapsed.Round(time.Millisecond))
+	if elapsed > time.Second {
+		t.Errorf("the other tab took %v to reach the login page, want under 1s", elapsed)
+	}
+}
+
+// serveApp starts the app binary bin in dev mode on a free 127.0.0.1 port, from the app's
+// directory, with the database dbURL, and returns its base URL once it answers.
+func serveApp(t *testing.T, bin, dir, dbURL string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	cmd := exec.Command(bin)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "APP_ENV=dev", "DATABASE_URL="+dbURL, fmt.Sprint("PORT=", port), "PUBLIC_URL="+base)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("app output:\n%s", out.String())
+		}
+	})
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		resp, err := http.Get(base + "/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the app did not answer on %s: %v\n%s", base, err, out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// signUp registers email in tab, follows the confirmation link from the dev mailbox and
+// confirms, which logs the browser in.
+func signUp(t *testing.T, tab context.Context, base, email string) {
+	t.Helper()
+	testbrowser.Do(t, tab, chromedp.Navigate(base+"/users/register"))
+	testbrowser.WaitFor(t, tab, testbrowser.Connected)
+	testbrowser.Do(t, tab, chromedp.SendKeys(chromedp.ID("email"), email), chromedp.Click(chromedp.ID("register")))
+	testbrowser.WaitFor(t, tab, `location.pathname === '/users/log-in'`)
+
+	testbrowser.Do(t, tab, chromedp.Navigate(base+"/dev/mailbox"))
+	testbrowser.WaitFor(t, tab, fmt.Sprintf(`[...document.querySelectorAll('tr')].some(r => r.innerText.includes(%q))`, email))
+	testbrowser.Eval[chromedp.Void](t, tab, fmt.Sprintf(
+		`[...document.querySelectorAll('tr')].find(r => r.innerText.includes(%q)).querySelector('a').click()`, email))
+	testbrowser.WaitFor(t, tab, `!!document.querySelector('pre a')`)
+	link := testbrowser.Eval[string](t, tab, `document.querySelector('pre a').href`)
+	if !strings.HasPrefix(link, base+"/users/log-in/") {
+		t.Fatalf("the confirmation email links to %q", link)
+	}
+	testbrowser.Do(t, tab, chromedp.Navigate(link))
+	testbrowser.WaitFor(t, tab, `!!document.getElementById('remember')`)
+	testbrowser.Do(t, tab, chromedp.Click(chromedp.ID("remember")))
+	testbrowser.WaitFor(t, tab, fmt.Sprintf(`location.pathname === '/' && document.body.innerText.includes(%q)`, email))
+}
+
+// countProjects returns how many projects with id exist.
+func countProjects(t *testing.T, dbURL string, id int64) int {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(t.Context())
+	var n int
+	if err := conn.QueryRow(t.Context(), "SELECT count(*) FROM projects WHERE id = $1", id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
