@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"time"
+
+	"github.com/liveapp/liveapp/internal/loadproc"
 )
 
 // The idle phase: connect views up to each count, let the server settle, and divide what
@@ -48,10 +50,10 @@ func idleStep(ctx context.Context, srv *server, c *client, views []*view, n int,
 		return views, step, err
 	}
 	c.closeIdle()
-	if err := sleep(ctx, cfg.Settle); err != nil {
+	if err := loadproc.Sleep(ctx, cfg.Settle); err != nil {
 		return views, step, err
 	}
-	if err := srv.alive(); err != nil {
+	if err := srv.Alive(); err != nil {
 		return views, step, err
 	}
 	if d := c.dropped.Load(); d > 0 {
@@ -67,15 +69,4 @@ func idleStep(ctx context.Context, srv *server, c *client, views []*view, n int,
 	step.HeapStackPerConn = per(m.HeapInuse+m.StackInuse, base.HeapInuse+base.StackInuse)
 	step.GoroutinesPerConn = per(m.NumGoroutine, base.NumGoroutine)
 	return views, step, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

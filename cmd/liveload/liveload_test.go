@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/liveapp/liveapp/internal/loadproc"
 )
 
 // buildExample builds the example server into the test's temporary directory.
@@ -71,8 +73,8 @@ func TestSmallRunReportsSaneFigures(t *testing.T) {
 	}
 
 	var table, js bytes.Buffer
-	rep.writeTable(&table)
-	if err := rep.writeJSON(&js); err != nil {
+	rep.WriteTable(&table)
+	if err := loadproc.WriteJSON(&js, rep); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"baseline", "p50 ms", "goroutines/view"} {

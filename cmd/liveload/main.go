@@ -29,12 +29,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/liveapp/liveapp/internal/loadproc"
 )
 
 // Config is what one run measures and its bounds.
@@ -47,12 +47,11 @@ type Config struct {
 	Settle      time.Duration // wait after reaching a count, before measuring
 	Heartbeat   time.Duration // how often each view sends a heartbeat
 	RoundTrip   roundTripConfig
-	Active      int           // views sending events; 0 skips the round trip phase
-	MaxErrors   int           // failed events tolerated before the run fails
-	Timeout     time.Duration // the whole run
-	HeapProfile string        // where to save the server's heap profile at the largest count
-	JSON        bool          // print JSON instead of a table
-	Verbose     bool          // copy the server's output to stderr
+	Active      int    // views sending events; 0 skips the round trip phase
+	MaxErrors   int    // failed events tolerated before the run fails
+	HeapProfile string // where to save the server's heap profile at the largest count
+
+	loadproc.Flags // -timeout, -json, -v
 }
 
 func defaultConfig() Config {
@@ -71,7 +70,7 @@ func defaultConfig() Config {
 			MaxEvents:    100_000,
 			ReplyTimeout: 5 * time.Second,
 		},
-		Timeout: 10 * time.Minute,
+		Flags: loadproc.Flags{Timeout: 10 * time.Minute},
 	}
 }
 
@@ -80,28 +79,9 @@ func main() { os.Exit(liveload(os.Args[1:], os.Stdout, os.Stderr)) }
 // liveload runs the command and returns its exit code.
 func liveload(args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "liveload:", err)
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	rep, err := run(ctx, cfg, stderr)
-	if rep != nil {
-		if cfg.JSON {
-			_ = rep.writeJSON(stdout)
-		} else {
-			rep.writeTable(stdout)
-		}
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "liveload:", err)
-		return 1
-	}
-	return 0
+	return loadproc.Main("liveload", stdout, stderr, err, cfg.JSON, func(ctx context.Context) (*Report, error) {
+		return run(ctx, cfg, stderr)
+	})
 }
 
 func parseFlags(args []string, stderr io.Writer) (Config, error) {
@@ -122,15 +102,9 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.Int64Var(&cfg.RoundTrip.MaxEvents, "max-events", cfg.RoundTrip.MaxEvents, "events to send at most, in total")
 	fs.DurationVar(&cfg.RoundTrip.ReplyTimeout, "reply-timeout", cfg.RoundTrip.ReplyTimeout, "wait for the last replies at most this long")
 	fs.IntVar(&cfg.MaxErrors, "max-errors", cfg.MaxErrors, "failed events tolerated before the run fails")
-	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "bound on the whole run")
 	fs.StringVar(&cfg.HeapProfile, "heap-profile", "", "save the server's heap profile at the largest count to this file (for go tool pprof)")
-	fs.BoolVar(&cfg.JSON, "json", false, "print the report as JSON")
-	fs.BoolVar(&cfg.Verbose, "v", false, "copy the server's output to stderr")
-	if err := fs.Parse(args); err != nil {
+	if err := cfg.Flags.Parse(fs, args); err != nil { // and -timeout, -json, -v
 		return cfg, err
-	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	cfg.Counts = nil
 	for f := range strings.SplitSeq(*counts, ",") {
@@ -175,8 +149,8 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 	progress := func(format string, args ...any) { fmt.Fprintf(logw, "liveload: "+format+"\n", args...) }
 
 	rep := newReport(cfg)
-	defer func() { rep.LoadEnd = loadAvg() }()
-	nofile, err := raiseNoFile()
+	defer func() { rep.LoadEnd = loadproc.LoadAvg() }()
+	nofile, err := loadproc.RaiseNoFile()
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +169,7 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer srv.stop()
+	defer srv.Stop()
 	c := newClient(srv.addr, cfg.Path, cfg.Sources, cfg.Concurrency)
 	go c.heartbeats(ctx, cfg.Heartbeat)
 	var views []*view
@@ -207,7 +181,7 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 		return rep, fmt.Errorf("warm-up: %w", err)
 	}
 	c.closeIdle()
-	if err := sleep(ctx, cfg.Settle); err != nil {
+	if err := loadproc.Sleep(ctx, cfg.Settle); err != nil {
 		return rep, err
 	}
 	if rep.Baseline, err = srv.measure(ctx); err != nil {
@@ -252,7 +226,7 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 			return rep, errors.New("no replies")
 		}
 	}
-	if err := srv.alive(); err != nil {
+	if err := srv.Alive(); err != nil {
 		return rep, err
 	}
 	if d := c.dropped.Load(); d > 0 {
@@ -278,7 +252,7 @@ func warmUp(ctx context.Context, c *client, event string) error {
 		if time.Now().After(deadline) {
 			return errors.New("no reply to the first event within 5 s")
 		}
-		if err := sleep(ctx, 5*time.Millisecond); err != nil {
+		if err := loadproc.Sleep(ctx, 5*time.Millisecond); err != nil {
 			return err
 		}
 	}

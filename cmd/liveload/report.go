@@ -2,11 +2,12 @@ package main
 
 import (
 	"debug/buildinfo"
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
 	"text/tabwriter"
+
+	"github.com/liveapp/liveapp/internal/loadproc"
 )
 
 // Report is everything one run measured. Sizes are bytes, latencies microseconds.
@@ -30,7 +31,7 @@ func newReport(cfg Config) *Report {
 		GoVersion: runtime.Version(),
 		Server:    cfg.Server,
 		Path:      cfg.Path,
-		LoadStart: loadAvg(),
+		LoadStart: loadproc.LoadAvg(),
 	}
 	if bi, err := buildinfo.ReadFile(cfg.Server); err == nil {
 		r.GoVersion = bi.GoVersion
@@ -38,13 +39,8 @@ func newReport(cfg Config) *Report {
 	return r
 }
 
-func (r *Report) writeJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
-
-func (r *Report) writeTable(w io.Writer) {
+// WriteTable prints the report as tables, for people.
+func (r *Report) WriteTable(w io.Writer) {
 	fmt.Fprintf(w, "server %s %s (production mode), %s, %s, RLIMIT_NOFILE %d\n", r.Server, r.Path, r.GoVersion, r.Machine, r.NoFile)
 	fmt.Fprintf(w, "load average at start %s, at end %s\n\n", r.LoadStart, r.LoadEnd)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

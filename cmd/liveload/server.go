@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,26 +10,23 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"strconv"
-	"sync"
-	"syscall"
 	"time"
+
+	"github.com/liveapp/liveapp/internal/loadproc"
 )
 
 // server is the app under measurement, running as a child process on loopback in
 // production mode (-dev=false), with its debug endpoint on a second loopback port.
 type server struct {
-	cmd       *exec.Cmd
-	addr      string // host:port of the app
-	debugAddr string // host:port of /debug/memstats
-	out       *tail  // the child's stdout and stderr, for error messages
-	exited    chan struct{}
-	waitErr   error
+	*loadproc.Child
+	addr      string         // host:port of the app
+	debugAddr string         // host:port of /debug/memstats
+	out       *loadproc.Tail // the child's stdout and stderr, for error messages
 	debug     *http.Client
 }
 
 // startServer starts bin and waits until it answers on both ports. The child inherits the
-// raised RLIMIT_NOFILE and is killed if this process dies (see tieToParent).
+// raised RLIMIT_NOFILE and is killed if this process dies (see loadproc.Start).
 func startServer(ctx context.Context, bin string, logw io.Writer) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
@@ -40,24 +36,17 @@ func startServer(ctx context.Context, bin string, logw io.Writer) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	s := &server{addr: addr, debugAddr: debugAddr, out: &tail{max: 16 << 10}, exited: make(chan struct{}),
-		debug: &http.Client{Timeout: 30 * time.Second}}
-	s.cmd = exec.Command(bin, "-addr", addr, "-dev=false", "-debug-addr", debugAddr)
-	var w io.Writer = s.out
-	if logw != nil {
-		w = io.MultiWriter(s.out, logw)
-	}
-	s.cmd.Stdout, s.cmd.Stderr = w, w
-	tieToParent(s.cmd)
-	if err := s.cmd.Start(); err != nil {
+	out := loadproc.NewTail(16 << 10)
+	cmd := exec.Command(bin, "-addr", addr, "-dev=false", "-debug-addr", debugAddr)
+	w := out.Tee(logw)
+	cmd.Stdout, cmd.Stderr = w, w
+	child, err := loadproc.Start(cmd, out)
+	if err != nil {
 		return nil, fmt.Errorf("start server %s: %w", bin, err)
 	}
-	go func() {
-		s.waitErr = s.cmd.Wait()
-		close(s.exited)
-	}()
+	s := &server{Child: child, addr: addr, debugAddr: debugAddr, out: out, debug: &http.Client{Timeout: 30 * time.Second}}
 	if err := s.awaitReady(ctx, 10*time.Second); err != nil {
-		s.stop()
+		s.Stop()
 		return nil, err
 	}
 	return s, nil
@@ -76,7 +65,7 @@ func freeAddr() (string, error) {
 func (s *server) awaitReady(ctx context.Context, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for {
-		if err := s.alive(); err != nil {
+		if err := s.Alive(); err != nil {
 			return err
 		}
 		_, err1 := s.memstats(ctx)
@@ -99,16 +88,6 @@ func (s *server) awaitReady(ctx context.Context, limit time.Duration) error {
 	}
 }
 
-// alive reports an error when the child has exited.
-func (s *server) alive() error {
-	select {
-	case <-s.exited:
-		return fmt.Errorf("server exited: %v\n%s", s.waitErr, s.out)
-	default:
-		return nil
-	}
-}
-
 // sample is the server's memory at one moment. Go figures are after a forced GC.
 type sample struct {
 	RSS          uint64 `json:"rss_bytes"`
@@ -125,8 +104,12 @@ func (s *server) measure(ctx context.Context) (sample, error) {
 	if err != nil {
 		return m, err
 	}
-	m.RSS, err = readRSS(s.cmd.Process.Pid)
-	return m, err
+	mem, err := loadproc.ReadMemory(s.PID())
+	if err != nil {
+		return m, fmt.Errorf("read server RSS: %w", err)
+	}
+	m.RSS = mem.RSS
+	return m, nil
 }
 
 func (s *server) memstats(ctx context.Context) (sample, error) {
@@ -174,52 +157,4 @@ func (s *server) saveHeapProfile(ctx context.Context, file string) error {
 		return fmt.Errorf("server heap profile: %w", err)
 	}
 	return os.WriteFile(file, b, 0o644)
-}
-
-// stop asks the server to shut down (SIGTERM) and kills it when it has not exited
-// within five seconds. It is safe to call more than once.
-func (s *server) stop() {
-	if s.alive() != nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exited:
-	case <-time.After(5 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.exited
-	}
-}
-
-// tail keeps the last max bytes written to it.
-type tail struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(bytes.TrimSpace(t.buf))
-}
-
-// parseKB parses the value of a /proc/PID/status line such as "VmRSS:   1234 kB".
-func parseKB(line []byte) (uint64, error) {
-	f := bytes.Fields(line)
-	if len(f) != 3 || string(f[2]) != "kB" {
-		return 0, errors.New("unexpected format")
-	}
-	n, err := strconv.ParseUint(string(f[1]), 10, 64)
-	return n << 10, err
 }

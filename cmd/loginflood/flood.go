@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/liveapp/liveapp/internal/loadproc"
 )
 
 // run floods one server with logins and reports what it found, also when it
@@ -36,12 +38,12 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer srv.stop()
+	defer srv.Stop()
 	c := newClient(srv.addr, cfg.Logins)
 	defer c.http.CloseIdleConnections()
 
 	rep := newReport(cfg)
-	defer func() { rep.LoadEnd = loadAvg() }()
+	defer func() { rep.LoadEnd = loadproc.LoadAvg() }()
 	if a := c.login(ctx); a.kind != invalidCredentials {
 		return nil, fmt.Errorf("warm-up login: %s %s", a.kind, a.detail)
 	}
@@ -50,7 +52,7 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 		return nil, err
 	}
 	rep.GOMAXPROCS, rep.HashConcurrency, rep.HashMemoryKiB = before.GOMAXPROCS, before.HashConcurrency, before.HashMemoryKiB
-	m, err := readMemory(srv.pid())
+	m, err := readMemory(srv.PID())
 	if err != nil {
 		return nil, err
 	}
@@ -71,13 +73,13 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 
 	// The peak is the kernel's VmHWM, reset just before the flood; where that
 	// cannot be reset, the highest of frequent VmRSS samples.
-	hwmReset := resetPeak(srv.pid()) == nil
-	stopSampling := sampleRSS(srv.pid(), 5*time.Millisecond)
+	hwmReset := loadproc.ResetPeak(srv.PID()) == nil
+	stopSampling := sampleRSS(srv.PID(), 5*time.Millisecond)
 	start := time.Now()
 	answers := c.flood(ctx, cfg.Logins)
 	rep.Seconds = time.Since(start).Seconds()
 	sampled := stopSampling()
-	if m, err = readMemory(srv.pid()); err != nil {
+	if m, err = readMemory(srv.PID()); err != nil {
 		return rep, err
 	}
 	rep.PeakRSS, rep.PeakFrom = sampled, "sampled VmRSS"
@@ -95,7 +97,7 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return rep, err
 	}
-	if err := srv.alive(); err != nil {
+	if err := srv.Alive(); err != nil {
 		return rep, err
 	}
 	if n := rep.count(invalidCredentials) + rep.count(busy); n != cfg.Logins {
@@ -229,17 +231,17 @@ func baseline(ctx context.Context, srv *server, c *client, n int) (uint64, error
 		if time.Now().After(deadline) {
 			return 0, fmt.Errorf("%d of %d requests reached the server within 30 s", st.Held, n)
 		}
-		if err := sleep(ctx, 20*time.Millisecond); err != nil {
+		if err := loadproc.Sleep(ctx, 20*time.Millisecond); err != nil {
 			return 0, err
 		}
 	}
 	if err := c.post(ctx, "/debug/gc", nil); err != nil {
 		return 0, err
 	}
-	if err := sleep(ctx, 200*time.Millisecond); err != nil {
+	if err := loadproc.Sleep(ctx, 200*time.Millisecond); err != nil {
 		return 0, err
 	}
-	m, err := readMemory(srv.pid())
+	m, err := readMemory(srv.PID())
 	return m.RSS, err
 }
 
@@ -286,13 +288,11 @@ func sampleRSS(pid int, interval time.Duration) (stop func() uint64) {
 	}
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+// readMemory reads the server's VmRSS and VmHWM.
+func readMemory(pid int) (loadproc.Memory, error) {
+	m, err := loadproc.ReadMemory(pid)
+	if err != nil {
+		return m, fmt.Errorf("read server memory: %w", err)
 	}
+	return m, nil
 }

@@ -65,7 +65,7 @@ func TestSmallFloodIsAnsweredWithinBoundedMemory(t *testing.T) {
 	}
 
 	var table bytes.Buffer
-	rep.writeTable(&table)
+	rep.WriteTable(&table)
 	for _, want := range []string{"invalid credentials", "password checks", "peak", "bound: baseline"} {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, table.String())

@@ -50,9 +50,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
+
+	"github.com/liveapp/liveapp/internal/loadproc"
 )
 
 // Config is what one run does, and its bounds.
@@ -62,13 +62,12 @@ type Config struct {
 	HashWait        time.Duration // the server's accounts.Config.HashWait; 0 means its default, 2 s
 	DatabaseURL     string        // a database to use as it is; "" means a throwaway one
 	LimitMemory     bool          // set the server's soft memory limit to the bound before the flood
-	Timeout         time.Duration // the whole run
-	JSON            bool          // print JSON instead of a table
-	Verbose         bool          // copy the server's output to stderr
+
+	loadproc.Flags // -timeout, -json, -v
 }
 
 func defaultConfig() Config {
-	return Config{Logins: 1000, Timeout: 2 * time.Minute}
+	return Config{Logins: 1000, Flags: loadproc.Flags{Timeout: 2 * time.Minute}}
 }
 
 func main() {
@@ -81,28 +80,9 @@ func main() {
 // loginflood runs the command and returns its exit code.
 func loginflood(args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "loginflood:", err)
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	rep, err := run(ctx, cfg, stderr)
-	if rep != nil {
-		if cfg.JSON {
-			_ = rep.writeJSON(stdout)
-		} else {
-			rep.writeTable(stdout)
-		}
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "loginflood:", err)
-		return 1
-	}
-	return 0
+	return loadproc.Main("loginflood", stdout, stderr, err, cfg.JSON, func(ctx context.Context) (*Report, error) {
+		return run(ctx, cfg, stderr)
+	})
 }
 
 func parseFlags(args []string, stderr io.Writer) (Config, error) {
@@ -114,14 +94,8 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.DurationVar(&cfg.HashWait, "hash-wait", 0, "the server's HashWait (0: its default, 2s)")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", "", "database to use as it is, migrations applied (default: a throwaway one in $DATABASE_URL's server or in a throwaway cluster)")
 	fs.BoolVar(&cfg.LimitMemory, "limit-memory", false, "before the flood, set the server's soft memory limit (debug.SetMemoryLimit, like GOMEMLIMIT) to the bound")
-	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "bound on the whole run")
-	fs.BoolVar(&cfg.JSON, "json", false, "print the report as JSON")
-	fs.BoolVar(&cfg.Verbose, "v", false, "copy the server's output to stderr")
-	if err := fs.Parse(args); err != nil {
+	if err := cfg.Flags.Parse(fs, args); err != nil { // and -timeout, -json, -v
 		return cfg, err
-	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	return cfg, cfg.validate()
 }

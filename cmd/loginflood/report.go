@@ -1,13 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
 	"slices"
 	"text/tabwriter"
 	"time"
+
+	"github.com/liveapp/liveapp/internal/loadproc"
 )
 
 // Report is what one run measured. Sizes are bytes.
@@ -48,7 +49,7 @@ func newReport(cfg Config) *Report {
 		GoVersion: runtime.Version(),
 		Logins:    cfg.Logins,
 		HashWait:  "2s (default)",
-		LoadStart: loadAvg(),
+		LoadStart: loadproc.LoadAvg(),
 	}
 	if cfg.HashWait > 0 {
 		r.HashWait = cfg.HashWait.String()
@@ -85,13 +86,8 @@ func (r *Report) count(kind string) int {
 	return 0
 }
 
-func (r *Report) writeJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
-
-func (r *Report) writeTable(w io.Writer) {
+// WriteTable prints the report as a table and a few lines, for people.
+func (r *Report) WriteTable(w io.Writer) {
 	fmt.Fprintf(w, "%d concurrent wrong-password logins over HTTP, %s, %s\n", r.Logins, r.GoVersion, r.Machine)
 	fmt.Fprintf(w, "load average at start %s, at end %s\n", r.LoadStart, r.LoadEnd)
 	fmt.Fprintf(w, "server: GOMAXPROCS %d, HashConcurrency %d, HashWait %s, argon2id m=%d KiB, rate limits off\n\n",
