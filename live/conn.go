@@ -49,6 +49,8 @@ type conn struct {
 	idCancel func()
 	revTimer *time.Timer
 	panics   int // consecutive failed jobs; worker only
+
+	devFailed bool // the last DevRerender failed and its error shows; worker only
 }
 
 type job struct {
@@ -140,6 +142,11 @@ func (rt *Runtime) serveSocket(w http.ResponseWriter, r *http.Request) {
 	rt.mu.Lock()
 	rt.conns[c] = struct{}{}
 	rt.mu.Unlock()
+	if rt.devStale(tok.Expires - rt.cfg.TokenMaxAge.Milliseconds()) {
+		// The page was rendered before DevReload: load it again. The view mounts
+		// anyway, for the moment the browser takes to leave.
+		c.post(job{frame: frameDev("reload", "", "")})
+	}
 	c.post(job{fn: func() { c.join(rte) }})
 	// Read on a new goroutine and return, so that net/http's connection goroutine ends and
 	// drops its buffers and the upgrade *http.Request: an idle socket keeps only what it
@@ -410,6 +417,14 @@ func (c *conn) join(r *route) {
 	c.watchID()
 	c.startTimers()
 	c.sendRender("", "")
+	failed := c.devFailed
+	c.devFailed = false
+	if msg := c.rt.devError(); msg != "" {
+		// A client clears the overlay at its socket's first render: show it again.
+		c.write(frameDev("error", "msg", msg))
+	} else if failed {
+		c.write(frameDev("clear", "", ""))
+	}
 }
 
 // render renders the view's root content with a pooled buffer.

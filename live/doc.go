@@ -46,5 +46,13 @@
 // view's handler is recovered: that socket gets an error and a fresh mount, and nothing
 // else is affected.
 //
+// # Dev mode
+//
+// Config.Dev explains errors to the browser, and turns on the Dev methods that `liveapp
+// dev` calls through package devmode after an edit: reload every page (DevReload), swap a
+// stylesheet in place (DevCSS), render every view again and send the patches
+// (DevRerender), and show an error over every page (DevError). Outside dev mode they do
+// nothing.
+//
 // Package livetest tests views in process; docs/protocol.md specifies the wire protocol.
 package live

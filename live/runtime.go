@@ -133,6 +133,7 @@ type Runtime struct {
 
 	mu    sync.Mutex
 	conns map[*conn]struct{}
+	dev   devState
 
 	buffers      sync.Pool // *bytes.Buffer for renders
 	upgraderOnce sync.Once
@@ -159,6 +160,9 @@ func New(cfg Config) (*Runtime, error) {
 
 // PubSub returns the runtime's PubSub, for application code that broadcasts to views.
 func (rt *Runtime) PubSub() pubsub.PubSub { return rt.pubsub }
+
+// Logger returns the logger the runtime writes to: Config.Logger, or slog.Default().
+func (rt *Runtime) Logger() *slog.Logger { return rt.log }
 
 // Session creates a live session named name. Names must be unique.
 func (rt *Runtime) Session(name string, opts SessionOptions) *LiveSession {
@@ -212,14 +216,8 @@ func socketTopic(id string) string { return "live:socket:" + id }
 // ctx ends.
 func (rt *Runtime) Shutdown(ctx context.Context) error {
 	rt.cancel()
-	rt.mu.Lock()
-	conns := make([]*conn, 0, len(rt.conns))
-	for c := range rt.conns {
-		conns = append(conns, c)
-	}
-	rt.mu.Unlock()
 	var wg sync.WaitGroup
-	for _, c := range conns {
+	for _, c := range rt.connected() {
 		wg.Add(1)
 		go func() { defer wg.Done(); c.close(1000, "server shutting down") }()
 	}

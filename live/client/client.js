@@ -19,6 +19,8 @@
 // disconnected); class live-loading on an element whose event awaits its reply,
 // and live-submitting on a submitted form, whose submit buttons are disabled.
 // DOM events on the root: live:EVENT for a server push, live:error for errors.
+// A server in dev mode may also reload the page, swap a stylesheet, or show an
+// error in an overlay, #live-dev-error, outside the root.
 (() => {
   'use strict';
 
@@ -329,6 +331,7 @@
       case 'url': return setURL(m.to, m.replace || pending.has(popRef));
       case 'title': document.title = m.title; return;
       case 'h': return; // the answer to a heartbeat
+      case 'dev': return onDev(m);
       case 'error':
         console.error('liveapp:', m.msg);
         return emit('error', { msg: m.msg });
@@ -391,6 +394,9 @@
     // fields, or the last view's before a reconnect), unless it shows a new URL.
     const carry = firstRender && (!url || noHash(url.href) === noHash(location.href));
     const snapshot = carry ? snapshotForms() : [];
+    // A dev server sends its standing error after a socket's first render: an
+    // overlay from an earlier socket (an earlier server process) is out of date.
+    if (firstRender) hideOverlay();
     firstRender = false;
     syncRef = 0;
     for (const w of waiting.values()) clearTimeout(w.id); // changes for the old DOM
@@ -429,6 +435,85 @@
     if (replace || href === location.href) history.replaceState(history.state, '', href);
     else history.pushState({ live: true }, '', href);
     lastURL = noHash(location.href);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Dev mode (protocol section 3.3): frames only a server in dev mode sends
+  // ---------------------------------------------------------------------------
+
+  function onDev(m) {
+    switch (m.do) {
+      case 'reload':
+        leaving = true;
+        location.reload();
+        return;
+      case 'css': return swapStylesheet(String(m.path));
+      case 'error': return showOverlay(String(m.msg));
+      case 'clear': return hideOverlay();
+      default:
+        console.error('liveapp: unknown dev frame:', m.do);
+    }
+  }
+
+  const swapping = new WeakSet(); // stylesheet links still loading
+
+  // swapStylesheet fetches again each same-origin stylesheet whose URL path is
+  // path, with a fresh query so that no cache answers, and drops the old link
+  // once the new one has loaded: the page never shows unstyled, and nothing
+  // else in the DOM changes, so focus, fields and the view's state stay.
+  function swapStylesheet(path) {
+    for (const link of document.querySelectorAll('link[rel~="stylesheet"][href]')) {
+      const url = new URL(link.href, location.href);
+      if (url.origin !== location.origin || url.pathname !== path) continue;
+      if (swapping.has(link)) {
+        link.remove(); // a newer edit overtakes a swap still loading
+        continue;
+      }
+      url.searchParams.set('v', Date.now().toString(36));
+      const next = link.cloneNode();
+      next.setAttribute('href', url.pathname + url.search + url.hash);
+      swapping.add(next);
+      next.addEventListener('load', () => { swapping.delete(next); link.remove(); }, { once: true });
+      next.addEventListener('error', () => { swapping.delete(next); next.remove(); }, { once: true });
+      link.after(next);
+    }
+  }
+
+  const OVERLAY_ID = 'live-dev-error';
+
+  // showOverlay shows text over the page, in an element outside the root that
+  // renders never touch, with its own styles in a shadow root so the app's CSS
+  // cannot hide it. The text goes in as text: nothing in it is markup.
+  function showOverlay(text) {
+    let host = document.getElementById(OVERLAY_ID);
+    if (!host) {
+      host = document.createElement('div');
+      host.id = OVERLAY_ID;
+      const shadow = host.attachShadow({ mode: 'open' });
+      shadow.innerHTML = `<style>
+:host{all:initial;position:fixed;inset:0;z-index:2147483647;display:flex;align-items:flex-start;
+justify-content:center;padding:5vh 1rem;background:rgba(20,20,28,.55);overflow:auto}
+.box{position:relative;box-sizing:border-box;width:min(60rem,100%);padding:1rem 1.25rem;background:#fff;
+color:#1d2330;border-top:5px solid #d92d20;border-radius:.5rem;box-shadow:0 1rem 3rem rgba(0,0,0,.35);
+font:14px/1.5 system-ui,sans-serif}
+h2{margin:0 2rem .5rem 0;font-size:1rem;color:#b42318}
+pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+button{position:absolute;top:.5rem;right:.5rem;border:0;background:none;font-size:1.5rem;line-height:1;
+cursor:pointer;color:#555;padding:.25rem .5rem}
+</style><div class="box" role="alertdialog" aria-labelledby="t"><h2 id="t">Error</h2>
+<button type="button" aria-label="Dismiss" title="Dismiss (Esc)">&times;</button><pre></pre></div>`;
+      shadow.querySelector('button').addEventListener('click', hideOverlay);
+      document.body.append(host);
+    }
+    host.shadowRoot.querySelector('pre').textContent = text;
+  }
+
+  function hideOverlay() {
+    document.getElementById(OVERLAY_ID)?.remove();
+  }
+
+  function onEscape(e) {
+    if (e.key === 'Escape' && document.getElementById(OVERLAY_ID)) hideOverlay();
   }
 
   // ---------------------------------------------------------------------------
@@ -803,6 +888,7 @@
     root.addEventListener('focusin', onFocus);
     root.addEventListener('focusout', onFocus);
     document.addEventListener('click', onLinkClick);
+    document.addEventListener('keydown', onEscape);
     addEventListener('popstate', onPopState);
     addEventListener('pagehide', () => { leaving = true; });
     addEventListener('pageshow', (e) => {

@@ -233,6 +233,33 @@ func TestProtocol(t *testing.T) {
 			live('<form live-change="v"><input name="n" value="x"></form>');
 			return sock().sent.length;`,
 			`0`},
+		{"a dev error shows its text, as text, over the page and outside the root; clear removes it", "/app", `
+			live('<p>a</p>');
+			sock().recv({t: 'dev', do: 'error', msg: '<b>bad</b> & "x"\nline 2'});
+			const host = $('#live-dev-error'), shadow = host.shadowRoot;
+			const shown = {text: shadow.querySelector('pre').textContent, markup: shadow.querySelectorAll('b').length,
+				outside: !$('#live-root').contains(host), position: getComputedStyle(host).position};
+			sock().recv({t: 'ops', ops: [['t', [0, 0], 'b']]});
+			sock().recv({t: 'render', html: '<p>c</p>'});
+			const kept = !!$('#live-dev-error');
+			sock().recv({t: 'dev', do: 'clear'});
+			return {...shown, kept, cleared: !$('#live-dev-error')};`,
+			`{"text":"<b>bad</b> & \"x\"\nline 2","markup":0,"outside":true,"position":"fixed","kept":true,"cleared":true}`},
+		{"a dev error is dismissable, and the first render of a new socket takes it down", "/app", `
+			live('<p>a</p>');
+			sock().recv({t: 'dev', do: 'error', msg: 'one'});
+			$('#live-dev-error').shadowRoot.querySelector('button').click();
+			const dismissed = !$('#live-dev-error');
+			sock().recv({t: 'dev', do: 'error', msg: 'two'});
+			document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));
+			const escaped = !$('#live-dev-error');
+			sock().recv({t: 'dev', do: 'error', msg: 'three'});
+			sock().drop(1000);
+			await until(() => sockets.length === 2);
+			const reconnecting = $('#live-dev-error')?.shadowRoot.querySelector('pre').textContent;
+			live('<p>b</p>');
+			return {dismissed, escaped, reconnecting, after: !$('#live-dev-error')};`,
+			`{"dismissed":true,"escaped":true,"reconnecting":"three","after":true}`},
 		{"events are dropped while disconnected", "/app", `
 			live('<button id="b" live-click="x">x</button>');
 			liveapp.disconnect();
@@ -294,6 +321,12 @@ func TestPageLoads(t *testing.T) {
 			await until(() => sockets.length > 4);
 			setTimeout(() => sockets[4].drop(1006));
 			return 1;`)
+		waitFor(t, tab, `performance.getEntriesByType('navigation')[0].type === 'reload'`)
+	})
+
+	t.Run("a dev reload frame reloads the page", func(t *testing.T) {
+		tab := livePage(t, browser, ps, "/app")
+		evalJSON(t, tab, `live('<p>a</p>'); setTimeout(() => sock().recv({t: 'dev', do: 'reload'})); return 1;`)
 		waitFor(t, tab, `performance.getEntriesByType('navigation')[0].type === 'reload'`)
 	})
 

@@ -8,7 +8,8 @@
 // live-navigate and live-patch links), and applies the server's frames: whole
 // renders, DOM patches, pushed events, redirects and history changes. It
 // reconnects with jittered exponential backoff and carries form values across a
-// reconnect.
+// reconnect. From a server in dev mode it also takes dev frames: reload the page,
+// swap a stylesheet in place, show or clear an error overlay.
 //
 // The Go side only serves the file. Its name carries a hash of its content, so
 // the runtime mounts Handler at "/live/" + Filename() and browsers may cache it

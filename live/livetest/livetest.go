@@ -115,7 +115,17 @@ type View struct {
 	errors     []string
 	closed     int // close code once the server closed the socket
 	heartbeats int // heartbeat answers received
+	dev        []DevFrame
+	devSeen    int // dev frames AwaitDev has returned
 	mu         sync.Mutex
+}
+
+// DevFrame is a dev-mode frame from the server (docs/protocol.md, section 3.3): Do is
+// "reload", "css" (with Path), "error" (with Msg) or "clear".
+type DevFrame struct {
+	Do   string
+	Path string
+	Msg  string
 }
 
 // Push is an event the view pushed with Socket.PushEvent.
@@ -220,6 +230,8 @@ type serverFrame struct {
 	To    string            `json:"to"`
 	Msg   string            `json:"msg"`
 	Ev    []json.RawMessage `json:"ev"`
+	Do    string            `json:"do"`
+	Path  string            `json:"path"`
 }
 
 func (v *View) apply(data []byte) error {
@@ -267,6 +279,8 @@ func (v *View) apply(data []byte) error {
 		v.errors = append(v.errors, f.Msg)
 	case "h":
 		v.heartbeats++
+	case "dev":
+		v.dev = append(v.dev, DevFrame{Do: f.Do, Path: f.Path, Msg: f.Msg})
 	default:
 		return fmt.Errorf("livetest: unknown server frame %q", data)
 	}
@@ -459,6 +473,32 @@ func (v *View) AwaitFunc(what string, ok func(html string) bool) {
 	}
 }
 
+// AwaitDev processes server frames until a dev frame whose Do is do arrives, and returns
+// it; it fails the test after Timeout. Each call looks only at the dev frames that came
+// after the one the previous call returned.
+func (v *View) AwaitDev(do string) DevFrame {
+	v.t.Helper()
+	deadline := time.Now().Add(Timeout)
+	for {
+		v.mu.Lock()
+		for i := v.devSeen; i < len(v.dev); i++ {
+			if v.dev[i].Do == do {
+				v.devSeen = i + 1
+				f := v.dev[i]
+				v.mu.Unlock()
+				return f
+			}
+		}
+		v.mu.Unlock()
+		if time.Now().After(deadline) || v.closed != 0 {
+			v.t.Fatalf("livetest: no dev frame %q came; dev frames: %+v", do, v.DevFrames())
+		}
+		if err := v.readOne(); err != nil {
+			v.t.Fatal(err)
+		}
+	}
+}
+
 // AwaitClose waits until the server closes the socket and returns the close code.
 func (v *View) AwaitClose() int {
 	v.t.Helper()
@@ -502,6 +542,13 @@ func (v *View) Pushes() []Push { return v.pushes }
 
 // Errors returns the error messages the server sent (error frames and error replies).
 func (v *View) Errors() []string { return v.errors }
+
+// DevFrames returns the dev-mode frames received so far.
+func (v *View) DevFrames() []DevFrame {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([]DevFrame(nil), v.dev...)
+}
 
 // Closed returns the close code once the server has closed the socket, else 0.
 func (v *View) Closed() int { return v.closed }

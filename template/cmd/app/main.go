@@ -33,6 +33,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/liveapp/liveapp/live/devmode"
 	// liveapp:auth begin
 	"github.com/liveapp/liveapp/mail"
 	// liveapp:auth end
@@ -44,6 +45,11 @@ import (
 // shutdownTimeout bounds a graceful shutdown: finishing requests in flight
 // and closing websockets.
 const shutdownTimeout = 20 * time.Second
+
+// webDir is the web package's directory, relative to the app's root. In dev
+// mode, run from the root (as `liveapp dev` and `go run ./cmd/app` do), the
+// app reads its templates and static files there, so edits need no rebuild.
+const webDir = "internal/web"
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
@@ -133,22 +139,35 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		Mailer: mailer,
 		// liveapp:auth end
 		TrustProxy: cfg.TrustProxy,
+		DevDir:     devDir(cfg.Dev, log),
 		Logger:     log,
 	})
 	if err != nil {
 		return err
 	}
+	// Under `liveapp dev`, the dev server tells the app when to reload pages,
+	// swap a stylesheet or re-read templates. Production refuses it.
+	if err := devmode.Attach(ctx, app.Runtime, app.ReloadTemplates); err != nil {
+		return err
+	}
 
 	srv := &http.Server{
-		Addr:              cfg.Addr,
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// The socket `liveapp dev` passes, which outlives restarts, or else PORT.
+	ln, err := devmode.Listen(cfg.Addr)
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("listening", "addr", cfg.Addr, "url", cfg.PublicURL.String(), "dev", cfg.Dev)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL.String(), "dev", cfg.Dev)
+	if err := devmode.Ready(); err != nil {
+		log.Warn("could not tell liveapp dev the app is ready", "err", err)
+	}
 	// liveapp:auth begin
 	if cfg.Dev {
 		log.Info("emails are not sent in dev: read them at " + cfg.PublicURL.String() + "/dev/mailbox")
@@ -174,6 +193,19 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		return err
 	}
 	return nil
+}
+
+// devDir returns webDir in dev mode when it exists, so that the app reads its
+// templates and static files from disk, and "" otherwise.
+func devDir(dev bool, log *slog.Logger) string {
+	if !dev {
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(webDir, "templates")); err != nil {
+		log.Info("templates and static files are the compiled-in ones: run the app from its root to read them from " + webDir)
+		return ""
+	}
+	return webDir
 }
 
 func newLogger(dev bool) *slog.Logger {

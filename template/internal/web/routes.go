@@ -77,7 +77,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /users/log-out", auth.FetchCurrentUser(http.HandlerFunc(a.logOut)))
 	mux.Handle("POST /users/update-password", auth.RequireAuthenticated(http.HandlerFunc(a.updatePassword)))
 	// liveapp:auth end
-	mux.Handle("GET /static/", staticFiles())
+	mux.Handle("GET /static/", a.staticFiles())
 	// liveapp:auth begin
 
 	if a.cfg.Dev {

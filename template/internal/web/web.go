@@ -35,7 +35,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -86,6 +85,13 @@ type Config struct {
 	// // production.
 	// liveapp:auth end
 	Dev bool
+
+	// DevDir, in dev mode, is this package's directory on disk: internal/web,
+	// relative to the app's root. Templates and static files are then read from
+	// there instead of the copies compiled into the binary, so an edit shows
+	// without a rebuild (see ReloadTemplates). Empty uses the compiled-in
+	// copies, as production must: New refuses DevDir outside dev mode.
+	DevDir string
 
 	// liveapp:auth begin
 	// PublicURL is the address users reach the app at, such as
@@ -156,12 +162,20 @@ type App struct {
 	// liveapp:auth end
 	cfg       Config
 	log       *slog.Logger
-	templates *template.Template
+	templates templateSet // swapped by ReloadTemplates
 	handler   http.Handler
 }
 
 // New builds the app from cfg.
 func New(cfg Config) (*App, error) {
+	if cfg.DevDir != "" {
+		if !cfg.Dev {
+			return nil, errors.New("web: Config.DevDir is for dev mode only: production uses the compiled-in templates and static files")
+		}
+		if err := checkDevDir(cfg.DevDir); err != nil {
+			return nil, err
+		}
+	}
 	// liveapp:auth begin
 	if cfg.DB == nil || cfg.Mailer == nil || cfg.PublicURL == nil {
 		return nil, errors.New("web: Config.DB, Mailer and PublicURL are required")
@@ -203,7 +217,7 @@ func New(cfg Config) (*App, error) {
 	a.auth = &authweb.Auth{Store: a.Accounts, Runtime: a.Runtime, SecureCookies: secure, Logger: a.log,
 		SessionCookie: sessionCookie, RememberCookie: rememberCookie}
 	// liveapp:auth end
-	if a.templates, err = parseTemplates(); err != nil {
+	if err := a.loadTemplates(); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	a.handler = a.routes()
