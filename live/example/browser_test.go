@@ -3,7 +3,6 @@ package example_test
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -22,9 +21,6 @@ import (
 
 // These tests drive the example app in headless Chromium through the real client script,
 // in production mode: the websocket's Origin check accepts only the page's own origin.
-
-// waitTimeout bounds every wait; a passing wait returns as soon as its condition holds.
-const waitTimeout = 10 * time.Second
 
 // exampleServer serves a fresh example app (its own item list and members) on 127.0.0.1
 // and counts the websocket upgrades it receives.
@@ -93,62 +89,24 @@ func (c lateConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
-// do runs actions in tab and fails t on error.
+// do, eval and waitFor are the harness's, under short names.
 func do(t *testing.T, tab context.Context, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tab, waitTimeout)
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		t.Fatal(err)
-	}
+	testbrowser.Do(t, tab, actions...)
 }
 
-// eval evaluates a JavaScript expression in tab's page.
 func eval[T any](t *testing.T, tab context.Context, expr string) T {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tab, waitTimeout)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", expr, err)
-	}
-	return v
+	return testbrowser.Eval[T](t, tab, expr)
 }
 
-// waitFor polls a JavaScript expression in tab until it is true. A poll does not survive
-// a page load, so one that a page load ends starts again in the new document.
 func waitFor(t *testing.T, tab context.Context, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for {
-		ctx, cancel := context.WithDeadline(tab, deadline)
-		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
-			chromedp.WithPollingInterval(5*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
-		cancel()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) || errors.Is(err, chromedp.ErrPollingTimeout) {
-			t.Fatalf("waiting for %s: %v\nURL %s\n%s", expr, err, evalQuiet(tab, "location.href"),
-				evalQuiet(tab, "document.body?.innerHTML ?? ''"))
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// evalQuiet evaluates expr for a failure message.
-func evalQuiet(tab context.Context, expr string) string {
-	ctx, cancel := context.WithTimeout(tab, time.Second)
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
-	if err != nil {
-		return "(" + err.Error() + ")"
-	}
-	return s
+	testbrowser.WaitFor(t, tab, expr)
 }
 
 // connected is true once the client's socket has mounted the view.
-const connected = `document.getElementById('live-root')?.dataset.liveState === 'connected'`
+const connected = testbrowser.Connected
 
 // openLive loads path in tab and waits until the view is connected.
 func openLive(t *testing.T, tab context.Context, es *exampleServer, path string) {
