@@ -86,13 +86,18 @@ http://localhost:4000/dev/mailbox.`
 	fmt.Fprintf(out, `
 Created the app %[1]s in %[2]s, %[3]s.
 
-Run it with any PostgreSQL database you can reach (liveapp dev, which will
-provide one, does not exist yet):
+Run it in development, with a database of its own (liveapp dev makes one
+in .liveapp/db with the machine's PostgreSQL: apt-get install -y postgresql):
 
     cd %[2]s
-    DATABASE_URL=postgres://localhost/%[1]s_dev go run ./cmd/%[1]s
+    liveapp dev
 
-It applies its migrations as it starts, and listens at http://localhost:4000.%[4]s
+It listens at http://localhost:4000 and updates as you edit: pages restyle
+and re-render in place, and Go edits rebuild and restart it.%[4]s
+
+Without liveapp, point it at any PostgreSQL database you can reach:
+
+    DATABASE_URL=postgres://localhost/%[1]s_dev go run ./cmd/%[1]s
 
 Test it (the tests start a throwaway PostgreSQL when DATABASE_URL is unset):
 

@@ -72,7 +72,7 @@ func TestNewWritesTheAppAndSaysWhatNext(t *testing.T) {
 		"create shop/third_party/liveapp/ (liveapp's source: ",
 		"cd shop\n",
 		"go run ./cmd/shop\n",
-		"liveapp dev, which will\nprovide one, does not exist yet",
+		"    liveapp dev\n",
 		"/dev/mailbox",
 		"go test ./...",
 	} {

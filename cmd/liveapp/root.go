@@ -19,5 +19,6 @@ minimal DOM patches. State never leaves the server.`,
 	root.AddCommand(newGenAuthCmd())
 	root.AddCommand(newMigrateCmd())
 	root.AddCommand(newGenLiveCmd())
+	root.AddCommand(newDevCmd(), newDBCmd())
 	return root
 }

@@ -7,6 +7,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // DefaultRunAs is the system user that runs the server when the caller is root and
@@ -143,4 +144,71 @@ func (u *osUser) reach(dir string) error {
 			return nil
 		}
 	}
+}
+
+// AccessError reports that the unprivileged user who runs a root caller's
+// server cannot reach the cluster's directory: it may not search the
+// directories Blocked, above it.
+type AccessError struct {
+	User    string   // the user that runs initdb and postgres
+	Dir     string   // the cluster's directory
+	Blocked []string // the directories above Dir that User may not search, outermost first
+}
+
+func (e *AccessError) Error() string {
+	return fmt.Sprintf("pgcluster: %s, who runs the server, cannot reach %s: it may not search %s", e.User, e.Dir, strings.Join(e.Blocked, ", "))
+}
+
+// CheckAccess returns an *AccessError when the caller is root and the user
+// that would run the server (RunAs; for an initialized cluster, the owner of
+// its data directory; else DefaultRunAs, created when missing) may not search
+// every existing directory above Dir. It returns nil when the caller is not
+// root. Init makes such directories searchable itself (chmod o+x); callers that
+// would rather not change the modes of directories they do not own, such as a
+// home directory, check first and say what to do.
+func (c *Cluster) CheckAccess() error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	p := c.paths()
+	var u *osUser
+	var err error
+	if _, serr := os.Stat(p.data); serr == nil {
+		u, err = dataOwner(p.data, c.RunAs)
+	} else {
+		u, err = serverUser(c.RunAs)
+	}
+	if err != nil || u == nil {
+		return err
+	}
+	var blocked []string
+	for d := filepath.Dir(p.dir); ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err == nil && !u.canSearch(fi) {
+			blocked = append([]string{d}, blocked...)
+		}
+		if d == filepath.Dir(d) {
+			break
+		}
+	}
+	if len(blocked) > 0 {
+		return &AccessError{User: u.name, Dir: p.dir, Blocked: blocked}
+	}
+	return nil
+}
+
+// canSearch reports whether u may search the directory fi describes, by its
+// mode bits (ACLs aside).
+func (u *osUser) canSearch(fi os.FileInfo) bool {
+	uid, gid, ok := fileOwner(fi)
+	if !ok {
+		return true
+	}
+	mode := fi.Mode().Perm()
+	switch {
+	case uid == u.uid:
+		return mode&0o100 != 0
+	case gid == u.gid:
+		return mode&0o010 != 0
+	}
+	return mode&0o001 != 0
 }
