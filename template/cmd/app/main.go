@@ -23,10 +23,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -151,11 +153,13 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		return err
 	}
 
+	var fresh freshConns
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ConnState:         fresh.track,
 	}
 	// The socket `liveapp dev` passes, which outlives restarts, or else PORT.
 	ln, err := devmode.Listen(cfg.Addr)
@@ -182,9 +186,13 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	log.Info("shutting down")
 	stop, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	// Stop accepting connections and finish the requests in flight first,
-	// then close the websockets: their browsers reconnect at once, to another
-	// node behind the load balancer.
+	// Stop accepting connections, let those accepted already send their
+	// request (Shutdown would drop them unanswered), and finish the requests
+	// in flight; then close the websockets: their browsers reconnect at once,
+	// to the next process or another node behind the load balancer.
+	_ = ln.Close()
+	<-errc // Serve has returned: it tracks every connection it accepted
+	fresh.wait(time.Second)
 	err = srv.Shutdown(stop)
 	if err := app.Shutdown(stop); err != nil {
 		log.Warn("closing websockets", "err", err)
@@ -193,6 +201,42 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		return err
 	}
 	return nil
+}
+
+// freshConns counts the connections accepted but not yet reading a request.
+// http.Server.Shutdown closes those at once, unanswered, even when a request
+// is on its way: waiting for them first means no request is refused while a
+// process hands its socket over (to its next build under liveapp dev, or to a
+// new release).
+type freshConns struct {
+	mu  sync.Mutex
+	set map[net.Conn]bool
+}
+
+// track is an http.Server ConnState hook.
+func (f *freshConns) track(c net.Conn, state http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if state == http.StateNew {
+		if f.set == nil {
+			f.set = make(map[net.Conn]bool)
+		}
+		f.set[c] = true
+	} else {
+		delete(f.set, c)
+	}
+}
+
+// wait returns once no connection is fresh, or after limit.
+func (f *freshConns) wait(limit time.Duration) {
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		f.mu.Lock()
+		n := len(f.set)
+		f.mu.Unlock()
+		if n == 0 {
+			return
+		}
+	}
 }
 
 // devDir returns webDir in dev mode when it exists, so that the app reads its
