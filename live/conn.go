@@ -67,6 +67,7 @@ type delivery struct {
 	topic string
 	data  []byte
 	fn    MessageHandler
+	mount uint64 // the Socket's mount the subscription belongs to
 }
 
 func (rt *Runtime) upgrader() *websocket.Upgrader {
@@ -332,6 +333,9 @@ func (c *conn) safely(j job) {
 	case j.in != nil:
 		c.handle(j.in)
 	case j.msg != nil:
+		if j.msg.mount != c.sock.mounts {
+			return // queued for a view that has since been replaced (live navigation)
+		}
 		err := j.msg.fn(c.rt.ctx, j.msg.topic, j.msg.data)
 		c.after(0, c.errMessage(err))
 	default:

@@ -307,3 +307,47 @@ func TestSocketGivesFormsACSRFTokenAndKnowsTheClientAddress(t *testing.T) {
 		}
 	}
 }
+
+// leavingView publishes to its own topic and navigates away in one event; its message
+// handler, if it ran after the navigation, would redirect the new view.
+type leavingView struct{ rt *live.Runtime }
+
+func (v *leavingView) Mount(_ context.Context, s *live.Socket) error {
+	s.On("leave", func(ctx context.Context, _ live.Params) error {
+		if err := v.rt.PubSub().Publish(ctx, "leaving", nil); err != nil {
+			return err
+		}
+		return s.Navigate("/next")
+	})
+	return s.Subscribe("leaving", func(context.Context, string, []byte) error { return s.Redirect("/away") })
+}
+
+func (v *leavingView) Render(w io.Writer) error {
+	_, err := io.WriteString(w, `<p>leaving</p>`)
+	return err
+}
+
+func TestMessagesForAReplacedViewAreDropped(t *testing.T) {
+	rt, err := live.New(live.Config{Secret: testSecret, Dev: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rt.Session("s", live.SessionOptions{})
+	s.Live("/leave", func() live.View { return &leavingView{rt: rt} })
+	s.Live("/next", func() live.View { return &static{text: "next view"} })
+	mux := http.NewServeMux()
+	rt.Register(mux)
+
+	lv := livetest.Mount(t, mux, "/leave")
+	if err := lv.Click("leave"); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, lv.HTML(), "next view")
+	// The message was queued before the navigation ran; let it through the worker.
+	if err := lv.Heartbeat(); err != nil {
+		t.Fatal(err)
+	}
+	if lv.Redirect() != "" || lv.URL() != "/next" {
+		t.Fatalf("the old view's message handler ran on the new view: redirect %q, url %q", lv.Redirect(), lv.URL())
+	}
+}

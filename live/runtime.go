@@ -340,6 +340,7 @@ func (rt *Runtime) mount(ctx context.Context, s *Socket, r *route) error {
 	s.route = r
 	s.events = nil
 	s.memos = nil
+	s.mounts++
 	run := func(h Hook) error { return h(ctx, s) }
 	for _, hooks := range [][]Hook{r.session.opts.Hooks, r.hooks} {
 		for _, h := range hooks {

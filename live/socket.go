@@ -37,6 +37,7 @@ type Socket struct {
 	hot       *hotState   // what makes the next diff cheap, kept while busy; see conn.diff
 	busy      bool        // an event or message was handled since the last heartbeat
 	memos     []forgetter // the view's Memos, forgotten with hot when idle
+	mounts    uint64      // views mounted so far; messages for an earlier one are dropped
 	conn      *conn
 
 	// What a handler asked for; the runtime acts on it after the handler returns.
@@ -198,8 +199,9 @@ func (s *Socket) Subscribe(topic string, h MessageHandler) error {
 	if !s.connected || s.conn == nil {
 		return nil
 	}
+	mount := s.mounts
 	cancel, err := s.rt.pubsub.Subscribe(topic, func(m pubsub.Message) {
-		s.conn.post(job{msg: &delivery{topic: m.Topic, data: m.Data, fn: h}})
+		s.conn.post(job{msg: &delivery{topic: m.Topic, data: m.Data, fn: h, mount: mount}})
 	})
 	if err != nil {
 		return fmt.Errorf("live: subscribe %q: %w", topic, err)
