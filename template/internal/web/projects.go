@@ -93,7 +93,6 @@ type ProjectForm struct {
 	Form    projects.Params
 	Errors  map[string]string
 	touched map[string]bool // fields the user has changed; only those show errors
-	left    bool            // navigating away: ignore messages still queued for this view
 }
 
 // Mount loads the project to edit, if any, and registers the form's events.
@@ -111,10 +110,9 @@ func (v *ProjectForm) Mount(ctx context.Context, s *live.Socket) error {
 		// Leave if the project is deleted in another tab.
 		err = s.Subscribe(projects.Topic(v.scope), func(_ context.Context, _ string, data []byte) error {
 			e, err := projects.ParseEvent(data)
-			if err != nil || e.Kind != projects.Deleted || e.ID != v.Project.ID || v.left {
+			if err != nil || e.Kind != projects.Deleted || e.ID != v.Project.ID {
 				return err
 			}
-			v.left = true
 			flash(s, "error", "This project was deleted.")
 			return s.Navigate("/projects")
 		})
@@ -156,7 +154,6 @@ func (v *ProjectForm) Mount(ctx context.Context, s *live.Socket) error {
 		case err != nil:
 			return err
 		}
-		v.left = true
 		if v.Project == nil {
 			flash(s, "info", "Project created.")
 		} else {
@@ -176,7 +173,6 @@ type ProjectShow struct {
 	scope         accounts.Scope
 	Project       *projects.Project
 	ConfirmDelete bool
-	left          bool // navigating away: ignore messages still queued for this view
 }
 
 // Mount loads the project and registers the page's events.
@@ -191,7 +187,7 @@ func (v *ProjectShow) Mount(ctx context.Context, s *live.Socket) error {
 	// Follow changes made in the user's other tabs.
 	err = s.Subscribe(projects.Topic(v.scope), func(ctx context.Context, _ string, data []byte) error {
 		e, err := projects.ParseEvent(data)
-		if err != nil || e.ID != v.Project.ID || v.left {
+		if err != nil || e.ID != v.Project.ID {
 			return err
 		}
 		switch e.Kind {
@@ -201,7 +197,6 @@ func (v *ProjectShow) Mount(ctx context.Context, s *live.Socket) error {
 				title(s, p.Name)
 			}
 		case projects.Deleted:
-			v.left = true
 			flash(s, "error", "This project was deleted.")
 			return s.Navigate("/projects")
 		}
@@ -217,7 +212,6 @@ func (v *ProjectShow) Mount(ctx context.Context, s *live.Socket) error {
 		if err != nil && !errors.Is(err, projects.ErrNotFound) {
 			return err
 		}
-		v.left = true
 		flash(s, "info", "Project deleted.")
 		return s.Navigate("/projects")
 	})
