@@ -52,29 +52,38 @@ func NewMemo[T comparable](s *Socket, tpl *template.Template) *Memo[T] {
 
 // Each returns the concatenated output of the template for every item, in order,
 // executing the template only for items it did not render in the previous call.
-func (m *Memo[T]) Each(items []T) (template.HTML, error) {
+//
+// An item whose value cannot be a map key at run time (an interface field holding a slice
+// or a map) makes Each return an error instead of panicking.
+func (m *Memo[T]) Each(items []T) (html template.HTML, err error) {
 	if m.tpl == nil {
 		return "", fmt.Errorf("live: memo has no template")
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			m.cur, m.prev = nil, nil
+			html, err = "", fmt.Errorf("live: memo %q: an item cannot be a cache key: %v", m.tpl.Name(), r)
+		}
+	}()
 	if m.cur == nil {
 		m.cur = make(map[T]string, len(items))
 	}
 	var out strings.Builder
 	out.Grow(m.size)
 	for _, it := range items {
-		html, ok := m.cur[it]
+		h, ok := m.cur[it]
 		if !ok {
-			if html, ok = m.prev[it]; !ok {
+			if h, ok = m.prev[it]; !ok {
 				m.buf.Reset()
 				if err := m.tpl.Execute(&m.buf, it); err != nil {
 					clear(m.cur)
 					return "", fmt.Errorf("live: memo %q: %w", m.tpl.Name(), err)
 				}
-				html = m.buf.String()
+				h = m.buf.String()
 			}
-			m.cur[it] = html
+			m.cur[it] = h
 		}
-		out.WriteString(html)
+		out.WriteString(h)
 	}
 	// Keep what this call used; drop what it did not.
 	clear(m.prev)

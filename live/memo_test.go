@@ -149,3 +149,15 @@ func TestMemoInALiveViewIsForgottenWhenIdle(t *testing.T) {
 		t.Errorf("the first event after idling ran the row template %d times, want 2 (all rows)", got)
 	}
 }
+
+func TestMemoReportsItemsThatCannotBeKeys(t *testing.T) {
+	type item struct{ V any }
+	tpl := template.Must(template.New("item").Parse(`{{.V}}`))
+	m := live.NewMemo[item](new(live.Socket), tpl)
+	if _, err := m.Each([]item{{V: 1}, {V: []int{2}}}); err == nil || !strings.Contains(err.Error(), "cannot be a cache key") {
+		t.Fatalf("Each with a slice inside an interface: err = %v, want a clear error", err)
+	}
+	if html, err := m.Each([]item{{V: 1}}); err != nil || html != "1" {
+		t.Fatalf("the Memo does not work after the error: %q, %v", html, err)
+	}
+}
