@@ -138,8 +138,8 @@ func (rt *Runtime) serveSocket(w http.ResponseWriter, r *http.Request) {
 	c := &conn{rt: rt, ws: ws, br: hw.br, binding: tok.Binding}
 	c.limiter = *newBucket(rt.cfg.EventRate, rt.cfg.EventBurst)
 	c.sock = &Socket{rt: rt, connected: true, conn: c, url: target.RequestURI(), params: paramsFor(rte, target), cookies: cookies,
-		clientIP: rt.ClientIP(r),
-		flash:    flashFromPairs(tok.Flash)}
+		clientIP: rt.ClientIP(r), secure: rt.secure(r),
+		flash: flashFromPairs(tok.Flash)}
 	rt.mu.Lock()
 	rt.conns[c] = struct{}{}
 	rt.mu.Unlock()

@@ -351,3 +351,35 @@ func TestMessagesForAReplacedViewAreDropped(t *testing.T) {
 		t.Fatalf("the old view's message handler ran on the new view: redirect %q, url %q", lv.Redirect(), lv.URL())
 	}
 }
+
+// secureView shows Socket.Secure.
+type secureView struct{ secure bool }
+
+func (v *secureView) Mount(_ context.Context, s *live.Socket) error { v.secure = s.Secure(); return nil }
+func (v *secureView) Render(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "<p>secure=%v</p>", v.secure)
+	return err
+}
+
+func TestSocketSecureFollowsTLSOrSecureCookies(t *testing.T) {
+	for _, secureCookies := range []bool{false, true} {
+		rt, err := live.New(live.Config{Secret: testSecret, Dev: true, SecureCookies: secureCookies})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt.Session("s", live.SessionOptions{}).Live("/", func() live.View { return new(secureView) })
+		mux := http.NewServeMux()
+		rt.Register(mux)
+		want := fmt.Sprintf("secure=%v", secureCookies)
+		if secureCookies {
+			// The CSRF cookie is then Secure, and a plain-HTTP client cannot connect:
+			// check the dead render.
+			_, _, body := livetest.NewClient(t, mux).Get("/")
+			contains(t, body, want)
+			continue
+		}
+		lv := livetest.Mount(t, mux, "/")
+		contains(t, lv.DeadHTML(), want)
+		contains(t, lv.HTML(), want)
+	}
+}

@@ -278,7 +278,7 @@ func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 	return func(w http.ResponseWriter, req *http.Request) {
 		csrfSecret := rt.ensureCSRF(w, req)
 		s := &Socket{rt: rt, route: r, url: req.URL.RequestURI(), params: paramsFor(r, req.URL), cookies: req.Header.Get("Cookie"),
-			clientIP: rt.ClientIP(req)}
+			clientIP: rt.ClientIP(req), secure: rt.secure(req)}
 		s.flash = rt.takeFlashCookie(w, req)
 		ctx := req.Context()
 		if err := rt.mount(ctx, s, r); err != nil {

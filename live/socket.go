@@ -28,6 +28,7 @@ type Socket struct {
 	params    Params
 	cookies   string     // the Cookie header of the request that mounted the socket
 	clientIP  netip.Addr // the address of the client that mounted it; see Config.ClientIP
+	secure    bool       // it was mounted over HTTPS, or Config.SecureCookies is set
 	assigns   map[string]any
 	events    []eventReg // few per view: a slice is smaller and as fast as a map
 	viewSubs  []func()
@@ -100,6 +101,12 @@ func (s *Socket) Param(name string) string { return s.params.Get(name) }
 // the upgrade request's), as Config.ClientIP finds it. It is the zero Addr when unknown.
 // Rate limits keyed by address use it.
 func (s *Socket) ClientIP() netip.Addr { return s.clientIP }
+
+// Secure reports whether the request that mounted the socket came over HTTPS, or the
+// runtime's Config.SecureCookies says the app sits behind a TLS-terminating proxy: then
+// only __Host- prefixed cookies should be trusted, since a sibling subdomain can set the
+// others.
+func (s *Socket) Secure() bool { return s.secure }
 
 // CSRFToken returns a masked CSRF token for the browser that mounted the socket, for a
 // form in the view that posts to an ordinary handler guarded by Runtime.ProtectForms (as

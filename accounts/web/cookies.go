@@ -49,10 +49,10 @@ func (a *Auth) tokenFromRequest(r *http.Request, name string) (accounts.SessionT
 }
 
 // tokenFromSocket returns the session token of the cookie name of the request that
-// mounted s. The socket does not know whether its request used TLS, so the unprefixed
-// name is accepted unless SecureCookies is set.
+// mounted s; over HTTPS (or with SecureCookies) only the prefixed name counts, as for
+// requests.
 func (a *Auth) tokenFromSocket(s *live.Socket, name string) (accounts.SessionToken, bool) {
-	for _, n := range a.readNames(a.SecureCookies, name) {
+	for _, n := range a.readNames(a.SecureCookies || s.Secure(), name) {
 		if v, ok := s.Cookie(n); ok {
 			return decodeToken(v)
 		}
