@@ -355,7 +355,10 @@ func TestMessagesForAReplacedViewAreDropped(t *testing.T) {
 // secureView shows Socket.Secure.
 type secureView struct{ secure bool }
 
-func (v *secureView) Mount(_ context.Context, s *live.Socket) error { v.secure = s.Secure(); return nil }
+func (v *secureView) Mount(_ context.Context, s *live.Socket) error {
+	v.secure = s.Secure()
+	return nil
+}
 func (v *secureView) Render(w io.Writer) error {
 	_, err := fmt.Fprintf(w, "<p>secure=%v</p>", v.secure)
 	return err
