@@ -2,7 +2,6 @@ package live
 
 import (
 	"sync"
-	"time"
 )
 
 // Dev control is how `liveapp dev` reaches the pages of a running app: reload them, swap
@@ -31,7 +30,7 @@ func (rt *Runtime) DevReload() {
 		return
 	}
 	rt.dev.mu.Lock()
-	rt.dev.reloadAt = time.Now().UnixMilli()
+	rt.dev.reloadAt = rt.now().UnixMilli()
 	rt.dev.mu.Unlock()
 	rt.devBroadcast(frameDev("reload", "", ""))
 }
@@ -63,7 +62,7 @@ func (rt *Runtime) DevRerender() {
 		return
 	}
 	for _, c := range rt.connected() {
-		c.post(job{fn: c.devRerender})
+		c.post(job{run: (*conn).devRerender})
 	}
 }
 
@@ -118,7 +117,7 @@ func (rt *Runtime) devStale(issued int64) bool {
 // devBroadcast queues frame for every connected socket.
 func (rt *Runtime) devBroadcast(frame []byte) {
 	for _, c := range rt.connected() {
-		c.post(job{frame: frame})
+		c.send(frame)
 	}
 }
 
@@ -146,7 +145,7 @@ func (c *conn) devRerender() {
 	ops, err := c.diff()
 	if err != nil {
 		c.devFailed = true
-		c.write(frameDev("error", "msg", err.Error()))
+		c.send(frameDev("error", "msg", err.Error()))
 		return
 	}
 	if c.devFailed {
@@ -154,9 +153,9 @@ func (c *conn) devRerender() {
 		// every page shows.
 		c.devFailed = false
 		if msg := c.rt.devError(); msg != "" {
-			c.write(frameDev("error", "msg", msg))
+			c.send(frameDev("error", "msg", msg))
 		} else {
-			c.write(frameDev("clear", "", ""))
+			c.send(frameDev("clear", "", ""))
 		}
 	}
 	c.reply(0, ops, "")

@@ -58,24 +58,56 @@ type Config struct {
 	// anything larger before decoding it. Default 64 KiB.
 	MaxMessageSize int64
 
-	// EventRate and EventBurst set each connection's event token bucket. Defaults 30 per
-	// second, burst 60. MaxViolations consecutive refused events close the socket with code
-	// 4008. Default 5.
+	// EventRate and EventBurst set each connection's event token bucket: every client
+	// frame, heartbeats included, takes a token. Defaults 30 per second, burst 60. EventBurst
+	// also bounds the client frames waiting for the view. A frame refused by either is a
+	// violation, answered with an error reply; MaxViolations in a row (default 5) are a
+	// flood: the socket closes with CloseRateLimit (4008) after the replies already queued.
 	EventRate     float64
 	EventBurst    int
 	MaxViolations int
 
+	// FloodCooldown is how long the browser and the address of a socket closed for a
+	// flood must wait before a new socket is accepted; until then upgrades are refused with
+	// 429 Too Many Requests. Default 10 s; negative disables it.
+	FloodCooldown time.Duration
+
+	// MaxSocketsPerAddress caps the sockets open at once from one client address (an IPv4
+	// address, or an IPv6 /64), as ClientIP finds it; upgrades past it are refused with 429.
+	// Default 512; negative means no cap. Raise it for apps whose users share one address
+	// in large numbers (a big office behind one NAT).
+	MaxSocketsPerAddress int
+
 	// HeartbeatTimeout closes a socket from which nothing, not even a heartbeat, has
-	// arrived for that long. The client sends a heartbeat every 30 s. Default 60 s.
+	// arrived for that long, with code CloseHeartbeat (4002). The client sends a heartbeat
+	// every half of it. Default 60 s.
 	HeartbeatTimeout time.Duration
 
-	// WriteTimeout bounds each write to a socket. Default 10 s.
+	// WriteTimeout bounds each write to a socket. A write blocked that long means the
+	// client stopped reading: it is dropped with CloseSlowClient (4009). Default 10 s.
 	WriteTimeout time.Duration
 
-	// QueueSize bounds the frames and messages waiting for one socket; a client that lets
-	// it overflow is dropped with code 4009, so a slow reader cannot grow the server's
-	// memory. Default 64.
-	QueueSize int
+	// MaxBufferedBytes bounds the bytes of frames waiting to be written to one socket; a
+	// client that lets more wait is dropped with CloseSlowClient (4009). Patches caused by
+	// PubSub and other server-side work never pile up here: while frames wait, the view
+	// renders no new patches, and sends one for all its changes when the writer is done.
+	// Default 1 MiB.
+	MaxBufferedBytes int
+
+	// MaxQueuedMessages bounds the server-side work waiting for one view: PubSub
+	// messages, messages the view sent itself, timers and async results. Past it the view
+	// cannot keep up, and the socket closes with CloseOverloaded (4011); the client
+	// reconnects and mounts the current state. The view's handlers run far faster than
+	// messages arrive in any sane app, so this is a bound on memory, not a rate. Default
+	// 4096, which with the runtime's 64 bytes of bookkeeping per message bounds the queue
+	// at 256 KiB plus the payloads, which subscribers share.
+	MaxQueuedMessages int
+
+	// EventTimeout is the deadline of the context each callback of a connected view gets
+	// (Mount, events, messages, HandleParams, hooks, revalidation). The context also ends
+	// when the socket closes. A handler that ignores its context is not stopped; its
+	// socket waits for it. Default 10 s.
+	EventTimeout time.Duration
 
 	// TokenMaxAge is how long a dead render's view token can be used to connect. Default
 	// 24 hours.
@@ -83,6 +115,10 @@ type Config struct {
 
 	// Logger receives errors and panics. Nil uses slog.Default().
 	Logger *slog.Logger
+
+	// Now returns the current time, for token expiry, rate limits and cool-downs. Nil
+	// uses time.Now. Tests set it to move time without sleeping.
+	Now func() time.Time
 }
 
 func (c *Config) setDefaults() {
@@ -106,11 +142,24 @@ func (c *Config) setDefaults() {
 	if c.MaxViolations <= 0 {
 		c.MaxViolations = 5
 	}
+	if c.FloodCooldown == 0 {
+		c.FloodCooldown = 10 * time.Second
+	}
+	if c.MaxSocketsPerAddress == 0 {
+		c.MaxSocketsPerAddress = 512
+	}
 	def(&c.HeartbeatTimeout, 60*time.Second)
 	def(&c.WriteTimeout, 10*time.Second)
 	def(&c.TokenMaxAge, 24*time.Hour)
-	if c.QueueSize <= 0 {
-		c.QueueSize = 64
+	def(&c.EventTimeout, 10*time.Second)
+	if c.MaxBufferedBytes <= 0 {
+		c.MaxBufferedBytes = 1 << 20
+	}
+	if c.MaxQueuedMessages <= 0 {
+		c.MaxQueuedMessages = 4096
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -128,12 +177,16 @@ type Runtime struct {
 	sessions []*LiveSession
 	routes   []*route
 	log      *slog.Logger
-	ctx      context.Context
-	cancel   context.CancelFunc
+	limits   limits
+	stats    counters
 
-	mu    sync.Mutex
-	conns map[*conn]struct{}
-	dev   devState
+	// afterFunc schedules the revalidation and SendAfter timers; tests replace it.
+	afterFunc func(time.Duration, func()) *time.Timer
+
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	shutdown bool // Shutdown was called: no new sockets
+	dev      devState
 
 	buffers      sync.Pool // *bytes.Buffer for renders
 	upgraderOnce sync.Once
@@ -153,7 +206,8 @@ func New(cfg Config) (*Runtime, error) {
 	if rt.pubsub == nil {
 		rt.pubsub = pubsub.NewMemory()
 	}
-	rt.ctx, rt.cancel = context.WithCancel(context.Background())
+	rt.limits = limits{maxPerAddr: cfg.MaxSocketsPerAddress, cooldown: cfg.FloodCooldown}
+	rt.afterFunc = time.AfterFunc
 	rt.buffers.New = func() any { return new(bytes.Buffer) }
 	return rt, nil
 }
@@ -215,7 +269,9 @@ func socketTopic(id string) string { return "live:socket:" + id }
 // to reconnect, presumably to the next instance. It waits until the closes are written or
 // ctx ends.
 func (rt *Runtime) Shutdown(ctx context.Context) error {
-	rt.cancel()
+	rt.mu.Lock()
+	rt.shutdown = true
+	rt.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, c := range rt.connected() {
 		wg.Add(1)
@@ -255,6 +311,9 @@ var defaultLayout = template.Must(template.New("layout").Parse(`<!doctype html>
 <title>{{.Title}}</title>{{.Head}}</head>
 <body>{{.Body}}</body></html>
 `))
+
+// now is the runtime's clock: Config.Now.
+func (rt *Runtime) now() time.Time { return rt.cfg.Now() }
 
 // ClientIP returns the address of the client that sent r, by Config.ClientIP or else the
 // connection's peer, as Socket.ClientIP does for a mount.
@@ -296,7 +355,7 @@ func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 			return
 		}
 		token := rt.signer.signView(viewToken{Session: r.session.name, Route: r.pattern, URL: s.url,
-			Expires: time.Now().Add(rt.cfg.TokenMaxAge).UnixMilli(), Binding: rt.signer.binding(csrfSecret), Flash: flashPairs(s.flash)})
+			Expires: rt.now().Add(rt.cfg.TokenMaxAge).UnixMilli(), Binding: rt.signer.binding(csrfSecret), Flash: flashPairs(s.flash)})
 		var root bytes.Buffer
 		root.WriteString(`<div id="live-root" data-live-session="`)
 		template.HTMLEscape(&root, []byte(r.session.name))

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -40,6 +41,8 @@ type Socket struct {
 	memos     []forgetter // the view's Memos, forgotten with hot when idle
 	mounts    uint64      // views mounted so far; messages for an earlier one are dropped
 	conn      *conn
+	mountCtx  context.Context // ends when the view unmounts; made by the first StartAsync
+	endMount  context.CancelFunc
 
 	// What a handler asked for; the runtime acts on it after the handler returns.
 	pushes     []pushed
@@ -206,9 +209,9 @@ func (s *Socket) Subscribe(topic string, h MessageHandler) error {
 	if !s.connected || s.conn == nil {
 		return nil
 	}
-	mount := s.mounts
+	c, mount := s.conn, s.mounts
 	cancel, err := s.rt.pubsub.Subscribe(topic, func(m pubsub.Message) {
-		s.conn.post(job{msg: &delivery{topic: m.Topic, data: m.Data, fn: h, mount: mount}})
+		c.post(job{mount: mount, view: func(ctx context.Context) error { return h(ctx, m.Topic, m.Data) }})
 	})
 	if err != nil {
 		return fmt.Errorf("live: subscribe %q: %w", topic, err)
@@ -302,15 +305,8 @@ func paramsFor(r *route, u *url.URL) Params {
 	return p
 }
 
-// takeActions clears and returns what the handler asked for.
+// resetActions forgets where a handler asked to go, before the next one runs. Pushed
+// events stay until a frame carries them.
 func (s *Socket) resetActions() {
-	s.pushes = s.pushes[:0]
 	s.redirect, s.navigate, s.patchURL = "", "", ""
-}
-
-func (s *Socket) unsubscribeView() {
-	for _, c := range s.viewSubs {
-		c()
-	}
-	s.viewSubs = nil
 }

@@ -17,6 +17,10 @@ const (
 	framePatch     = "patch"
 	frameSync      = "sync"
 	frameHeartbeat = "h"
+
+	// frameFlood is never sent by a client: the reader queues it after a flood so that
+	// the worker closes the socket once it has answered the frames before it.
+	frameFlood = "lv:flood"
 )
 
 // heartbeatJSON is the heartbeat frame as the client sends it, and as the server answers

@@ -1,0 +1,110 @@
+package live
+
+import (
+	"errors"
+	"net"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// read is the connection's reader loop; it returns when the connection ends. It is the
+// only goroutine that reads from ws or sets its read deadline (see conn).
+func (c *conn) read() {
+	defer c.finish()
+	ws, cfg := c.ws, &c.rt.cfg
+	ws.SetReadLimit(cfg.MaxMessageSize)
+	_ = ws.SetReadDeadline(time.Now().Add(cfg.HeartbeatTimeout))
+	for {
+		if c.br.Buffered() == 0 {
+			waitReadable(ws.NetConn())
+		}
+		if takeHeartbeat(c.br) {
+			if !c.closing() {
+				_ = ws.SetReadDeadline(time.Now().Add(cfg.HeartbeatTimeout))
+				c.heartbeat()
+			}
+			continue
+		}
+		typ, data, err := ws.ReadMessage()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() && !c.closing() {
+				c.close(CloseHeartbeat, "heartbeat timeout")
+			}
+			return
+		}
+		if c.closing() {
+			continue // drain until the client's close reply, or until the drain timer cuts it
+		}
+		_ = ws.SetReadDeadline(time.Now().Add(cfg.HeartbeatTimeout))
+		c.take(typ, data)
+	}
+}
+
+// take handles one client frame on the reader: it decodes it, charges it to the event
+// bucket and queues it for the worker, or answers it at once when it is refused.
+func (c *conn) take(typ int, data []byte) {
+	if c.violations >= c.rt.cfg.MaxViolations {
+		return // a flood: the socket closes once the frames accepted before it are answered
+	}
+	if typ != websocket.TextMessage {
+		c.send(frameError("binary frames are not supported"))
+		return
+	}
+	f, err := decodeClientFrame(data)
+	if err != nil {
+		var fe *FrameError
+		errors.As(err, &fe)
+		if fe.Ref > 0 {
+			c.send(frameReply(fe.Ref, nil, fe.Reason, nil))
+		} else {
+			c.send(frameError(fe.Reason))
+		}
+		return
+	}
+	if f.Kind == frameHeartbeat {
+		c.heartbeat()
+		return
+	}
+	// Every frame draws from the bucket, navigation too: it mounts views. So does the
+	// room left in the event queue, which fills only when handlers are slower than the
+	// bucket lets events in.
+	if !c.limiter.allow(c.rt.now()) || !c.postEvent(f) {
+		if f.Ref > 0 {
+			c.send(frameReply(f.Ref, nil, "too many events: slow down", nil))
+		}
+		c.violation()
+		return
+	}
+	c.violations = 0
+}
+
+// heartbeat queues the answer to a client heartbeat. Heartbeats draw from the event
+// bucket too, since each costs a write, but a refused one gets no reply (it has no ref).
+func (c *conn) heartbeat() {
+	if c.violations >= c.rt.cfg.MaxViolations {
+		return
+	}
+	if !c.limiter.allow(c.rt.now()) {
+		c.violation()
+		return
+	}
+	c.violations = 0
+	c.post(job{run: (*conn).beat})
+}
+
+// violation counts a refused frame. MaxViolations in a row are a flood: the reader takes
+// nothing more, the worker answers the frames it accepted before, and then the socket
+// closes with CloseRateLimit; the client's browser and address wait Config.FloodCooldown
+// before a new socket is accepted.
+func (c *conn) violation() {
+	c.violations++
+	if c.violations == c.rt.cfg.MaxViolations {
+		c.rt.limits.coolDown(c.addr, c.binding, c.rt.now())
+		c.mu.Lock()
+		c.events = append(c.events, &clientFrame{Kind: frameFlood})
+		c.startWorker()
+		c.mu.Unlock()
+	}
+}

@@ -1,0 +1,596 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/liveapp/liveapp/live/internal/dom"
+	"github.com/liveapp/liveapp/live/pubsub"
+)
+
+// job is one piece of server-side work for the worker.
+type job struct {
+	// run is the runtime's own work: a mount, a heartbeat, a render, a dev command.
+	run func(*conn)
+	// view is the view's work: a PubSub message, a message the view sent itself, a timer,
+	// the result of background work. It runs only if mount is still the socket's mount.
+	view  func(ctx context.Context) error
+	mount uint64
+	// final marks the cleanup, which runs even after the socket closed.
+	final bool
+}
+
+// post queues server-side work for the worker, starting it if needed, and reports whether
+// it did. Any goroutine may call it. View work past Config.MaxQueuedMessages means the
+// view cannot keep up with its messages: the socket closes with CloseOverloaded, and the
+// client's remount starts again from the current state.
+func (c *conn) post(j job) bool {
+	c.mu.Lock()
+	if c.closed && !j.final {
+		c.mu.Unlock()
+		return false
+	}
+	if j.view != nil && len(c.inbox) >= c.rt.cfg.MaxQueuedMessages {
+		c.mu.Unlock()
+		// close may block on the write lock for a second; the caller may be a publisher.
+		go c.close(CloseOverloaded, "overloaded")
+		return false
+	}
+	c.inbox = append(c.inbox, j)
+	c.startWorker()
+	c.mu.Unlock()
+	return true
+}
+
+// postEvent queues a client frame for the worker and reports whether there was room:
+// Config.EventBurst frames may wait. It is called by the reader only.
+func (c *conn) postEvent(f *clientFrame) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return true // dropped: the socket is going away
+	}
+	if len(c.events) >= c.rt.cfg.EventBurst {
+		return false
+	}
+	c.events = append(c.events, f)
+	c.startWorker()
+	return true
+}
+
+// startWorker starts the worker unless it runs. c.mu must be held.
+func (c *conn) startWorker() {
+	if !c.working {
+		c.working = true
+		go c.work()
+	}
+}
+
+// work is the worker. Each round it runs all the server-side work queued, then one client
+// frame; a client frame is answered at once, with the patches of everything before it.
+// When both queues are empty it renders what the server-side work changed, once, if the
+// writer has sent everything before; otherwise the writer asks for that render when it is
+// done (flushLate), so a client that reads slowly gets fewer, larger patches.
+func (c *conn) work() {
+	for {
+		c.mu.Lock()
+		inbox := c.inbox
+		c.inbox = nil
+		var ev *clientFrame
+		if len(inbox) == 0 && len(c.events) > 0 {
+			ev = c.events[0]
+			c.events[0] = nil
+			c.events = c.events[1:]
+			if len(c.events) == 0 {
+				c.events = nil
+			}
+		}
+		closed := c.closed
+		if len(inbox) == 0 && ev == nil {
+			if c.dirty && !closed && (c.writing || len(c.out) > 0) {
+				c.flushLate = true
+			}
+			if !c.dirty || closed || c.flushLate {
+				c.working = false
+				c.mu.Unlock()
+				return
+			}
+			c.mu.Unlock()
+			c.flush()
+			continue
+		}
+		c.mu.Unlock()
+		for _, j := range inbox {
+			if !closed || j.final {
+				c.do(j, nil)
+			}
+		}
+		if ev != nil && !closed {
+			c.do(job{}, ev)
+		}
+	}
+}
+
+// do runs one job or client frame: the cleanup as it is, anything else through safely.
+func (c *conn) do(j job, ev *clientFrame) {
+	if j.final {
+		j.run(c)
+		return
+	}
+	if j.view != nil && j.mount != c.sock.mounts {
+		return // queued for a view that has since been replaced (live navigation)
+	}
+	c.safely(j, ev)
+}
+
+// safely runs a job or client frame that calls into the view, recovering a panic: the
+// socket gets an error and a fresh mount, while the server and other sockets carry on.
+func (c *conn) safely(j job, ev *clientFrame) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			c.panics = 0
+			return
+		}
+		c.rt.log.Error("live: view panicked", "route", c.sock.route.pattern, "panic", p, "stack", string(debug.Stack()))
+		c.panics++
+		if c.panics > 1 {
+			c.close(CloseViewFailed, "view failed")
+			return
+		}
+		msg := "the page hit an error and was reloaded"
+		if c.rt.cfg.Dev {
+			msg = fmt.Sprintf("panic: %v", p)
+		}
+		c.send(frameError(msg))
+		c.sock.unmount()
+		c.safely(job{run: func(c *conn) { c.join(c.sock.route) }}, nil)
+	}()
+	switch {
+	case ev != nil:
+		c.handle(ev)
+	case j.view != nil:
+		c.message(j.view)
+	default:
+		j.run(c)
+	}
+}
+
+// callContext returns the context for one callback: the connection's, which ends when
+// the socket closes, with Config.EventTimeout as its deadline.
+func (c *conn) callContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.ctx, c.rt.cfg.EventTimeout)
+}
+
+// message runs one piece of view work. What it changes is rendered with the rest of the
+// batch (flush), unless it asked to leave: a redirect or navigation acts at once.
+func (c *conn) message(fn func(context.Context) error) {
+	s := c.sock
+	ctx, cancel := c.callContext()
+	err := fn(ctx)
+	cancel()
+	if s.redirect != "" || s.navigate != "" || s.patchURL != "" {
+		c.after(0, c.errMessage(err))
+		return
+	}
+	if err != nil {
+		c.send(frameError(c.errMessage(err)))
+	}
+	c.dirty = true
+}
+
+// flush renders what server-side work changed and sends the patches.
+func (c *conn) flush() {
+	if c.dirty && !c.closing() {
+		c.after(0, "")
+	}
+}
+
+// beat answers a heartbeat. A socket that handled nothing between two heartbeats drops its
+// parsed tree and what its Memos remember.
+func (c *conn) beat() {
+	if s := c.sock; !s.busy {
+		s.hot = nil
+		for _, m := range s.memos {
+			m.forget()
+		}
+	} else {
+		s.busy = false
+	}
+	c.send(heartbeatFrame)
+}
+
+// join mounts the socket's view (again, after a failure) and sends it whole.
+func (c *conn) join(r *route) {
+	s := c.sock
+	s.resetActions()
+	s.pushes = s.pushes[:0]
+	ctx, cancel := c.callContext()
+	err := c.rt.mount(ctx, s, r)
+	cancel()
+	if err != nil {
+		c.rt.log.Error("live: connected mount failed", "route", r.pattern, "err", err)
+		c.send(frameError(c.errMessage(err)))
+		c.closeAfterQueued(CloseViewFailed)
+		return
+	}
+	if s.redirect != "" {
+		c.send(frameRedirect(s.redirect, c.rt.encodeFlash(s.flash)))
+		c.closeAfterQueued(1000)
+		return
+	}
+	c.watchID()
+	c.startTimers()
+	c.sendRender("", "")
+	failed := c.devFailed
+	c.devFailed = false
+	if msg := c.rt.devError(); msg != "" {
+		// A client clears the overlay at its socket's first render: show it again.
+		c.send(frameDev("error", "msg", msg))
+	} else if failed {
+		c.send(frameDev("clear", "", ""))
+	}
+}
+
+// render renders the view's root content with a pooled buffer.
+func (c *conn) render() (string, error) {
+	buf := c.rt.buffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			c.rt.buffers.Put(buf)
+		}
+	}()
+	if err := c.rt.renderRoot(buf, c.sock); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// sendRender renders the view whole into a render frame and keeps its HTML.
+func (c *conn) sendRender(navURL, token string) {
+	s := c.sock
+	html, err := c.render()
+	if err != nil {
+		c.send(frameError(c.errMessage(err)))
+		return
+	}
+	s.html = html
+	if s.hot != nil {
+		s.hot.tree = nil
+	}
+	c.dirty = false
+	f := renderFrame{html: html, url: navURL, token: token}
+	if navURL != "" {
+		f.session = s.route.session.name
+	}
+	if s.titleDirty || navURL != "" {
+		f.title, s.titleDirty = s.title, false
+	}
+	f.pushes = s.pushes
+	c.send(f.encode())
+	s.pushes = s.pushes[:0]
+}
+
+// watchID subscribes the socket to Disconnect broadcasts for its id.
+func (c *conn) watchID() {
+	s := c.sock
+	s.idChanged = false
+	topic := ""
+	if s.id != "" {
+		topic = socketTopic(s.id)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if topic == c.idTopic {
+		return
+	}
+	if c.idCancel != nil {
+		c.idCancel()
+		c.idCancel = nil
+	}
+	c.idTopic = topic
+	if topic == "" {
+		return
+	}
+	cancel, err := c.rt.pubsub.Subscribe(topic, func(pubsub.Message) {
+		go c.close(CloseDisconnect, "disconnected")
+	})
+	if err != nil {
+		c.rt.log.Error("live: cannot watch socket id", "err", err)
+		return
+	}
+	c.idCancel = cancel
+}
+
+// startTimers (re)starts the live session's revalidation timer for the view just mounted.
+// A check queued by an earlier timer carries an older generation and is ignored, so only
+// one timer ever runs.
+func (c *conn) startTimers() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.timerGen++
+	if c.revTimer != nil {
+		c.revTimer.Stop()
+		c.revTimer = nil
+	}
+	opts := c.sock.route.session.opts
+	if opts.Revalidate == nil {
+		return
+	}
+	check, every, gen := opts.Revalidate, opts.RevalidateEvery, c.timerGen
+	var t *time.Timer
+	revalidate := func(c *conn) {
+		c.mu.Lock()
+		stale := gen != c.timerGen
+		c.mu.Unlock()
+		if stale {
+			return
+		}
+		ctx, cancel := c.callContext()
+		err := check(ctx, c.sock)
+		cancel()
+		if err != nil {
+			c.close(CloseRevalidation, "session no longer valid")
+			return
+		}
+		c.mu.Lock()
+		if gen == c.timerGen {
+			t.Reset(every)
+		}
+		c.mu.Unlock()
+	}
+	t = c.rt.afterFunc(every, func() { c.post(job{run: revalidate}) })
+	c.revTimer = t
+}
+
+// handle runs one client frame.
+func (c *conn) handle(f *clientFrame) {
+	s := c.sock
+	s.resetActions()
+	switch f.Kind {
+	case frameEvent:
+		if f.Event == "lv:clear-flash" {
+			s.ClearFlash()
+			c.after(f.Ref, "")
+			return
+		}
+		reg := s.event(f.Event)
+		if reg == nil {
+			msg := "unknown event"
+			if c.rt.cfg.Dev {
+				msg = fmt.Sprintf("unknown event %q: the view registers %s", truncate(f.Event, 64), s.eventNames())
+			}
+			c.send(frameReply(f.Ref, nil, msg, nil))
+			return
+		}
+		if reg.bucket != nil && !reg.bucket.allow(c.rt.now()) {
+			c.send(frameReply(f.Ref, nil, "too many events: slow down", nil))
+			return
+		}
+		ctx, cancel := c.callContext()
+		err := reg.fn(ctx, f.Params)
+		cancel()
+		c.after(f.Ref, c.errMessage(err))
+	case frameNavigate:
+		s.navigate = f.URL
+		c.after(f.Ref, "")
+	case framePatch:
+		s.patchURL = f.URL
+		c.after(f.Ref, "")
+	case frameFlood:
+		c.closeAfterQueued(CloseRateLimit)
+	case frameSync:
+		html, err := c.render()
+		if err != nil {
+			c.send(frameReply(f.Ref, nil, c.errMessage(err), nil))
+			return
+		}
+		s.html = html
+		if s.hot != nil {
+			s.hot.tree = nil
+		}
+		c.dirty = false
+		ops := dom.AppendOps(nil, []dom.Op{{Kind: dom.OpInner, Path: []int{}, HTML: html}})
+		c.send(frameReply(f.Ref, ops, "", nil))
+	}
+}
+
+func (s *Socket) eventNames() string {
+	names := make([]string, 0, len(s.events))
+	for _, e := range s.events {
+		names = append(names, fmt.Sprintf("%q", e.name))
+	}
+	if len(names) == 0 {
+		return "no events"
+	}
+	return strings.Join(names, ", ")
+}
+
+// errMessage is what the client is told about err: the error itself in dev mode, a
+// generic message in production, where the detail goes to the log only. A deadline that
+// passed is said as such: Config.EventTimeout was too short for the handler.
+func (c *conn) errMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var pe *ParamError
+	if c.rt.cfg.Dev || errors.As(err, &pe) {
+		return err.Error()
+	}
+	c.rt.log.Error("live: handler failed", "route", c.sock.route.pattern, "err", err)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "event timed out"
+	}
+	return "event failed"
+}
+
+// after acts on what a handler asked for: the first of a redirect, a navigation, a patch,
+// or else the changes it made to the view. It ends with the reply to frame ref (or, for
+// ref 0, the patches).
+func (c *conn) after(ref int64, errMsg string) {
+	s := c.sock
+	switch {
+	case s.redirect != "":
+		c.send(frameRedirect(s.redirect, c.rt.encodeFlash(s.flash)))
+		c.reply(ref, nil, errMsg)
+	case s.navigate != "":
+		c.navigateTo(ref, s.navigate)
+	case s.patchURL != "":
+		c.patchTo(ref, errMsg)
+	default:
+		c.sendChanges(ref, errMsg)
+	}
+}
+
+// patchTo applies a live patch: a new URL for the same view. A patch to a URL of another
+// route is a navigation.
+func (c *conn) patchTo(ref int64, errMsg string) {
+	s := c.sock
+	to := s.patchURL
+	s.patchURL = ""
+	u, err := url.Parse(to)
+	if err != nil || c.rt.lookup(u.Path) != s.route {
+		c.navigateTo(ref, to)
+		return
+	}
+	s.url, s.params = u.RequestURI(), paramsFor(s.route, u)
+	if ph, ok := s.view.(ParamsHandler); ok {
+		ctx, cancel := c.callContext()
+		err := halted(s, ph.HandleParams(ctx, s))
+		cancel()
+		if err != nil {
+			errMsg = c.errMessage(err)
+		}
+		if s.redirect != "" || s.navigate != "" {
+			c.after(ref, errMsg)
+			return
+		}
+	}
+	c.send(frameURL(s.url))
+	c.sendChanges(ref, errMsg)
+}
+
+// sendChanges sends what changed in the view: its title, its patches and pushed events,
+// and the reply to frame ref.
+func (c *conn) sendChanges(ref int64, errMsg string) {
+	s := c.sock
+	if s.idChanged {
+		c.watchID()
+	}
+	if s.titleDirty {
+		s.titleDirty = false
+		c.send(frameTitle(s.title))
+	}
+	ops, err := c.diff()
+	if err != nil && errMsg == "" {
+		errMsg = c.errMessage(err)
+	}
+	c.dirty = false
+	c.reply(ref, ops, errMsg)
+}
+
+// reply sends the reply to frame ref, or for server-initiated changes (ref 0) the patches,
+// carrying the events the view pushed. A reply is the last frame an event causes.
+func (c *conn) reply(ref int64, ops []byte, errMsg string) {
+	s := c.sock
+	switch {
+	case ref > 0:
+		c.send(frameReply(ref, ops, errMsg, s.pushes))
+	case len(ops) > 0 || len(s.pushes) > 0:
+		c.send(frameOps(ops, s.pushes))
+	}
+	if ref == 0 && errMsg != "" {
+		c.send(frameError(errMsg))
+	}
+	s.pushes = s.pushes[:0]
+}
+
+// diff re-renders the view and returns the encoded patches from the last HTML sent, or
+// nil when nothing changed.
+//
+// A socket keeps the last HTML; its parsed tree, 10 to 25 times larger, is kept only while
+// the socket is busy and dropped after a heartbeat interval without events, so an idle socket
+// costs little and a busy one does not parse twice per event. Nothing is parsed when the
+// HTML did not change.
+func (c *conn) diff() ([]byte, error) {
+	s := c.sock
+	s.busy = true
+	html, err := c.render()
+	if err != nil {
+		return nil, err
+	}
+	if html == s.html {
+		return nil, nil
+	}
+	if s.hot == nil {
+		s.hot = new(hotState)
+	}
+	h := s.hot
+	old := h.tree
+	if old == nil {
+		if old, err = dom.Parse(s.html); err != nil {
+			return nil, fmt.Errorf("live: parse last render: %w", err)
+		}
+	}
+	// Parse into the memory of the tree before old, which nothing uses any more.
+	next := 1 - h.arena
+	tree, err := dom.ParseIn(&h.arenas[next], html)
+	if err != nil {
+		return nil, fmt.Errorf("live: parse render: %w", err)
+	}
+	ops := dom.Diff(old, tree)
+	s.html, h.tree, h.arena = html, tree, next
+	if len(ops) == 0 {
+		return nil, nil
+	}
+	return dom.AppendOps(nil, ops), nil
+}
+
+// navigateTo mounts the view at to in place when it belongs to the same live session, and
+// sends the browser there with a page load otherwise.
+func (c *conn) navigateTo(ref int64, to string) {
+	s := c.sock
+	u, err := url.Parse(to)
+	var r *route
+	if err == nil {
+		r = c.rt.lookup(u.Path)
+	}
+	if r == nil || r.session != s.route.session {
+		c.send(frameRedirect(to, c.rt.encodeFlash(s.flash)))
+		c.reply(ref, nil, "")
+		return
+	}
+	s.unmount()
+	s.url, s.params = u.RequestURI(), paramsFor(r, u)
+	s.resetActions()
+	ctx, cancel := c.callContext()
+	err = c.rt.mount(ctx, s, r)
+	cancel()
+	if err != nil {
+		// Let a page load show the failure (a 404, say); this view can no longer render.
+		if !errors.Is(err, ErrNotFound) {
+			c.rt.log.Error("live: navigation mount failed", "url", to, "err", err)
+		}
+		c.send(frameRedirect(to, c.rt.encodeFlash(s.flash)))
+		c.reply(ref, nil, "")
+		return
+	}
+	if s.redirect != "" {
+		c.send(frameRedirect(s.redirect, c.rt.encodeFlash(s.flash)))
+		c.reply(ref, nil, "")
+		return
+	}
+	c.watchID()
+	c.startTimers()
+	token := c.rt.signer.signView(viewToken{Session: r.session.name, Route: r.pattern, URL: s.url,
+		Expires: c.rt.now().Add(c.rt.cfg.TokenMaxAge).UnixMilli(), Binding: c.binding})
+	c.sendRender(s.url, token)
+	c.reply(ref, nil, "")
+}
