@@ -116,7 +116,10 @@ func (v *gatedView) Mount(_ context.Context, s *live.Socket) error {
 	return s.Subscribe("gated", func(context.Context, string, []byte) error { <-v.gate; return nil })
 }
 
-func (v *gatedView) Render(w io.Writer) error { _, err := io.WriteString(w, "<p>gated</p>"); return err }
+func (v *gatedView) Render(w io.Writer) error {
+	_, err := io.WriteString(w, "<p>gated</p>")
+	return err
+}
 
 func TestAViewThatCannotKeepUpWithItsMessagesClosesOverloaded(t *testing.T) {
 	gate := make(chan struct{})

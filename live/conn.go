@@ -127,7 +127,7 @@ func (rt *Runtime) serveSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "origin not allowed", http.StatusForbidden)
 		return
 	}
-	secret := csrfSecretFrom(r)
+	secret := rt.csrfSecret(r)
 	if !csrfMatches(q.Get("csrf"), secret) {
 		http.Error(w, "invalid CSRF token", http.StatusForbidden)
 		return
@@ -154,8 +154,8 @@ func (rt *Runtime) serveSocket(w http.ResponseWriter, r *http.Request) {
 	// The tab's URL may have moved on by live patches; accept it when it resolves to the
 	// token's route, else mount what the token names.
 	target, _ := url.Parse(tok.URL)
-	if u, err := url.Parse(q.Get("url")); err == nil && rt.lookup(u.Path) == rte {
-		target = &url.URL{Path: u.Path, RawQuery: u.RawQuery}
+	if u, err := url.Parse(q.Get("url")); err == nil && rt.lookup(u.EscapedPath()) == rte {
+		target = &url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery}
 	}
 	if target == nil {
 		http.Error(w, "invalid view token", http.StatusForbidden)

@@ -3,6 +3,7 @@ package live
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -44,18 +45,29 @@ func (ls *LiveSession) Name() string { return ls.name }
 
 // route is one live route: a pattern such as "/items/{id}" and the view it mounts.
 type route struct {
-	pattern  string
-	segments []string
-	session  *LiveSession
-	newView  func() View
-	hooks    []Hook
+	pattern   string
+	segments  []string
+	wildcards []string // the names of the pattern's wildcards, as Params keys
+	session   *LiveSession
+	newView   func() View
+	hooks     []Hook
 }
 
 // Live registers a live route in the session. pattern uses net/http's wildcard syntax
 // without a method: literal segments, "{name}" for one segment and a final "{name...}" for
 // the rest; "/" matches only the root. hooks run after the session's hooks, for this route
-// only. Live panics on a malformed or duplicate pattern, as http.ServeMux does.
+// only.
+//
+// Routes are chosen as http.ServeMux chooses them, by precedence and not by order of
+// registration: the most specific pattern that matches wins, for the dead render and for
+// live navigation alike. Live panics on a malformed pattern, or one that is a duplicate of
+// or conflicts with another route of the runtime, as http.ServeMux does. It also panics
+// when called after Runtime.Register: the routes are fixed once the runtime serves.
 func (ls *LiveSession) Live(pattern string, newView func() View, hooks ...Hook) {
+	rt := ls.rt
+	if rt.registered {
+		panic(fmt.Sprintf("live: Live(%q) called after Runtime.Register: add every route before registering the runtime on a mux", pattern))
+	}
 	segs, err := parsePattern(pattern)
 	if err != nil {
 		panic(err)
@@ -63,14 +75,17 @@ func (ls *LiveSession) Live(pattern string, newView func() View, hooks ...Hook) 
 	if newView == nil {
 		panic("live: nil view constructor for " + pattern)
 	}
-	for _, r := range ls.rt.routes {
+	for _, r := range rt.routes {
 		if r.pattern == pattern {
 			panic("live: duplicate route " + pattern)
 		}
 	}
-	r := &route{pattern: pattern, segments: segs, session: ls, newView: newView, hooks: hooks}
+	r := &route{pattern: pattern, segments: segs, wildcards: wildcardNames(segs), session: ls, newView: newView, hooks: hooks}
+	if err := rt.addRoute(r); err != nil {
+		panic(err)
+	}
 	ls.routes = append(ls.routes, r)
-	ls.rt.routes = append(ls.rt.routes, r)
+	rt.routes = append(rt.routes, r)
 }
 
 func parsePattern(p string) ([]string, error) {
@@ -100,47 +115,19 @@ func parsePattern(p string) ([]string, error) {
 	return segs, nil
 }
 
-// match reports whether path matches the route, adding wildcard values to params.
-func (r *route) match(path string, params Params) bool {
-	if path == "" || path[0] != '/' {
-		return false
-	}
-	if len(r.segments) == 0 {
-		return path == "/"
-	}
-	if len(path) > 1 && path[len(path)-1] == '/' && !strings.HasSuffix(r.pattern, "...}") {
-		return false
-	}
-	rest := path[1:]
-	for i, seg := range r.segments {
-		if seg[0] == '{' {
-			name := seg[1 : len(seg)-1]
-			if n, ok := strings.CutSuffix(name, "..."); ok {
-				if params != nil {
-					params[n] = []string{rest}
-				}
-				return true
+// wildcardNames returns the names of the wildcards among segs: "{id}" gives "id",
+// "{rest...}" gives "rest", and "{$}", which only anchors the end, gives nothing.
+func wildcardNames(segs []string) []string {
+	var names []string
+	for _, s := range segs {
+		if name, ok := strings.CutPrefix(s, "{"); ok {
+			name = strings.TrimSuffix(strings.TrimSuffix(name, "}"), "...")
+			if name != "$" {
+				names = append(names, name)
 			}
-			val, tail, _ := strings.Cut(rest, "/")
-			if val == "" {
-				return false
-			}
-			if params != nil {
-				params[name] = []string{val}
-			}
-			rest = tail
-		} else {
-			val, tail, _ := strings.Cut(rest, "/")
-			if val != seg {
-				return false
-			}
-			rest = tail
-		}
-		if i == len(r.segments)-1 {
-			return rest == ""
 		}
 	}
-	return false
+	return names
 }
 
 // muxPattern is the pattern registered on an http.ServeMux for the route's dead render.
@@ -151,12 +138,95 @@ func (r *route) muxPattern() string {
 	return "GET " + r.pattern
 }
 
-// lookup finds the route for a path.
-func (rt *Runtime) lookup(path string) *route {
-	for _, r := range rt.routes {
-		if r.match(path, nil) {
-			return r
+// Route resolution. The app's http.ServeMux picks the route of a dead render by its
+// precedence rules. Live navigation, live patches and the connected mount must pick the
+// same route for the same URL, or a page would show one view when loaded and another when
+// reached by a link. Rather than reimplement those rules, the runtime asks a ServeMux too:
+// a private one, holding the same patterns, whose handlers only say which route they are.
+// Wildcard values come from the matched request's PathValue, so they are unescaped exactly
+// as a dead render's are.
+
+// addRoute adds r to the runtime's private mux. It returns the mux's complaint about a
+// pattern it refuses (malformed, or conflicting with another route) as an error.
+func (rt *Runtime) addRoute(r *route) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("live: route pattern %q: %v", r.pattern, v)
+		}
+	}()
+	rt.router.Handle(r.muxPattern(), routeHandler{r})
+	return nil
+}
+
+// routeHandler is a route's handler on the private mux. Served into a *resolution, it
+// records its route and the matched request there; it does nothing else.
+type routeHandler struct{ r *route }
+
+func (h routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if res, ok := w.(*resolution); ok {
+		res.route, res.req = h.r, req
+	}
+}
+
+// resolution is what the private mux chose for a path. It is also the ResponseWriter the
+// mux serves into, so it discards what the mux's own handlers (not found, redirects)
+// write.
+type resolution struct {
+	route  *route
+	req    *http.Request // the request the mux matched; PathValue gives the wildcards
+	header http.Header
+}
+
+func (res *resolution) Header() http.Header {
+	if res.header == nil {
+		res.header = make(http.Header)
+	}
+	return res.header
+}
+
+func (res *resolution) Write(b []byte) (int, error) { return len(b), nil }
+
+func (res *resolution) WriteHeader(int) {}
+
+// resolve asks the private mux which route serves a GET of path, an escaped URL path as
+// url.URL.EscapedPath returns it (ServeMux matches escaped segments: "a%2Fb" is one
+// segment). A path the mux would redirect rather than serve, because it is not clean
+// ("//", "." or ".." segments) or lacks the trailing slash of a pattern, resolves to no
+// route, as does a path that is not validly escaped: the caller then does a page load,
+// which takes the redirect or shows the error.
+func (rt *Runtime) resolve(path string) resolution {
+	var res resolution
+	if path == "" || path[0] != '/' {
+		return res
+	}
+	unescaped, err := url.PathUnescape(path)
+	if err != nil {
+		return res
+	}
+	req := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: unescaped, RawPath: path}, Header: http.Header{}}
+	rt.router.ServeHTTP(&res, req)
+	return res
+}
+
+// lookup returns the route that serves path, an escaped URL path
+// (url.URL.EscapedPath), chosen as http.ServeMux chooses: the most specific matching
+// pattern wins. It returns nil when no route serves path, including when ServeMux would
+// redirect it.
+func (rt *Runtime) lookup(path string) *route { return rt.resolve(path).route }
+
+// match reports whether r is the route that serves path, an escaped URL path
+// (url.URL.EscapedPath): that r's pattern matches it and no more specific route of the
+// runtime does. When it is and params is not nil, match adds the wildcard values to
+// params, unescaped as ServeMux's PathValue gives them.
+func (r *route) match(path string, params Params) bool {
+	res := r.session.rt.resolve(path)
+	if res.route != r {
+		return false
+	}
+	if params != nil {
+		for _, name := range r.wildcards {
+			params[name] = []string{res.req.PathValue(name)}
 		}
 	}
-	return nil
+	return true
 }

@@ -39,7 +39,9 @@ type Config struct {
 	AllowedOrigins []string
 
 	// SecureCookies marks cookies Secure (with the __Host- prefix) even when the request
-	// did not arrive over TLS, for apps behind a TLS-terminating proxy.
+	// did not arrive over TLS, for apps behind a TLS-terminating proxy. Over TLS or with
+	// SecureCookies, only the __Host- CSRF cookie is read: an unprefixed one may come from
+	// a sibling subdomain.
 	SecureCookies bool
 
 	// ClientIP returns the address of the client that sent r, for Socket.ClientIP. Nil
@@ -176,12 +178,16 @@ type Runtime struct {
 	pubsub   pubsub.PubSub
 	sessions []*LiveSession
 	routes   []*route
+	router   *http.ServeMux // the routes' patterns, to resolve URLs as ServeMux does; see resolve
 	log      *slog.Logger
 	limits   limits
 	stats    counters
 
 	// afterFunc schedules the revalidation and SendAfter timers; tests replace it.
 	afterFunc func(time.Duration, func()) *time.Timer
+
+	// registered is set by Register, after which the routes are fixed.
+	registered bool
 
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
@@ -202,7 +208,8 @@ func New(cfg Config) (*Runtime, error) {
 	if !strings.HasPrefix(cfg.SocketPath, "/") {
 		return nil, fmt.Errorf("live: Config.SocketPath %q must start with /", cfg.SocketPath)
 	}
-	rt := &Runtime{cfg: cfg, signer: newSigner(cfg.Secret), pubsub: cfg.PubSub, log: cfg.Logger, conns: make(map[*conn]struct{})}
+	rt := &Runtime{cfg: cfg, signer: newSigner(cfg.Secret), pubsub: cfg.PubSub, router: http.NewServeMux(), log: cfg.Logger,
+		conns: make(map[*conn]struct{})}
 	if rt.pubsub == nil {
 		rt.pubsub = pubsub.NewMemory()
 	}
@@ -234,8 +241,10 @@ func (rt *Runtime) Session(name string, opts SessionOptions) *LiveSession {
 }
 
 // Register adds the runtime's handlers to mux: a GET handler for every live route (behind
-// its session's Middleware), the websocket endpoint, and the client script.
+// its session's Middleware), the websocket endpoint, and the client script. Add every live
+// route before: LiveSession.Live panics once the runtime is registered.
 func (rt *Runtime) Register(mux *http.ServeMux) {
+	rt.registered = true
 	for _, r := range rt.routes {
 		var h http.Handler = rt.deadRender(r)
 		if mw := r.session.opts.Middleware; mw != nil {
@@ -333,10 +342,18 @@ func DefaultLayout(w io.Writer, p *Page) error { return defaultLayout.Execute(w,
 
 // deadRender serves the plain HTTP GET of a live route: hooks, a disconnected Mount, and a
 // complete page with the view's token.
+//
+// A URL longer than maxURL is answered 414 URI Too Long, before any hook runs: its view
+// token would be too long to connect with, and the page would be dead.
 func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 	return func(w http.ResponseWriter, req *http.Request) {
+		uri := req.URL.RequestURI()
+		if len(uri) > maxURL {
+			http.Error(w, "URI Too Long: a live page's URL may have at most 8 KiB", http.StatusRequestURITooLong)
+			return
+		}
 		csrfSecret := rt.ensureCSRF(w, req)
-		s := &Socket{rt: rt, route: r, url: req.URL.RequestURI(), params: paramsFor(r, req.URL), cookies: req.Header.Get("Cookie"),
+		s := &Socket{rt: rt, route: r, url: uri, params: paramsFor(r, req.URL), cookies: req.Header.Get("Cookie"),
 			clientIP: rt.ClientIP(req), secure: rt.secure(req)}
 		s.flash = rt.takeFlashCookie(w, req)
 		ctx := req.Context()
@@ -355,7 +372,12 @@ func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 			return
 		}
 		token := rt.signer.signView(viewToken{Session: r.session.name, Route: r.pattern, URL: s.url,
-			Expires: rt.now().Add(rt.cfg.TokenMaxAge).UnixMilli(), Binding: rt.signer.binding(csrfSecret), Flash: flashPairs(s.flash)})
+			Expires: rt.now().Add(rt.cfg.TokenMaxAge).UnixMilli(), Binding: rt.signer.binding(csrfSecret), Flash: tokenFlash(s.flash)})
+		if len(token) > maxViewToken {
+			// Only a URL of unusual characters gets here (JSON doubles '"' and '\').
+			http.Error(w, "URI Too Long: this page's URL is too long for a live page", http.StatusRequestURITooLong)
+			return
+		}
 		var root bytes.Buffer
 		root.WriteString(`<div id="live-root" data-live-session="`)
 		template.HTMLEscape(&root, []byte(r.session.name))
@@ -510,7 +532,7 @@ func (rt *Runtime) takeFlashCookie(w http.ResponseWriter, r *http.Request) []Fla
 		return nil
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: rt.secure(r), SameSite: http.SameSiteLaxMode})
-	payload, ok := unsign(rt.signer.flashKey, c.Value)
+	payload, ok := unsign(rt.signer.flashKey, c.Value, maxFlashCookie)
 	if !ok {
 		return nil
 	}
@@ -532,8 +554,11 @@ func flashPairs(flash []Flash) [][2]string {
 	return pairs
 }
 
+// maxFlash is the most flash messages a flash cookie or a view token may carry.
+const maxFlash = 8
+
 func flashFromPairs(pairs [][2]string) []Flash {
-	if len(pairs) == 0 || len(pairs) > 8 {
+	if len(pairs) == 0 || len(pairs) > maxFlash {
 		return nil
 	}
 	flash := make([]Flash, len(pairs))

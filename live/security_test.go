@@ -49,6 +49,7 @@ func loadPage(t *testing.T, srv *httptest.Server, path string) page {
 type dialOpts struct {
 	origin      *string // nil: the server's own origin
 	csrf, token *string
+	url         *string // the tab's URL path; nil: /counter
 	jar         http.CookieJar
 }
 
@@ -63,6 +64,9 @@ func (p page) dial(t *testing.T, o dialOpts) (*websocket.Conn, int) {
 	}
 	if o.token != nil {
 		q.Set("token", *o.token)
+	}
+	if o.url != nil {
+		q.Set("url", p.srv.URL+*o.url)
 	}
 	h := http.Header{}
 	origin := p.srv.URL

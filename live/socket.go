@@ -117,7 +117,7 @@ func (s *Socket) Secure() bool { return s.secure }
 // token anew, so call it once, in Mount, and keep the value: a new value in every render
 // would cost a patch each time.
 func (s *Socket) CSRFToken() string {
-	if secret := csrfSecretFrom(&http.Request{Header: http.Header{"Cookie": {s.cookies}}}); secret != nil {
+	if secret := csrfSecretIn(&http.Request{Header: http.Header{"Cookie": {s.cookies}}}, s.secure); secret != nil {
 		return maskCSRF(secret)
 	}
 	return ""
@@ -301,7 +301,7 @@ func paramsFor(r *route, u *url.URL) Params {
 	for k, v := range q {
 		p[k] = v
 	}
-	r.match(u.Path, p)
+	r.match(u.EscapedPath(), p)
 	return p
 }
 

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -47,9 +48,10 @@ func sign(key, payload []byte) string {
 	return b64.EncodeToString(payload) + "." + b64.EncodeToString(m.Sum(nil))
 }
 
-// unsign verifies a value made by sign and returns its payload.
-func unsign(key []byte, value string) ([]byte, bool) {
-	if len(value) > 4096 {
+// unsign verifies a value made by sign and returns its payload. It refuses a value longer
+// than max before decoding it, so an oversized value costs no more than its length check.
+func unsign(key []byte, value string, max int) ([]byte, bool) {
+	if len(value) > max {
 		return nil, false
 	}
 	p, s, ok := strings.Cut(value, ".")
@@ -68,6 +70,23 @@ func unsign(key []byte, value string) ([]byte, bool) {
 	}
 	return payload, true
 }
+
+// Size bounds of signed values.
+//
+// A view token carries the URL of its page, so it must hold the longest URL a live page
+// may have (maxURL, 8 KiB) together with the flash messages of the dead render: at most
+// maxTokenFlash bytes of them, as JSON. The URL's JSON encoding is at most twice its
+// length (a '"' or '\' doubles; the runtime does not escape HTML in it), so the payload
+// stays under 2*8 + 4 + 1 KiB, about 28 KiB once base64-encoded. maxViewToken is a hard
+// cap above that: unsign refuses a longer token before decoding it, and a dead render
+// whose token would be longer answers 414 instead of rendering a page that cannot connect.
+//
+// A flash cookie keeps the 4 KiB that browsers store per cookie.
+const (
+	maxViewToken   = 32 << 10
+	maxTokenFlash  = 4 << 10
+	maxFlashCookie = 4 << 10
+)
 
 // viewToken names what a dead render showed, so the connected mount can mount the same
 // view. It holds no state and no secrets; it is bound to the browser's CSRF secret so that
@@ -92,15 +111,36 @@ func (sg signer) binding(csrfSecret []byte) string {
 
 func (sg signer) signView(t viewToken) string {
 	t.Version = 1
-	payload, _ := json.Marshal(t) // a struct of strings and ints always marshals
-	return sign(sg.viewKey, payload)
+	// Without HTML escaping, which would make every '&' of the URL's query six bytes: the
+	// payload is base64-encoded and never reaches HTML as JSON.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(t) // a struct of strings and ints always encodes
+	return sign(sg.viewKey, bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+}
+
+// tokenFlash returns the flash messages a view token carries: the first of flash, up to
+// the 8 that flashFromPairs accepts and maxTokenFlash bytes of JSON. Messages beyond that
+// show in the dead render only.
+func tokenFlash(flash []Flash) [][2]string {
+	pairs := flashPairs(flash)
+	if len(pairs) > maxFlash {
+		pairs = pairs[:maxFlash]
+	}
+	for ; len(pairs) > 0; pairs = pairs[:len(pairs)-1] {
+		if b, err := json.Marshal(pairs); err == nil && len(b) <= maxTokenFlash {
+			return pairs
+		}
+	}
+	return nil
 }
 
 // verifyView checks the signature, the binding to the browser and the expiry, in that
 // order, so an attacker learns nothing about a token that is not theirs.
 func (sg signer) verifyView(value string, csrfSecret []byte, now time.Time) (viewToken, error) {
 	var t viewToken
-	payload, ok := unsign(sg.viewKey, value)
+	payload, ok := unsign(sg.viewKey, value, maxViewToken)
 	if !ok || json.Unmarshal(payload, &t) != nil || t.Version != 1 {
 		return t, errBadToken
 	}
@@ -161,25 +201,42 @@ func (rt *Runtime) secure(r *http.Request) bool {
 	return r.TLS != nil || rt.cfg.SecureCookies
 }
 
-// csrfSecret returns the browser's CSRF secret from its cookie, if it has a valid one.
-func csrfSecretFrom(r *http.Request) []byte {
-	for _, name := range []string{csrfCookieSecure, csrfCookie} {
-		c, err := r.Cookie(name)
-		if err != nil {
-			continue
-		}
-		b, err := b64.DecodeString(c.Value)
-		if err == nil && len(b) == csrfSecretLen {
-			return b
-		}
+// csrfCookieName returns the name of the CSRF cookie of a secure (HTTPS, or
+// Config.SecureCookies) or a plain request.
+func csrfCookieName(secure bool) string {
+	if secure {
+		return csrfCookieSecure
 	}
-	return nil
+	return csrfCookie
+}
+
+// csrfSecretIn returns the CSRF secret in r's cookies, if it has a valid one, reading only
+// the cookie named for a request as secure as given. On a secure request that is the
+// __Host- cookie: an unprefixed one may have been planted by a sibling subdomain, and an
+// attacker who knows the secret can forge the page's CSRF token. On a plain request it is
+// the unprefixed cookie, the one the runtime sets there, so that the secret RenewCSRF
+// sets is the one read afterwards.
+func csrfSecretIn(r *http.Request, secure bool) []byte {
+	c, err := r.Cookie(csrfCookieName(secure))
+	if err != nil {
+		return nil
+	}
+	b, err := b64.DecodeString(c.Value)
+	if err != nil || len(b) != csrfSecretLen {
+		return nil
+	}
+	return b
+}
+
+// csrfSecret returns the CSRF secret of r's browser, by the cookie rule of csrfSecretIn.
+func (rt *Runtime) csrfSecret(r *http.Request) []byte {
+	return csrfSecretIn(r, rt.secure(r))
 }
 
 // ensureCSRF returns the browser's CSRF secret, creating it and setting the cookie when the
 // browser has none.
 func (rt *Runtime) ensureCSRF(w http.ResponseWriter, r *http.Request) []byte {
-	if s := csrfSecretFrom(r); s != nil {
+	if s := rt.csrfSecret(r); s != nil {
 		return s
 	}
 	s := newCSRFSecret()
@@ -242,7 +299,7 @@ func (rt *Runtime) ProtectForms(next http.Handler) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 			token = r.PostFormValue("_csrf")
 		}
-		if !csrfMatches(token, csrfSecretFrom(r)) {
+		if !csrfMatches(token, rt.csrfSecret(r)) {
 			http.Error(w, "invalid CSRF token: reload the page and try again", http.StatusForbidden)
 			return
 		}

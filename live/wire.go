@@ -34,7 +34,7 @@ var heartbeatFrame = []byte(heartbeatJSON)
 const (
 	maxEventName = 128
 	maxParams    = 512
-	maxURL       = 2048
+	maxURL       = 8 << 10 // a live page's URL; see deadRender and maxViewToken
 )
 
 var eventKinds = map[string]bool{
@@ -116,7 +116,10 @@ func decodeClientFrame(data []byte) (*clientFrame, error) {
 			f.Params[name] = vals
 		}
 	case frameNavigate, framePatch:
-		if raw.URL == "" || len(raw.URL) > maxURL || !localPath(raw.URL) {
+		if len(raw.URL) > maxURL {
+			return fail("url is longer than 8 KiB")
+		}
+		if !localPath(raw.URL) {
 			return fail("url must be a local path")
 		}
 		f.URL = raw.URL

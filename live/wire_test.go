@@ -18,6 +18,8 @@ func TestDecodeClientFrame(t *testing.T) {
 		{"an event without parameters", `{"t":"e","ref":1,"n":"inc","k":"click"}`, func(f *clientFrame) bool { return len(f.Params) == 0 }},
 		{"a live navigation", `{"t":"nav","ref":2,"url":"/items?page=2"}`, func(f *clientFrame) bool { return f.URL == "/items?page=2" }},
 		{"a sync request", `{"t":"sync","ref":3}`, func(f *clientFrame) bool { return f.Kind == frameSync }},
+		{"a navigation to a URL of 8 KiB", `{"t":"nav","ref":4,"url":"/` + strings.Repeat("a", maxURL-1) + `"}`,
+			func(f *clientFrame) bool { return len(f.URL) == maxURL }},
 	}
 	for _, tc := range good {
 		t.Run(tc.name, func(t *testing.T) {
@@ -41,6 +43,8 @@ func TestDecodeClientFrame(t *testing.T) {
 		{"an absolute navigation URL", `{"t":"nav","ref":1,"url":"https://evil.example/"}`, "local path"},
 		{"a protocol-relative URL", `{"t":"patch","ref":1,"url":"//evil.example/"}`, "local path"},
 		{"a backslash URL", `{"t":"nav","ref":1,"url":"/\\evil.example"}`, "local path"},
+		{"an empty URL", `{"t":"nav","ref":1,"url":""}`, "local path"},
+		{"a URL over 8 KiB", `{"t":"patch","ref":1,"url":"/` + strings.Repeat("a", maxURL) + `"}`, "longer than 8 KiB"},
 		{"an unknown kind", `{"t":"eval","ref":1}`, "unknown frame kind"},
 		{"wrong field types", `{"t":1,"ref":1}`, "wrong type"},
 	}
@@ -85,7 +89,7 @@ func FuzzDecodeClientFrame(f *testing.F) {
 				t.Fatalf("accepted bad event %+v", fr)
 			}
 		case frameNavigate, framePatch:
-			if !localPath(fr.URL) {
+			if !localPath(fr.URL) || len(fr.URL) > maxURL {
 				t.Fatalf("accepted non-local url %q", fr.URL)
 			}
 		case frameSync:

@@ -456,7 +456,7 @@ func (c *conn) patchTo(ref int64, errMsg string) {
 	to := s.patchURL
 	s.patchURL = ""
 	u, err := url.Parse(to)
-	if err != nil || c.rt.lookup(u.Path) != s.route {
+	if err != nil || c.rt.lookup(u.EscapedPath()) != s.route {
 		c.navigateTo(ref, to)
 		return
 	}
@@ -560,7 +560,7 @@ func (c *conn) navigateTo(ref int64, to string) {
 	u, err := url.Parse(to)
 	var r *route
 	if err == nil {
-		r = c.rt.lookup(u.Path)
+		r = c.rt.lookup(u.EscapedPath())
 	}
 	if r == nil || r.session != s.route.session {
 		c.send(frameRedirect(to, c.rt.encodeFlash(s.flash)))
