@@ -151,25 +151,16 @@ func (v *View) ChangeForm(selector string, values url.Values) error {
 	m := v.one(selector)
 	el := m.el
 	isField := slices.Contains([]string{"input", "select", "textarea"}, el.Tag)
+	values = cloneValues(values)
+	target := ""
+	if t, ok := values["_target"]; ok {
+		delete(values, "_target")
+		if len(t) > 0 {
+			target = t[0]
+		}
+	}
 	if name, ok := el.Attr("live-change"); ok && isField {
-		f := newField(el, false)
-		if ok, why := f.editable(); !ok {
-			v.t.Fatalf("livetest: a user cannot edit %s: it is %s:\n%s", selector, why, outerHTML(el))
-		}
-		fname := f.name
-		if fname == "" {
-			f.name = "value"
-		}
-		if err := setValues([]*field{f}, values); err != nil {
-			v.t.Fatalf("livetest: changing %s: %v\n%s", selector, err, outerHTML(el))
-		}
-		p := eventParams{}
-		f.params(p)
-		liveValues(el, p)
-		if fname != "" {
-			p["_target"] = fname
-		}
-		return v.sendEvent("change", name, p)
+		return v.changeField(selector, el, name, values)
 	}
 	var form *dom.Node
 	switch {
@@ -187,18 +178,13 @@ func (v *View) ChangeForm(selector string, values url.Values) error {
 	if !ok {
 		v.t.Fatalf("livetest: neither %s nor its form has a live-change attribute, so editing it sends no event:\n%s", selector, outerHTML(el))
 	}
-	values = cloneValues(values)
-	target := ""
-	if t, ok := values["_target"]; ok {
-		delete(values, "_target")
-		if len(t) > 0 {
-			target = t[0]
-		}
-	}
 	fields := formFields(form)
 	switch {
 	case isField:
 		i := slices.IndexFunc(fields, func(f *field) bool { return f.el == el })
+		if i < 0 {
+			v.t.Fatalf("livetest: %s is not a field of its form:\n%s", selector, outerHTML(form))
+		}
 		if ok, why := fields[i].editable(); !ok {
 			v.t.Fatalf("livetest: a user cannot edit %s: it is %s:\n%s", selector, why, outerHTML(el))
 		}
@@ -222,6 +208,29 @@ func (v *View) ChangeForm(selector string, values url.Values) error {
 		}
 	}
 	liveValues(form, p)
+	if target != "" {
+		p["_target"] = target
+	}
+	return v.sendEvent("change", name, p)
+}
+
+// changeField sends the change event of a field with its own live-change.
+func (v *View) changeField(selector string, el *dom.Node, name string, values url.Values) error {
+	v.t.Helper()
+	f := newField(el, false)
+	if ok, why := f.editable(); !ok {
+		v.t.Fatalf("livetest: a user cannot edit %s: it is %s:\n%s", selector, why, outerHTML(el))
+	}
+	target := f.name
+	if f.name == "" {
+		f.name = "value" // the name the client sends an unnamed field's value under
+	}
+	if err := setValues([]*field{f}, values); err != nil {
+		v.t.Fatalf("livetest: changing %s: %v\n%s", selector, err, outerHTML(el))
+	}
+	p := eventParams{}
+	f.params(p)
+	liveValues(el, p)
 	if target != "" {
 		p["_target"] = target
 	}
