@@ -34,6 +34,7 @@ var modules = []struct {
 		"github.com/shopspring/decimal",
 		"github.com/spf13/cast",
 		"golang.org/x/crypto",
+		"golang.org/x/net",
 		"golang.org/x/sync",
 		"golang.org/x/text",
 	}},

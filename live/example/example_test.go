@@ -24,13 +24,10 @@ func TestCounter(t *testing.T) {
 	if !strings.Contains(lv.DeadHTML(), `<b id="count">0</b>`) {
 		t.Fatalf("dead render: %s", lv.DeadHTML())
 	}
-	for _, ev := range []string{"inc", "inc", "dec"} {
-		if err := lv.Click(ev); err != nil {
+	for _, button := range []string{"#inc", "#inc", "#dec", "#add"} {
+		if err := lv.ClickElement(button); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := lv.Click("add", "by", "10"); err != nil {
-		t.Fatal(err)
 	}
 	if !lv.Contains(`<b id="count">11</b>`) {
 		t.Fatalf("count: %s", lv.HTML())
@@ -39,11 +36,15 @@ func TestCounter(t *testing.T) {
 
 func TestFormValidation(t *testing.T) {
 	lv := livetest.Mount(t, newApp(t), "/form")
-	_ = lv.Change("validate", url.Values{"name": {""}, "email": {"nope"}})
+	if err := lv.ChangeForm("#signup", url.Values{"name": {""}, "email": {"nope"}}); err != nil {
+		t.Fatal(err)
+	}
 	if !lv.Contains("can't be blank") || !lv.Contains("must look like an email address") {
 		t.Fatalf("errors not shown: %s", lv.HTML())
 	}
-	_ = lv.Submit("save", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}})
+	if err := lv.SubmitForm("#signup", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
 	if !lv.Contains(`id="saved"`) || !lv.Contains("Thanks, Ada!") || lv.Contains(`class="err"`) {
 		t.Fatalf("save: %s", lv.HTML())
 	}
@@ -53,17 +54,18 @@ func TestItemsSyncAcrossTabs(t *testing.T) {
 	app := newApp(t)
 	c := livetest.NewClient(t, app)
 	tab1, tab2 := c.Mount("/items"), c.Mount("/items")
-	if err := tab1.Submit("create", url.Values{"name": {"Dates"}}); err != nil {
+	if err := tab1.SubmitForm("#new-item", url.Values{"name": {"Dates"}}); err != nil {
 		t.Fatal(err)
 	}
 	tab2.Await("Dates")
 	// Move the first item down in tab 2; tab 1 follows.
-	if err := tab2.Click("down", "id", "1"); err != nil {
+	if err := tab2.ClickElement("#item-1 button.down"); err != nil {
 		t.Fatal(err)
 	}
 	tab1.AwaitFunc("the move", func(html string) bool {
 		return strings.Index(html, `id="item-2"`) < strings.Index(html, `id="item-1"`)
 	})
+	// What no page offers, as a crafted frame would send it.
 	if err := tab1.Click("delete", "id", "999"); err == nil {
 		t.Fatal("deleting a missing item did not fail")
 	}
@@ -84,7 +86,7 @@ func TestMembersSession(t *testing.T) {
 		t.Fatalf("members: %s", lv.HTML())
 	}
 	// Navigating to the counter crosses live sessions: a full page load.
-	if err := lv.Navigate("/"); err != nil || lv.Redirect() != "/" {
+	if err := lv.ClickElement("#to-counter"); err != nil || lv.Redirect() != "/" {
 		t.Fatalf("cross-session navigation: %v, redirect %q", err, lv.Redirect())
 	}
 	lv2 := c.Mount("/members")

@@ -1,15 +1,3 @@
-// Package livetest tests live views in process, without a browser: it mounts a view over
-// plain HTTP (the dead render) and again over a real websocket (the connected mount),
-// sends events, and lets the test assert on the rendered HTML, redirects and pushed events.
-//
-// The server runs the application's own http.Handler on an in-memory listener, so every
-// request goes through the same middleware, hooks, CSRF and token checks as in
-// production. The test client keeps the rendered tree and applies the server's patches to
-// it with the runtime's reference applier, so a wrong patch fails the test too.
-//
-//	lv := livetest.Mount(t, app, "/counter")
-//	lv.Click("inc")
-//	if !lv.Contains("Count: 1") { t.Fatal(lv.HTML()) }
 package livetest
 
 import (
@@ -21,7 +9,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -35,8 +22,10 @@ import (
 // Host is the host name test requests use; the websocket's Origin is http://Host.
 const Host = "livetest.local"
 
-// Timeout bounds every wait for the server.
-const Timeout = 5 * time.Second
+// Timeout bounds every wait for the server: a dial, a reply, a frame Await waits for. It
+// is a limit on a wait that should end much sooner, not a pause, so it is generous: a
+// busy CI machine must not fail a correct test.
+const Timeout = 15 * time.Second
 
 // Client is a browser stand-in: a cookie jar and an in-memory connection to one server.
 // Mount views with it to share cookies between them, like tabs of one browser.
@@ -104,6 +93,8 @@ type View struct {
 	c          *Client
 	t          testing.TB
 	deadHTML   string
+	deadTree   *dom.Node
+	heartbeat  time.Duration
 	status     int
 	ws         *websocket.Conn
 	tree       *dom.Node
@@ -139,12 +130,6 @@ type EventError struct{ Message string }
 
 func (e *EventError) Error() string { return "livetest: server replied: " + e.Message }
 
-var (
-	reToken = regexp.MustCompile(`data-live-token="([^"]+)"`)
-	reCSRF  = regexp.MustCompile(`<meta name="live-csrf" content="([^"]+)"`)
-	reRoot  = regexp.MustCompile(`(?s)<div id="live-root"[^>]*>(.*)</div>`)
-)
-
 // Mount performs the dead render of path and, when it rendered a live page, connects the
 // websocket and waits for the connected render. A redirect at either stage is recorded:
 // see Redirect.
@@ -160,22 +145,38 @@ func (c *Client) Mount(path string) *View {
 	if status != http.StatusOK {
 		c.t.Fatalf("livetest: GET %s: status %d: %s", path, status, body)
 	}
-	tok, csrf, root := reToken.FindStringSubmatch(body), reCSRF.FindStringSubmatch(body), reRoot.FindStringSubmatch(body)
-	if tok == nil || csrf == nil || root == nil {
-		c.t.Fatalf("livetest: GET %s is not a live page:\n%s", path, body)
+	pg, err := parsePage(body)
+	if err != nil {
+		c.t.Fatalf("livetest: GET %s is not a live page: %v\n%s", path, err, body)
 	}
-	v.deadHTML = root[1]
-	q := url.Values{"v": {"1"}, "csrf": {csrf[1]}, "token": {tok[1]}, "url": {c.URL(path)}}
-	if err := v.connect("/live/socket?" + q.Encode()); err != nil {
-		c.t.Fatalf("livetest: connect %s: %v", path, err)
+	// Serialize the dead render as the connected view's HTML is, so that the two compare.
+	v.deadTree, err = dom.Parse(pg.rootHTML)
+	if err != nil {
+		c.t.Fatalf("livetest: GET %s: %v", path, err)
+	}
+	v.deadHTML = string(dom.AppendHTML(nil, v.deadTree))
+	v.heartbeat = pg.heartbeat
+	// The socket URL is data-live-socket resolved against the page's URL, as the client
+	// resolves it.
+	sock, err := url.Parse(c.URL(path))
+	if err == nil {
+		sock, err = sock.Parse(pg.socket)
+	}
+	if err != nil {
+		c.t.Fatalf("livetest: GET %s: bad data-live-socket %q: %v", path, pg.socket, err)
+	}
+	sock.Scheme, sock.Fragment = "ws", ""
+	sock.RawQuery = url.Values{"v": {"1"}, "csrf": {pg.csrf}, "token": {pg.token}, "url": {c.URL(path)}}.Encode()
+	if err := v.connect(sock.String()); err != nil {
+		c.t.Fatalf("livetest: connect %s at %s: %v", path, sock.Path, err)
 	}
 	return v
 }
 
-func (v *View) connect(path string) error {
+func (v *View) connect(wsURL string) error {
 	d := websocket.Dialer{NetDialContext: v.c.l.dial, HandshakeTimeout: Timeout, Jar: v.c.jar}
 	h := http.Header{"Origin": {v.c.origin}}
-	ws, resp, err := d.Dial("ws://"+Host+path, h)
+	ws, resp, err := d.Dial(wsURL, h)
 	if err != nil {
 		if resp != nil {
 			return fmt.Errorf("%w (HTTP %d)", err, resp.StatusCode)
@@ -371,8 +372,10 @@ func (v *View) Heartbeat() error {
 	}
 }
 
-// Send sends an event of kind (click, submit, change...) named name and waits for the
-// reply. An error reply is returned as an *EventError.
+// Send sends an event of kind (click, submit, change...) named name with params, and
+// waits for the reply. An error reply is returned as an *EventError. It does not look at
+// the page: prefer ClickElement, SubmitForm and ChangeForm, which check that the page
+// has an element bound to the event, unless the test means to send what no page would.
 func (v *View) Send(kind, name string, params url.Values) error {
 	v.t.Helper()
 	p := map[string]any{}
@@ -386,7 +389,9 @@ func (v *View) Send(kind, name string, params url.Values) error {
 	return v.send(map[string]any{"t": "e", "n": name, "k": kind, "p": p})
 }
 
-// Click sends a click event with the given live-value parameters as name, value pairs.
+// Click sends a click event named name with the given live-value parameters as name,
+// value pairs, whatever the page shows. Prefer ClickElement, which checks that the page
+// has an element with that live-click and takes the parameters from it.
 func (v *View) Click(name string, pairs ...string) error {
 	v.t.Helper()
 	p := url.Values{}
@@ -396,13 +401,15 @@ func (v *View) Click(name string, pairs ...string) error {
 	return v.Send("click", name, p)
 }
 
-// Submit sends a form submit event.
+// Submit sends a submit event named name with form as its params, whatever the page
+// shows. Prefer SubmitForm, which checks that the page has the form and its fields.
 func (v *View) Submit(name string, form url.Values) error {
 	v.t.Helper()
 	return v.Send("submit", name, form)
 }
 
-// Change sends a form change event.
+// Change sends a change event named name with form as its params, whatever the page
+// shows. Prefer ChangeForm, which checks that the page has the form and its fields.
 func (v *View) Change(name string, form url.Values) error {
 	v.t.Helper()
 	return v.Send("change", name, form)
@@ -521,8 +528,14 @@ func (v *View) HTML() string {
 	return string(dom.AppendHTML(nil, v.tree))
 }
 
-// DeadHTML returns the HTML of #live-root from the plain HTTP render.
+// DeadHTML returns the HTML of #live-root from the plain HTTP render, serialized as HTML
+// serializes the connected view's.
 func (v *View) DeadHTML() string { return v.deadHTML }
+
+// HeartbeatInterval returns how often the browser client would send heartbeats to this
+// view: #live-root's data-live-heartbeat, or 30 seconds without one. Call Heartbeat to
+// send one.
+func (v *View) HeartbeatInterval() time.Duration { return v.heartbeat }
 
 // Contains reports whether the view's HTML contains s.
 func (v *View) Contains(s string) bool { return strings.Contains(v.HTML(), s) }

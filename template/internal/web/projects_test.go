@@ -31,29 +31,29 @@ func TestCreateEditAndDeleteAProject(t *testing.T) {
 	if !index.Contains(`id="no-projects"`) {
 		t.Fatalf("empty list: %s", index.HTML())
 	}
-	if err := index.Navigate("/projects/new"); err != nil {
+	if err := index.ClickElement("#new-project"); err != nil {
 		t.Fatal(err)
 	}
 	// Errors show as the user types, only for the fields they touched.
-	if err := index.Change("validate", url.Values{"name": {""}, "description": {""}, "_target": {"description"}}); err != nil {
+	if err := index.ChangeForm("#description", url.Values{"description": {""}}); err != nil {
 		t.Fatal(err)
 	}
 	if index.Contains("class=\"error\"") {
 		t.Errorf("an untouched field shows an error: %s", index.HTML())
 	}
-	if err := index.Change("validate", url.Values{"name": {strings.Repeat("x", 101)}, "_target": {"name"}}); err != nil {
+	if err := index.ChangeForm("#name", url.Values{"name": {strings.Repeat("x", 101)}}); err != nil {
 		t.Fatal(err)
 	}
 	if !index.Contains("Name should be at most 100 characters") {
 		t.Errorf("a long name shows no error: %s", index.HTML())
 	}
-	if err := index.Submit("save", url.Values{"name": {" "}, "description": {"Plant tomatoes"}}); err != nil {
+	if err := index.SubmitForm("#project-form", url.Values{"name": {" "}, "description": {"Plant tomatoes"}}); err != nil {
 		t.Fatal(err)
 	}
 	if !index.Contains("Name can't be blank") || index.URL() != "/projects/new" {
 		t.Fatalf("a blank name was not refused inline: %s", index.HTML())
 	}
-	if err := index.Submit("save", url.Values{"name": {"Garden"}, "description": {"Plant tomatoes"}}); err != nil {
+	if err := index.SubmitForm("#project-form", url.Values{"name": {"Garden"}, "description": {"Plant tomatoes"}}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(index.URL(), "/projects/") || !index.Contains("Project created.") ||
@@ -62,20 +62,20 @@ func TestCreateEditAndDeleteAProject(t *testing.T) {
 	}
 	show := index.URL()
 
-	if err := index.Navigate(show + "/edit"); err != nil {
+	if err := index.ClickElement(`a[href$="/edit"]`); err != nil {
 		t.Fatal(err)
 	}
-	if err := index.Submit("save", url.Values{"name": {"Vegetable garden"}, "description": {""}}); err != nil {
+	if err := index.SubmitForm("#project-form", url.Values{"name": {"Vegetable garden"}, "description": {""}}); err != nil {
 		t.Fatal(err)
 	}
 	if index.URL() != show || !index.Contains("Vegetable garden") || !index.Contains("Project updated.") {
 		t.Fatalf("after edit, at %s: %s", index.URL(), index.HTML())
 	}
 
-	if err := index.Click("ask_delete"); err != nil {
+	if err := index.ClickElement(`button[live-click="ask_delete"]`); err != nil {
 		t.Fatal(err)
 	}
-	if err := index.Click("delete"); err != nil {
+	if err := index.ClickElement(`button[live-click="delete"]`); err != nil {
 		t.Fatal(err)
 	}
 	if index.URL() != "/projects" || !index.Contains("Project deleted.") || !index.Contains(`id="no-projects"`) {
@@ -91,7 +91,7 @@ func TestProjectsFollowChangesInTheOwnersOtherTabs(t *testing.T) {
 
 	list, form := c.Mount("/projects"), c.Mount("/projects/new")
 	bobs := other.Mount("/projects")
-	if err := form.Submit("save", url.Values{"name": {"Garden"}}); err != nil {
+	if err := form.SubmitForm("#project-form", url.Values{"name": {"Garden"}}); err != nil {
 		t.Fatal(err)
 	}
 	list.Await("Garden")
@@ -104,7 +104,11 @@ func TestProjectsFollowChangesInTheOwnersOtherTabs(t *testing.T) {
 	list.Await("Yard")
 	show.Await(`<h1 id="project-name">Yard</h1>`)
 
-	if err := list.Click("delete", "id", fmt.Sprint(p.ID)); err != nil {
+	row := fmt.Sprintf("#project-%d", p.ID)
+	if err := list.ClickElement(row + ` button[live-click="ask_delete"]`); err != nil {
+		t.Fatal(err)
+	}
+	if err := list.ClickElement(row + ` button[live-click="delete"]`); err != nil {
 		t.Fatal(err)
 	}
 	show.Await("This project was deleted.")

@@ -53,13 +53,13 @@ func TestRegisterThenConfirmByEmail(t *testing.T) {
 	a := newApp(t)
 	c := a.browser(t)
 	v := c.Mount("/users/register")
-	if err := v.Submit("save", url.Values{"email": {"not an email"}}); err != nil {
+	if err := v.SubmitForm("#registration-form", url.Values{"email": {"not an email"}}); err != nil {
 		t.Fatal(err)
 	}
 	if !v.Contains(`id="email-error"`) {
 		t.Fatalf("an invalid email was not refused inline: %s", v.HTML())
 	}
-	if err := v.Submit("save", url.Values{"email": {"alice@example.com"}}); err != nil {
+	if err := v.SubmitForm("#registration-form", url.Values{"email": {"alice@example.com"}}); err != nil {
 		t.Fatal(err)
 	}
 	// The flash ("An email was sent to...") rides on the redirect, which the
@@ -92,7 +92,7 @@ func TestRegisterATakenEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := a.browser(t).Mount("/users/register")
-	if err := v.Submit("save", url.Values{"email": {"alice@example.com"}}); err != nil {
+	if err := v.SubmitForm("#registration-form", url.Values{"email": {"alice@example.com"}}); err != nil {
 		t.Fatal(err)
 	}
 	if !v.Contains("Email has already been taken") || v.Redirect() != "" {
@@ -162,13 +162,13 @@ func TestChangeEmail(t *testing.T) {
 	a := newApp(t)
 	c, _ := a.loggedIn(t, "alice@example.com")
 	v := c.Mount("/users/settings")
-	if err := v.Submit("update_email", url.Values{"email": {"alice@example.com"}}); err != nil {
+	if err := v.SubmitForm("#email-form", url.Values{"email": {"alice@example.com"}}); err != nil {
 		t.Fatal(err)
 	}
 	if !v.Contains("Email did not change") {
 		t.Errorf("the same email was not refused: %s", v.HTML())
 	}
-	if err := v.Submit("update_email", url.Values{"email": {"alice@example.org"}}); err != nil {
+	if err := v.SubmitForm("#email-form", url.Values{"email": {"alice@example.org"}}); err != nil {
 		t.Fatal(err)
 	}
 	if !v.Contains("A link to confirm your email change has been sent") {
@@ -203,7 +203,7 @@ func TestChangePasswordLogsOutOtherSessions(t *testing.T) {
 	// liveapp:projects end
 
 	settings := c.Mount("/users/settings")
-	if err := settings.Change("validate_password", url.Values{"password": {"short"}, "_target": {"password"}}); err != nil {
+	if err := settings.ChangeForm("#password", url.Values{"password": {"short"}}); err != nil {
 		t.Fatal(err)
 	}
 	if !settings.Contains("Password should be at least 12 characters") {
@@ -262,7 +262,7 @@ func TestSessionsList(t *testing.T) {
 		t.Fatal(err)
 	}
 	// sessions are newest first: laptop, phone, this browser.
-	if err := v.Click("revoke", "id", fmt.Sprint(sessions[1].ID)); err != nil {
+	if err := v.ClickElement(fmt.Sprintf("#session-%d button", sessions[1].ID)); err != nil {
 		t.Fatal(err)
 	}
 	if code := phoneTab.AwaitClose(); code != live.CloseDisconnect {
@@ -279,7 +279,7 @@ func TestSessionsList(t *testing.T) {
 		t.Errorf("%d sessions listed after revoking one, want 2", n)
 	}
 
-	// Someone else's session id changes nothing.
+	// Someone else's session id, which no page shows alice, changes nothing.
 	bobs, _ := a.Accounts.ListSessions(t.Context(), accounts.Scope{User: bob})
 	if err := v.Click("revoke", "id", fmt.Sprint(bobs[0].ID)); err != nil {
 		t.Fatal(err)
@@ -288,7 +288,7 @@ func TestSessionsList(t *testing.T) {
 		t.Errorf("bob has %d sessions after alice revoked his, want 1", len(left))
 	}
 
-	if err := v.Click("revoke_others"); err != nil {
+	if err := v.ClickElement("#revoke-others"); err != nil {
 		t.Fatal(err)
 	}
 	if code := laptopTab.AwaitClose(); code != live.CloseDisconnect {
