@@ -221,6 +221,9 @@
   // ---------------------------------------------------------------------------
 
   const RELOAD_KEY = 'liveapp:reloaded';
+  // The server's default Config.FloodCooldown: after a 4008 it refuses this
+  // browser and its address for that long, so waiting less only fails again.
+  const FLOOD_COOLDOWN_MS = 10000;
   const FLASH_COOKIE = '_live_flash';
 
   let root = null; // #live-root, once booted
@@ -627,10 +630,12 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
         revoked = true;
         retry(failures === 1 ? 0 : wait);
         return;
-      case 4008: // rate limited
-        retry(Math.max(5000, wait));
+      case 4008: // a flood: the server refuses this browser and address for 10 s
+        retry(FLOOD_COOLDOWN_MS + wait);
         return;
     }
+    // Anything else (1000 shutdown, 1009 frame too large, 4002 heartbeat timeout,
+    // 4009 too slow, 4011 overloaded, a refused upgrade) waits the backoff.
     // A refused upgrade (403, 410, ...) reaches the browser as 1006 before the
     // socket opens; after five in a row a page load may fix it (a new token).
     // Right after a revocation, one is enough: the logout that caused it may

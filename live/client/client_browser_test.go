@@ -205,7 +205,7 @@ func TestProtocol(t *testing.T) {
 			return {sockets: sockets.length, state, token: new URL(sock().url).searchParams.get('token'),
 				now: $('#live-root').getAttribute('data-live-state')};`,
 			`{"sockets":2,"state":"disconnected","token":"T2","now":"connecting"}`},
-		{"close 4008 waits at least 5 s", "/app", `
+		{"close 4008 waits out the flood cool-down", "/app", `
 			live('<p>a</p>');
 			sock().drop(4008);
 			await sleep(1500);

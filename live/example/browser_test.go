@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -370,16 +371,27 @@ func TestBrowserAFieldTheUserLeftKeepsItsValueWhileStaleRepliesArrive(t *testing
 }
 
 func TestBrowserHeartbeatsKeepAnIdleTabConnected(t *testing.T) {
-	// The server closes sockets silent for 1 s; the page tells the client to send a
-	// heartbeat every 500 ms.
-	es := serveExampleWith(t, 0, example.Config{HeartbeatTimeout: time.Second})
+	// The server closes sockets silent for 2 s; the page tells the client to send a
+	// heartbeat every second, which leaves a busy machine a second of slack.
+	es := serveExampleWith(t, 0, example.Config{HeartbeatTimeout: 2 * time.Second})
 	tab := testbrowser.New(t)
 	openLive(t, tab, es, "/")
 	before := es.sockets.Load()
-	time.Sleep(2500 * time.Millisecond) // idle for two and a half timeouts
+	time.Sleep(5 * time.Second) // idle for two and a half timeouts
 	if n := es.sockets.Load() - before; n != 0 {
 		t.Fatalf("the idle tab opened %d new sockets: its heartbeats did not keep it open", n)
 	}
 	do(t, tab, chromedp.Click(chromedp.ID("inc")))
 	waitFor(t, tab, `document.getElementById('count').textContent === '1'`)
+}
+
+func TestBrowserClockTicksAndThePanelLoadsItself(t *testing.T) {
+	es := serveExampleWith(t, 0, example.Config{})
+	tab := testbrowser.New(t)
+	openLive(t, tab, es, "/clock")
+	waitFor(t, tab, `document.getElementById('summary-state').textContent.includes('items in the shared list')`)
+	first := testbrowser.Eval[string](t, tab, `document.getElementById('clock').textContent`)
+	waitFor(t, tab, `document.getElementById('clock').textContent !== `+strconv.Quote(first))
+	do(t, tab, chromedp.Click(chromedp.ID("reload")))
+	waitFor(t, tab, `document.getElementById('summary-state').textContent.includes('items in the shared list')`)
 }

@@ -1,6 +1,7 @@
 // Package example is a small app built on the live runtime: a counter, a form with live
-// validation, a keyed list kept in sync between tabs through PubSub, and a members area in
-// a second live session guarded by a hook. The runtime's browser tests and load tool run
+// validation, a keyed list kept in sync between tabs through PubSub, a clock and a panel
+// that update themselves (SendAfter, StartAsync), and a members area in a second live
+// session guarded by a hook. The runtime's browser tests and load tool run
 // against it, and it is the shortest tour of the API.
 package example
 
@@ -32,6 +33,8 @@ type Config struct {
 	Origins []string
 	// HeartbeatTimeout is live.Config.HeartbeatTimeout; zero keeps the default.
 	HeartbeatTimeout time.Duration
+	// SummaryDelay is how long the clock page's summary takes to load. Default 300 ms.
+	SummaryDelay time.Duration
 }
 
 // App is the example application: its runtime, its data and its HTTP handler.
@@ -62,6 +65,11 @@ func New(cfg Config) (*App, error) {
 	main.Live("/", func() live.View { return &Counter{tpl: tpl} })
 	main.Live("/form", func() live.View { return &Form{tpl: tpl} })
 	main.Live("/items", func() live.View { return &Items{tpl: tpl, store: a.items} })
+	delay := cfg.SummaryDelay
+	if delay <= 0 {
+		delay = 300 * time.Millisecond
+	}
+	main.Live("/clock", func() live.View { return &Clock{tpl: tpl, store: a.items, delay: delay} })
 
 	members := rt.Session("members", live.SessionOptions{
 		Layout:     layout,

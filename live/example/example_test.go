@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/liveapp/liveapp/live/example"
 	"github.com/liveapp/liveapp/live/livetest"
@@ -131,4 +132,22 @@ func TestSigninNeedsCSRF(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("status %d, want 403", resp.StatusCode)
 	}
+}
+
+func TestClockTicksAndTheSummaryLoads(t *testing.T) {
+	app, err := example.New(example.Config{Secret: []byte(strings.Repeat("example-secret!!", 3)), SummaryDelay: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lv := livetest.Mount(t, app, "/clock")
+	if !strings.Contains(lv.DeadHTML(), "Loading the summary") {
+		t.Fatalf("the dead render does not show the loading state: %s", lv.DeadHTML())
+	}
+	lv.Await("3 items in the shared list")
+	first := lv.ElementHTML("#clock")
+	lv.AwaitFunc("a tick", func(string) bool { return lv.ElementHTML("#clock") != first })
+	if err := lv.ClickElement("#reload"); err != nil {
+		t.Fatal(err)
+	}
+	lv.Await("3 items in the shared list")
 }
