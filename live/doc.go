@@ -39,12 +39,22 @@
 // page. A session's Revalidate callback runs on every open socket at an interval, so an
 // expired session cannot keep a socket alive either.
 //
+// # Views that update themselves
+//
+// Socket.Send and Socket.SendAfter queue a function for the view's goroutine, and
+// StartAsync runs work on another goroutine whose result comes back as an Async value.
+// All of it is serialized with the view's events and ends when the view unmounts, so a
+// view never needs a lock, and never a goroutine of its own that writes its fields.
+//
 // # Limits
 //
 // Every connection has a frame size limit, an event token bucket, a heartbeat timeout
-// (the client beats every 30 s; the server never pings), write deadlines, and a bounded outgoing queue; Config documents the defaults. A panic in a
-// view's handler is recovered: that socket gets an error and a fresh mount, and nothing
-// else is affected.
+// (the client beats every 30 s; the server never pings), a per-callback deadline, and a
+// bound on each of its queues: client frames, server-side messages and frames to write.
+// A flood closes the socket and makes its browser and address cool down; one address may
+// hold only so many sockets. A client counts as slow only when its writes stall. Config
+// documents every default. A panic in a view's handler is recovered: that socket gets an
+// error and a fresh mount, and nothing else is affected.
 //
 // # Dev mode
 //
