@@ -132,7 +132,7 @@ func StartAsync[T any](s *Socket, a *Async[T], fn func(ctx context.Context) (T, 
 		a.cancel()
 	}
 	if s.endMount == nil {
-		s.mountCtx, s.endMount = context.WithCancel(s.conn.ctx)
+		s.mountCtx, s.endMount = context.WithCancel(s.conn.context())
 	}
 	ctx, cancel := context.WithCancel(s.mountCtx)
 	a.run++

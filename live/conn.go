@@ -66,8 +66,6 @@ type conn struct {
 	sock    *Socket
 	binding string  // the browser's CSRF binding, to sign tokens after live navigation
 	addr    addrKey // the client's address, counted against Config.MaxSocketsPerAddress
-	ctx     context.Context
-	cancel  context.CancelFunc
 
 	limiter    bucket // reader only
 	violations int    // consecutive refused frames; reader only
@@ -92,6 +90,13 @@ type conn struct {
 	idTopic   string
 	idCancel  func()
 	timers    map[*time.Timer]struct{} // SendAfter timers not yet fired
+
+	// The connection's contexts end when the socket closes: the one of the callback
+	// running now, and the base of background work, made by the first StartAsync. An idle
+	// socket holds neither (a context that has had children keeps their map).
+	endCall func()
+	ctx     context.Context
+	cancel  context.CancelFunc
 }
 
 func (rt *Runtime) upgrader() *websocket.Upgrader {
@@ -180,7 +185,6 @@ func (rt *Runtime) serveSocket(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered the client
 	}
 	c := &conn{rt: rt, ws: ws, br: hw.br, binding: tok.Binding, addr: addr}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.limiter = *newBucket(rt.cfg.EventRate, rt.cfg.EventBurst)
 	c.sock = &Socket{rt: rt, connected: true, conn: c, url: target.RequestURI(), params: paramsFor(rte, target), cookies: cookies,
 		clientIP: ip, secure: rt.secure(r),
@@ -209,9 +213,28 @@ func (c *conn) shut() bool {
 		return false
 	}
 	c.closed = true
+	endCall, cancel := c.endCall, c.cancel
 	c.mu.Unlock()
-	c.cancel()
+	if endCall != nil {
+		endCall()
+	}
+	if cancel != nil {
+		cancel()
+	}
 	return true
+}
+
+// context returns the base context of background work: it ends when the socket closes.
+func (c *conn) context() context.Context {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ctx == nil {
+		c.ctx, c.cancel = context.WithCancel(context.Background())
+		if c.closed {
+			c.cancel()
+		}
+	}
+	return c.ctx
 }
 
 // close sends a close frame with code (unless code is 0) at once, ahead of any queued

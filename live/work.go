@@ -162,10 +162,26 @@ func (c *conn) safely(j job, ev *clientFrame) {
 	}
 }
 
-// callContext returns the context for one callback: the connection's, which ends when
-// the socket closes, with Config.EventTimeout as its deadline.
+// callContext returns the context for one callback, which runs on the worker: it has
+// Config.EventTimeout as its deadline and ends when the socket closes. It is not a child
+// of a connection-wide context, whose map of children would stay with every idle socket;
+// close cancels it through endCall instead. Call the returned function when the callback
+// returns.
 func (c *conn) callContext() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(c.ctx, c.rt.cfg.EventTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), c.rt.cfg.EventTimeout)
+	c.mu.Lock()
+	if c.closed {
+		cancel()
+	} else {
+		c.endCall = cancel
+	}
+	c.mu.Unlock()
+	return ctx, func() {
+		c.mu.Lock()
+		c.endCall = nil
+		c.mu.Unlock()
+		cancel()
+	}
 }
 
 // message runs one piece of view work. What it changes is rendered with the rest of the
