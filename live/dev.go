@@ -142,7 +142,7 @@ func (c *conn) devRerender() {
 	for _, m := range s.memos {
 		m.forget()
 	}
-	ops, err := c.diff()
+	ops, err := c.diff(false)
 	if err != nil {
 		c.devFailed = true
 		c.send(frameDev("error", "msg", err.Error()))

@@ -20,6 +20,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/liveapp/liveapp/live/client"
+	"github.com/liveapp/liveapp/live/internal/dom"
 	"github.com/liveapp/liveapp/live/pubsub"
 )
 
@@ -195,6 +196,7 @@ type Runtime struct {
 	dev      devState
 
 	buffers      sync.Pool // *bytes.Buffer for renders
+	arenas       sync.Pool // *[2]dom.Arena for diffs that keep no tree; see conn.diff
 	upgraderOnce sync.Once
 	wsUpgrader   *websocket.Upgrader
 }
@@ -216,6 +218,7 @@ func New(cfg Config) (*Runtime, error) {
 	rt.limits = limits{maxPerAddr: cfg.MaxSocketsPerAddress, cooldown: cfg.FloodCooldown}
 	rt.afterFunc = time.AfterFunc
 	rt.buffers.New = func() any { return new(bytes.Buffer) }
+	rt.arenas.New = func() any { return new([2]dom.Arena) }
 	return rt, nil
 }
 

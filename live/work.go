@@ -504,7 +504,7 @@ func (c *conn) sendChanges(ref int64, errMsg string) {
 		s.titleDirty = false
 		c.send(frameTitle(s.title))
 	}
-	ops, err := c.diff()
+	ops, err := c.diff(ref > 0)
 	if err != nil && errMsg == "" {
 		errMsg = c.errMessage(err)
 	}
@@ -532,12 +532,13 @@ func (c *conn) reply(ref int64, ops []byte, errMsg string) {
 // nil when nothing changed.
 //
 // A socket keeps the last HTML; its parsed tree, 10 to 25 times larger, is kept only while
-// the socket is busy and dropped after a heartbeat interval without events, so an idle socket
-// costs little and a busy one does not parse twice per event. Nothing is parsed when the
-// HTML did not change.
-func (c *conn) diff() ([]byte, error) {
+// the socket is busy with its own client's events (keep), and dropped after a heartbeat
+// interval without them, so an idle socket costs little and a busy one does not parse
+// twice per event. A change that server-side work makes to a socket that is not busy (a
+// PubSub fan-out to thousands of idle tabs, a clock) parses both renders into pooled
+// memory and keeps nothing. Nothing is parsed when the HTML did not change.
+func (c *conn) diff(keep bool) ([]byte, error) {
 	s := c.sock
-	s.busy = true
 	html, err := c.render()
 	if err != nil {
 		return nil, err
@@ -545,6 +546,10 @@ func (c *conn) diff() ([]byte, error) {
 	if html == s.html {
 		return nil, nil
 	}
+	if s.hot == nil && !keep {
+		return c.coldDiff(html)
+	}
+	s.busy = true
 	if s.hot == nil {
 		s.hot = new(hotState)
 	}
@@ -567,6 +572,27 @@ func (c *conn) diff() ([]byte, error) {
 		return nil, nil
 	}
 	return dom.AppendOps(nil, ops), nil
+}
+
+// coldDiff diffs the last HTML sent against html in pooled memory, keeping no tree.
+func (c *conn) coldDiff(html string) ([]byte, error) {
+	s := c.sock
+	a := c.rt.arenas.Get().(*[2]dom.Arena)
+	defer c.rt.arenas.Put(a)
+	old, err := dom.ParseIn(&a[0], s.html)
+	if err != nil {
+		return nil, fmt.Errorf("live: parse last render: %w", err)
+	}
+	tree, err := dom.ParseIn(&a[1], html)
+	if err != nil {
+		return nil, fmt.Errorf("live: parse render: %w", err)
+	}
+	ops := dom.Diff(old, tree)
+	s.html = html
+	if len(ops) == 0 {
+		return nil, nil
+	}
+	return dom.AppendOps(nil, ops), nil // encoded before the arenas go back to the pool
 }
 
 // navigateTo mounts the view at to in place when it belongs to the same live session, and

@@ -147,7 +147,7 @@ func TestBrowserPageWorksWithoutJavaScript(t *testing.T) {
 		t.Errorf("count = %q, want 0", got)
 	}
 	links := eval[string](t, tab, `[...document.querySelectorAll('nav a')].map(a => a.getAttribute('href')).join(' ')`)
-	if links != "/ /form /items /members" {
+	if links != "/ /form /items /clock /members" {
 		t.Errorf("nav links = %q", links)
 	}
 
