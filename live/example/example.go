@@ -39,6 +39,7 @@ type App struct {
 	Runtime *live.Runtime
 	tpl     *template.Template
 	items   *itemStore
+	feed    *feedStore // see feed.go
 	mu      sync.Mutex
 	members map[string]string // demo session id -> user name
 	handler http.Handler
@@ -56,12 +57,14 @@ func New(cfg Config) (*App, error) {
 		return nil, fmt.Errorf("example: templates: %w", err)
 	}
 	a := &App{Runtime: rt, tpl: tpl, items: newItemStore(rt), members: make(map[string]string)}
+	a.feed = newFeedStore(rt)
 	layout := func(w io.Writer, p *live.Page) error { return tpl.ExecuteTemplate(w, "layout", p) }
 
 	main := rt.Session("main", live.SessionOptions{Layout: layout})
 	main.Live("/", func() live.View { return &Counter{tpl: tpl} })
 	main.Live("/form", func() live.View { return &Form{tpl: tpl} })
 	main.Live("/items", func() live.View { return &Items{tpl: tpl, store: a.items} })
+	main.Live("/feed", func() live.View { return &Feed{tpl: tpl, store: a.feed} })
 
 	members := rt.Session("members", live.SessionOptions{
 		Layout:     layout,
