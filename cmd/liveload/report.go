@@ -135,8 +135,12 @@ func (b *Burst) writeTable(w io.Writer) {
 }
 
 func (a *ActiveRun) writeTable(w io.Writer) {
-	fmt.Fprintf(w, "\nactive: %d views of %s from %s, opened in %.1f s; %d dropped %s\n", a.Views, a.Path,
-		sourcesText(a.Sources, a.MaxPerSource), a.OpenSeconds, a.Dropped, reasons(a.CloseCodes))
+	fmt.Fprintf(w, "\nactive: %d views of %s from %s, opened in %.1f s; %d dropped", a.Views, a.Path,
+		sourcesText(a.Sources, a.MaxPerSource), a.OpenSeconds, a.Dropped)
+	if a.Dropped > 0 {
+		fmt.Fprintf(w, " (%s)", reasons(a.CloseCodes))
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "load average at start %s, at end %s\n", a.LoadStart, a.LoadEnd)
 	if a.RoundTrip != nil {
 		writeRoundTrip(w, a.RoundTrip)
