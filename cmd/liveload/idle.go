@@ -83,7 +83,7 @@ func runIdle(ctx context.Context, cfg *Config, rep *Report, logw io.Writer, prog
 		return err
 	}
 	defer s.close()
-	rep.Sources = len(s.c.sources)
+	rep.Path, rep.Sources = cfg.Path, len(s.c.sources)
 
 	// Warm up: one view through the whole cycle, so that the baseline includes what
 	// the server allocates once (templates, pools, the first websocket).

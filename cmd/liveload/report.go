@@ -41,7 +41,6 @@ func newReport(cfg Config) *Report {
 		GoVersion: runtime.Version(),
 		Server:    cfg.Server,
 		Scenarios: cfg.Scenarios,
-		Path:      cfg.Path,
 		LoadStart: loadproc.LoadAvg(),
 	}
 	if bi, err := buildinfo.ReadFile(cfg.Server); err == nil {
