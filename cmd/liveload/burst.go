@@ -42,7 +42,7 @@ func runBurst(ctx context.Context, cfg *Config, logw io.Writer, progress func(st
 	if err := awaitFinal(ctx, s.views, b.FinalVersion, cfg.Converge); err != nil {
 		return b, err
 	}
-	if err := finishFeed(ctx, s, pubs, &b.FeedResult); err != nil {
+	if err := finishFeed(ctx, s, pubs, cfg.heapProfileFile("burst"), &b.FeedResult); err != nil {
 		return b, err
 	}
 	progress("burst: %d of %d views final after %.1f ms at most, %d dropped", b.Final, b.Views, b.ToFinal.MaxUs/1000, b.Dropped)

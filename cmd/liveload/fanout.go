@@ -48,7 +48,7 @@ func runFanOut(ctx context.Context, cfg *Config, logw io.Writer, progress func(s
 	if err := awaitFinal(ctx, s.views, fo.FinalVersion, cfg.Converge); err != nil {
 		return fo, err
 	}
-	if err := finishFeed(ctx, s, pubs, &fo.FeedResult); err != nil {
+	if err := finishFeed(ctx, s, pubs, cfg.heapProfileFile("fanout"), &fo.FeedResult); err != nil {
 		return fo, err
 	}
 	arrivals := make([][]arrival, len(s.views))

@@ -165,8 +165,9 @@ func awaitFinal(ctx context.Context, views []*view, final int64, limit time.Dura
 
 // finishFeed reads the server's peak and final memory, takes the server's dead render of
 // the feed as the final state, and checks every view against it. pubs are the updates
-// publishFeed returned.
-func finishFeed(ctx context.Context, s *session, pubs []published, res *FeedResult) error {
+// publishFeed returned. When profile is not "", it saves the server's heap profile there
+// first.
+func finishFeed(ctx context.Context, s *session, pubs []published, profile string, res *FeedResult) error {
 	mem, err := loadproc.ReadMemory(s.srv.PID())
 	if err != nil {
 		return fmt.Errorf("read server RSS: %w", err)
@@ -177,6 +178,11 @@ func finishFeed(ctx context.Context, s *session, pubs []published, res *FeedResu
 	}
 	if res.After, err = s.srv.measure(ctx); err != nil {
 		return err
+	}
+	if profile != "" {
+		if err := s.srv.saveHeapProfile(ctx, profile); err != nil {
+			return err
+		}
 	}
 	want, err := deadFeed(ctx, s.c)
 	if err != nil {

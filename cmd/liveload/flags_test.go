@@ -122,3 +122,21 @@ func TestDroppedViewsAreCountedByCloseCode(t *testing.T) {
 		t.Errorf("reasons(nil) = %q, want -", got)
 	}
 }
+
+func TestHeapProfileFileNamesTheScenarioWhenThereAreMore(t *testing.T) {
+	for _, tc := range []struct {
+		file      string
+		scenarios []string
+		want      string
+	}{
+		{"", []string{"idle", "fanout"}, ""},
+		{"/tmp/heap.pb.gz", []string{"fanout"}, "/tmp/heap.pb.gz"},
+		{"/tmp/heap.pb.gz", []string{"idle", "fanout"}, "/tmp/heap.fanout.pb.gz"},
+		{"heap", []string{"fanout", "burst"}, "heap.fanout"},
+	} {
+		cfg := Config{HeapProfile: tc.file, Scenarios: tc.scenarios}
+		if got := cfg.heapProfileFile("fanout"); got != tc.want {
+			t.Errorf("-heap-profile %q with %v: fanout saves to %q, want %q", tc.file, tc.scenarios, got, tc.want)
+		}
+	}
+}

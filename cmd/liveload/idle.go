@@ -110,11 +110,11 @@ func runIdle(ctx context.Context, cfg *Config, rep *Report, logw io.Writer, prog
 		progress("%d idle views: server RSS %.1f MiB, %.1f KiB RSS and %.1f KiB heap+stack per view (opened in %.1f s)",
 			n, mib(step.Server.RSS), step.RSSPerConn/1024, step.HeapStackPerConn/1024, step.OpenSeconds)
 	}
-	if cfg.HeapProfile != "" {
-		if err := s.srv.saveHeapProfile(ctx, cfg.HeapProfile); err != nil {
+	if file := cfg.heapProfileFile("idle"); file != "" {
+		if err := s.srv.saveHeapProfile(ctx, file); err != nil {
 			return err
 		}
-		progress("server heap profile at %d views saved to %s", len(s.views), cfg.HeapProfile)
+		progress("server heap profile at %d views saved to %s", len(s.views), file)
 	}
 	cs := measureClient()
 	rep.Client = ClientCost{

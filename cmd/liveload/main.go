@@ -41,6 +41,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,7 +65,7 @@ type Config struct {
 	RoundTrip   roundTripConfig
 	Active      int    // views sending events after the idle phase; 0 skips the round trip phase
 	MaxErrors   int    // failed events tolerated before the run fails
-	HeapProfile string // where to save the server's heap profile at the largest count
+	HeapProfile string // where to save the server's heap profile (see heapProfileFile)
 
 	FanOut      fanOutConfig
 	Burst       burstConfig
@@ -144,7 +145,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.Int64Var(&cfg.RoundTrip.MaxEvents, "max-events", cfg.RoundTrip.MaxEvents, "events to send at most, in total (default 200000 in the active scenario)")
 	fs.DurationVar(&cfg.RoundTrip.ReplyTimeout, "reply-timeout", cfg.RoundTrip.ReplyTimeout, "wait for the last replies at most this long")
 	fs.IntVar(&cfg.MaxErrors, "max-errors", cfg.MaxErrors, "failed events tolerated before the run fails")
-	fs.StringVar(&cfg.HeapProfile, "heap-profile", "", "save the server's heap profile at the largest idle count to this file (for go tool pprof)")
+	fs.StringVar(&cfg.HeapProfile, "heap-profile", "", "save the server's heap profile to this file (for go tool pprof): idle at the largest count, fanout and burst once the views are final; more than one scenario adds its name, as in heap.fanout.pb.gz")
 	fs.IntVar(&cfg.FanOut.Updates, "updates", cfg.FanOut.Updates, "fanout: updates to publish, one row each")
 	fs.Float64Var(&cfg.FanOut.Rate, "update-rate", cfg.FanOut.Rate, "fanout: updates per second")
 	fs.IntVar(&cfg.Burst.Publishes, "burst", cfg.Burst.Publishes, "burst: updates the server publishes in one tight loop")
@@ -261,6 +262,21 @@ func (cfg *Config) views(sc string) int {
 		return cfg.ActiveRound.Views
 	}
 	return cfg.Counts[len(cfg.Counts)-1]
+}
+
+// heapProfileFile returns where scenario sc saves the server's heap profile, or "" for
+// nowhere: -heap-profile, with the scenario's name before the extension when the run has
+// more than one scenario.
+func (cfg *Config) heapProfileFile(sc string) string {
+	if cfg.HeapProfile == "" || len(cfg.Scenarios) == 1 {
+		return cfg.HeapProfile
+	}
+	dir, base := filepath.Split(cfg.HeapProfile)
+	name, ext, _ := strings.Cut(base, ".")
+	if ext != "" {
+		ext = "." + ext
+	}
+	return dir + name + "." + sc + ext
 }
 
 // sourcesFor returns how many source addresses n websockets are spread over.
