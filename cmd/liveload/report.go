@@ -112,7 +112,12 @@ func (f *FeedResult) writeTable(w io.Writer, title string) {
 	if f.FirstError != "" {
 		fmt.Fprintf(w, "first error: %s\n", f.FirstError)
 	}
-	fmt.Fprintf(w, "time to the final state, from the last update's request, over %d views: p50 %.1f ms, max %.1f ms\n", f.ToFinal.N, f.ToFinal.P50us/1000, f.ToFinal.MaxUs/1000)
+	if f.ToFinal.N > 0 {
+		fmt.Fprintf(w, "time to the final state, from the last update's request, over the %d views that got there: p50 %.1f ms, max %.1f ms\n",
+			f.ToFinal.N, f.ToFinal.P50us/1000, f.ToFinal.MaxUs/1000)
+	} else {
+		fmt.Fprintln(w, "no view reached the final state")
+	}
 	fmt.Fprintf(w, "server RSS: idle %.1f MiB, peak %.1f MiB (%.2f× idle), after %.1f MiB (heap+stack %.1f MiB)\n",
 		mib(f.IdleRSS), mib(f.PeakRSS), f.PeakRatio, mib(f.After.RSS), mib(f.After.HeapInuse+f.After.StackInuse))
 }
