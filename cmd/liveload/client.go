@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -26,34 +29,40 @@ import (
 type client struct {
 	base    string // http://127.0.0.1:PORT
 	path    string // the page to open, "/"
+	feed    bool   // the page is the example's feed: views track what it shows (feed.go)
+	epoch   time.Time
 	http    *http.Client
 	ws      websocket.Dialer
 	sources []net.IP
-	next    atomic.Uint32
-	rec     *recorder // where every view reports its replies
+	httpRR  atomic.Uint32  // round robin of the dead renders' connections over sources
+	wsRR    atomic.Uint32  // and of the websockets, on their own so that they spread evenly
+	held    []atomic.Int32 // open websockets per source address
+	rec     *recorder      // where every view reports its replies
 
 	dropped atomic.Int64 // views the server closed, or that failed, while not closing
 
-	mu    sync.Mutex
-	views []*view // open views, for heartbeats
+	mu         sync.Mutex
+	views      []*view        // open views, for heartbeats
+	closeCodes map[string]int // why dropped views ended: a close code, or how the read failed
 }
 
 // Source addresses: one loopback source IP has about 28k ephemeral ports (32768-60999),
-// so the client spreads its connections over 127.0.0.1..127.0.0.N.
+// and a server may cap the live sockets of one client address, so the client spreads its
+// connections over 127.0.0.1..127.0.0.N, the websockets round robin.
 func newClient(addr, path string, sources int, conc int) *client {
-	c := &client{base: "http://" + addr, path: path, rec: &recorder{}}
+	c := &client{base: "http://" + addr, path: path, epoch: time.Now(), rec: &recorder{}, held: make([]atomic.Int32, sources)}
 	for i := 1; i <= sources; i++ {
 		c.sources = append(c.sources, net.IPv4(127, 0, 0, byte(i)))
 	}
 	c.http = &http.Client{
-		Transport: &http.Transport{DialContext: c.dial, MaxIdleConnsPerHost: conc, IdleConnTimeout: 10 * time.Second},
+		Transport: &http.Transport{DialContext: c.dialHTTP, MaxIdleConnsPerHost: conc, IdleConnTimeout: 10 * time.Second},
 		Timeout:   15 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
 	}
 	c.ws = websocket.Dialer{
-		NetDialContext:   c.dial,
+		NetDialContext:   c.dialWS,
 		HandshakeTimeout: 15 * time.Second,
 		ReadBufferSize:   1024,
 		WriteBufferSize:  1024,
@@ -62,11 +71,42 @@ func newClient(addr, path string, sources int, conc int) *client {
 	return c
 }
 
-func (c *client) dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	ip := c.sources[int(c.next.Add(1))%len(c.sources)]
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}, Timeout: 10 * time.Second}
+func (c *client) dialHTTP(ctx context.Context, network, addr string) (net.Conn, error) {
+	return c.dial(ctx, network, addr, int(c.httpRR.Add(1)-1)%len(c.sources))
+}
+
+func (c *client) dialWS(ctx context.Context, network, addr string) (net.Conn, error) {
+	return c.dial(ctx, network, addr, int(c.wsRR.Add(1)-1)%len(c.sources))
+}
+
+func (c *client) dial(ctx context.Context, network, addr string, src int) (net.Conn, error) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: c.sources[src]}, Timeout: 10 * time.Second}
 	return d.DialContext(ctx, network, addr)
 }
+
+// sourceOf returns the index in c.sources of a websocket's local address, or -1.
+func (c *client) sourceOf(ws *websocket.Conn) int {
+	if a, ok := ws.LocalAddr().(*net.TCPAddr); ok {
+		for i, ip := range c.sources {
+			if ip.Equal(a.IP) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// maxPerSource returns the most websockets open from one source address.
+func (c *client) maxPerSource() int {
+	m := 0
+	for i := range c.held {
+		m = max(m, int(c.held[i].Load()))
+	}
+	return m
+}
+
+// since returns the time since the client was made, the clock of feed arrivals.
+func (c *client) since() time.Duration { return time.Since(c.epoch) }
 
 // closeIdle closes the dead render's kept-alive HTTP connections, so they do not count in
 // the server's memory.
@@ -117,10 +157,20 @@ func (c *client) open(ctx context.Context) (*view, error) {
 		}
 		return nil, fmt.Errorf("websocket upgrade: %w", err)
 	}
-	v := &view{c: c, ws: ws, pending: make(map[int64]time.Time, 2), done: make(chan struct{})}
-	if err := v.awaitRender(); err != nil {
+	v := &view{c: c, ws: ws, src: c.sourceOf(ws), pending: make(map[int64]time.Time, 2), done: make(chan struct{})}
+	render, err := v.awaitRender()
+	if err != nil {
 		ws.Close()
 		return nil, err
+	}
+	if c.feed {
+		if v.feed, err = newFeedView(render); err != nil {
+			ws.Close()
+			return nil, err
+		}
+	}
+	if v.src >= 0 {
+		c.held[v.src].Add(1)
 	}
 	go v.read()
 	c.mu.Lock()
@@ -154,9 +204,11 @@ func (c *client) heartbeats(ctx context.Context, every time.Duration) {
 // view is one connected view: a websocket whose reader matches replies to the events the
 // view sent. Heartbeats keep it open.
 type view struct {
-	c   *client
-	ws  *websocket.Conn
-	wmu sync.Mutex // serializes writes
+	c    *client
+	ws   *websocket.Conn
+	src  int        // index of its source address in c.sources, or -1
+	feed *feedView  // what a view of the feed shows; nil for other pages
+	wmu  sync.Mutex // serializes writes
 
 	mu      sync.Mutex
 	ref     int64
@@ -174,31 +226,41 @@ type serverFrame struct {
 	Msg string          `json:"msg"`
 }
 
-// awaitRender reads the first frames until the connected render.
-func (v *view) awaitRender() error {
+// awaitRender reads the first frames until the connected render, and returns it.
+func (v *view) awaitRender() ([]byte, error) {
 	_ = v.ws.SetReadDeadline(time.Now().Add(15 * time.Second))
 	defer v.ws.SetReadDeadline(time.Time{})
 	for {
 		_, data, err := v.ws.ReadMessage()
 		if err != nil {
-			return fmt.Errorf("waiting for the render: %w", err)
+			return nil, fmt.Errorf("waiting for the render: %w", err)
 		}
 		var f serverFrame
 		if err := json.Unmarshal(data, &f); err != nil {
-			return fmt.Errorf("waiting for the render: malformed frame %.80q", data)
+			return nil, fmt.Errorf("waiting for the render: malformed frame %.80q", data)
 		}
 		switch f.T {
 		case "render":
-			return nil
+			return data, nil
 		case "title", "push":
 		default:
-			return fmt.Errorf("waiting for the render: got %.120s", data)
+			return nil, fmt.Errorf("waiting for the render: got %.120s", data)
 		}
 	}
 }
 
+var (
+	heartbeatFrame = []byte(`{"t":"h"}`)
+	opsPrefix      = []byte(`{"t":"ops"`)
+)
+
 func (v *view) read() {
 	defer close(v.done)
+	defer func() {
+		if v.src >= 0 {
+			v.c.held[v.src].Add(-1)
+		}
+	}()
 	for {
 		_, data, err := v.ws.ReadMessage()
 		if err != nil {
@@ -206,9 +268,20 @@ func (v *view) read() {
 			closing := v.closing
 			v.mu.Unlock()
 			if !closing {
-				v.c.dropped.Add(1)
+				v.c.drop(err)
 			}
 			return
+		}
+		if v.feed != nil {
+			v.feed.observe(data, v.c.since())
+			// The feed's frames are patches the server sent on its own; they need
+			// nothing else, and decoding them would cost the client more than the scan.
+			if bytes.HasPrefix(data, opsPrefix) {
+				continue
+			}
+		}
+		if bytes.Equal(data, heartbeatFrame) {
+			continue
 		}
 		var f serverFrame
 		if err := json.Unmarshal(data, &f); err != nil {
@@ -269,6 +342,16 @@ func (v *view) heartbeat() {
 	v.mu.Unlock()
 	if !closing {
 		_ = v.write([]byte(`{"t":"h"}`))
+	}
+}
+
+// ended reports whether the view's reader has ended.
+func (v *view) ended() bool {
+	select {
+	case <-v.done:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -358,3 +441,33 @@ func closeViews(views []*view, conc int) {
 
 // errDropped reports views the server closed under the client.
 var errDropped = errors.New("the server closed connections")
+
+// drop counts a view that ended while the client was not closing it, and why: the close
+// code the server sent, or how the read failed without one.
+func (c *client) drop(err error) {
+	c.dropped.Add(1)
+	why := "read error"
+	var ce *websocket.CloseError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce):
+		why = strconv.Itoa(ce.Code)
+	case errors.Is(err, syscall.ECONNRESET):
+		why = "connection reset"
+	case errors.As(err, &ne) && ne.Timeout():
+		why = "timeout"
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closeCodes == nil {
+		c.closeCodes = make(map[string]int)
+	}
+	c.closeCodes[why]++
+}
+
+// dropReasons returns a copy of why views were dropped, by close code or failure.
+func (c *client) dropReasons() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.closeCodes)
+}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"time"
 
@@ -69,4 +71,85 @@ func idleStep(ctx context.Context, srv *server, c *client, views []*view, n int,
 	step.HeapStackPerConn = per(m.HeapInuse+m.StackInuse, base.HeapInuse+base.StackInuse)
 	step.GoroutinesPerConn = per(m.NumGoroutine, base.NumGoroutine)
 	return views, step, nil
+}
+
+// runIdle runs the idle scenario: the memory per idle view at each count, then, unless
+// cfg.Active is 0, the round trip phase among the open views. It fills rep's baseline,
+// idle steps, client cost and round trip.
+func runIdle(ctx context.Context, cfg *Config, rep *Report, logw io.Writer, progress func(string, ...any)) error {
+	maxViews := cfg.Counts[len(cfg.Counts)-1]
+	s, err := startSession(ctx, cfg, cfg.Path, false, maxViews, logw)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	rep.Path, rep.Sources = cfg.Path, len(s.c.sources)
+
+	// Warm up: one view through the whole cycle, so that the baseline includes what
+	// the server allocates once (templates, pools, the first websocket).
+	if err := warmUp(ctx, s.c, cfg.RoundTrip.Event); err != nil {
+		return fmt.Errorf("warm-up: %w", err)
+	}
+	s.c.closeIdle()
+	if err := loadproc.Sleep(ctx, cfg.Settle); err != nil {
+		return err
+	}
+	if rep.Baseline, err = s.srv.measure(ctx); err != nil {
+		return err
+	}
+	clientBase := measureClient()
+
+	for _, n := range cfg.Counts {
+		var step IdleStep
+		s.views, step, err = idleStep(ctx, s.srv, s.c, s.views, n, cfg, rep.Baseline)
+		if err != nil {
+			return err
+		}
+		rep.Idle = append(rep.Idle, step)
+		rep.MaxPerSource = max(rep.MaxPerSource, s.c.maxPerSource())
+		progress("%d idle views: server RSS %.1f MiB, %.1f KiB RSS and %.1f KiB heap+stack per view (opened in %.1f s)",
+			n, mib(step.Server.RSS), step.RSSPerConn/1024, step.HeapStackPerConn/1024, step.OpenSeconds)
+	}
+	if file := cfg.heapProfileFile("idle"); file != "" {
+		if err := s.srv.saveHeapProfile(ctx, file); err != nil {
+			return err
+		}
+		progress("server heap profile at %d views saved to %s", len(s.views), file)
+	}
+	cs := measureClient()
+	rep.Client = ClientCost{
+		Conns:             len(s.views),
+		HeapStackPerConn:  (float64(cs.heapStack) - float64(clientBase.heapStack)) / float64(len(s.views)),
+		GoroutinesPerConn: float64(cs.goroutines-clientBase.goroutines) / float64(len(s.views)),
+	}
+
+	if cfg.Active > 0 {
+		active := s.views[:min(cfg.Active, len(s.views))]
+		progress("round trip: %d active of %d open views, %g events/s each for %v", len(active), len(s.views), cfg.RoundTrip.Rate, cfg.RoundTrip.Duration)
+		rep.RoundTrip = roundTrip(ctx, s.c, active, len(s.views), cfg.RoundTrip)
+		if err := checkRoundTrip(ctx, rep.RoundTrip, cfg.MaxErrors); err != nil {
+			return err
+		}
+	}
+	if err := s.srv.Alive(); err != nil {
+		return err
+	}
+	if d, why := s.dropped(); d > 0 {
+		return fmt.Errorf("%w: %d (%s)", errDropped, d, reasons(why))
+	}
+	return nil
+}
+
+// checkRoundTrip fails a round trip phase that ended early or had too many errors.
+func checkRoundTrip(ctx context.Context, rt *RoundTrip, maxErrors int) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if n := rt.Errors(); n > maxErrors {
+		return fmt.Errorf("%d events failed (first: %s)", n, rt.FirstError)
+	}
+	if rt.Replies == 0 {
+		return errors.New("no replies")
+	}
+	return nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -86,6 +88,107 @@ func TestSmallRunReportsSaneFigures(t *testing.T) {
 		t.Errorf("JSON lacks p99_us:\n%s", js.String())
 	}
 	t.Logf("\n%s", table.String())
+}
+
+// smallConfig is a run of scenarios at a size that takes seconds.
+func smallConfig(server string, scenarios ...string) Config {
+	cfg := defaultConfig()
+	cfg.Server = server
+	cfg.Scenarios = scenarios
+	cfg.Settle = 200 * time.Millisecond
+	cfg.Timeout = time.Minute
+	cfg.Converge = 10 * time.Second
+	return cfg
+}
+
+func TestScenariosAtSmallScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	bin := buildExample(t)
+
+	t.Run("fanout: every view follows every update to the final state", func(t *testing.T) {
+		cfg := smallConfig(bin, "fanout")
+		cfg.FanOut = fanOutConfig{Views: 20, Updates: 10, Rate: 50}
+		cfg.PerSource = 8 // 3 source addresses
+		var log bytes.Buffer
+		rep, err := run(context.Background(), cfg, &log)
+		if err != nil {
+			t.Fatalf("run: %v\n%s", err, log.String())
+		}
+		fo := rep.FanOut
+		if fo == nil || fo.Views != 20 || fo.Published != 10 || fo.FinalVersion != 10 || fo.Final != 20 || fo.Dropped != 0 {
+			t.Fatalf("fanout = %+v, want 20 views all showing version 10", fo)
+		}
+		if fo.Sources != 3 || fo.MaxPerSource != 7 {
+			t.Errorf("views came from %d addresses, at most %d each; want 3 and 7", fo.Sources, fo.MaxPerSource)
+		}
+		l := fo.Latency
+		if l.N != 200 || fo.Missed != 0 || l.P50us <= 0 || l.P50us > l.P99us || l.P99us > l.MaxUs || l.MaxUs > 5e6 {
+			t.Errorf("latency %+v, missed %d: want 200 samples with 0 < p50 <= p99 <= max < 5 s", l, fo.Missed)
+		}
+		if fo.Frames.Min < 1 || fo.Frames.Max > 10 || fo.ToFinal.N != 20 {
+			t.Errorf("frames per view %+v, to final %+v: want 1 to 10 frames, and all 20 views final", fo.Frames, fo.ToFinal)
+		}
+		if fo.IdleRSS == 0 || fo.PeakRSS < fo.IdleRSS/2 || fo.PeakRatio <= 0 || fo.LoadStart == "" || fo.LoadEnd == "" {
+			t.Errorf("idle RSS %d, peak %d (%.2f), load %q to %q", fo.IdleRSS, fo.PeakRSS, fo.PeakRatio, fo.LoadStart, fo.LoadEnd)
+		}
+		var table, js bytes.Buffer
+		rep.WriteTable(&table)
+		if err := loadproc.WriteJSON(&js, rep); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"fanout, 10 updates at 50/s", "update to patch", "peak RSS <= 2× idle"} {
+			if !strings.Contains(table.String(), want) {
+				t.Errorf("table lacks %q:\n%s", want, table.String())
+			}
+		}
+		if !strings.Contains(js.String(), `"fanout"`) || strings.Contains(js.String(), `"baseline"`) {
+			t.Errorf("JSON has no fanout section or an idle one:\n%s", js.String())
+		}
+		t.Logf("\n%s", table.String())
+	})
+
+	t.Run("burst: every viewer ends final or is reported dropped with its close code", func(t *testing.T) {
+		cfg := smallConfig(bin, "burst")
+		cfg.Burst = burstConfig{Viewers: 10, Publishes: 1000}
+		rep, err := run(context.Background(), cfg, io.Discard)
+		b := rep.Burst
+		if b == nil || b.Published != 1000 || b.FinalVersion != 1000 {
+			t.Fatalf("burst = %+v, err %v; want 1000 updates published", b, err)
+		}
+		codes := 0
+		for _, n := range b.CloseCodes {
+			codes += n
+		}
+		if b.Final+b.Dropped != b.Views || codes != b.Dropped {
+			t.Errorf("%d final and %d dropped (close codes %v) of %d views: want every view final or dropped, with a reason", b.Final, b.Dropped, b.CloseCodes, b.Views)
+		}
+		if (b.Dropped > 0) != errors.Is(err, errDropped) {
+			t.Errorf("%d dropped, run error %v", b.Dropped, err)
+		}
+		var table bytes.Buffer
+		rep.WriteTable(&table)
+		t.Logf("\n%s", table.String())
+	})
+
+	t.Run("active: the round trips of many clients and the throughput achieved", func(t *testing.T) {
+		cfg := smallConfig(bin, "active")
+		cfg.ActiveRound.Views, cfg.ActiveRound.Active = 20, 10
+		cfg.ActiveRound.RoundTrip.Duration = time.Second
+		rep, err := run(context.Background(), cfg, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := rep.Active
+		if a == nil || a.RoundTrip == nil || a.Views != 20 || a.Dropped != 0 {
+			t.Fatalf("active = %+v, want 20 views and a round trip", a)
+		}
+		rt := a.RoundTrip
+		if rt.Active != 10 || rt.OfferedPerSec != 100 || rt.Sent < 50 || int64(rt.Replies) != rt.Sent || rt.Errors() != 0 || rt.SentPerSec < 50 {
+			t.Errorf("round trip = %+v, want 10 views at 10/s answered", rt)
+		}
+	})
 }
 
 func TestFlagsNeedAServer(t *testing.T) {

@@ -25,24 +25,26 @@ type roundTripConfig struct {
 
 // RoundTrip is what the phase measured. Latencies are in microseconds.
 type RoundTrip struct {
-	Active       int     `json:"active"`
-	Open         int     `json:"open"`
-	RatePerConn  float64 `json:"rate_per_conn"`
-	Seconds      float64 `json:"seconds"`
-	Sent         int64   `json:"sent"`
-	Replies      int     `json:"replies"`
-	WithOps      int     `json:"replies_with_ops"`
-	ErrorReplies int     `json:"error_replies"`
-	ServerErrors int     `json:"server_errors"`
-	WriteErrors  int64   `json:"write_errors"`
-	Timeouts     int     `json:"timeouts"`
-	EventsPerSec float64 `json:"events_per_sec"`
-	P50us        float64 `json:"p50_us"`
-	P90us        float64 `json:"p90_us"`
-	P99us        float64 `json:"p99_us"`
-	MaxUs        float64 `json:"max_us"`
-	ReplyWireB   float64 `json:"reply_wire_bytes"` // mean reply frame, websocket header included
-	FirstError   string  `json:"first_error,omitempty"`
+	Active        int     `json:"active"`
+	Open          int     `json:"open"`
+	RatePerConn   float64 `json:"rate_per_conn"`
+	Seconds       float64 `json:"seconds"`
+	Sent          int64   `json:"sent"`
+	Replies       int     `json:"replies"`
+	WithOps       int     `json:"replies_with_ops"`
+	ErrorReplies  int     `json:"error_replies"`
+	ServerErrors  int     `json:"server_errors"`
+	WriteErrors   int64   `json:"write_errors"`
+	Timeouts      int     `json:"timeouts"`
+	OfferedPerSec float64 `json:"offered_per_sec"` // active views times the rate
+	SentPerSec    float64 `json:"sent_per_sec"`    // events written per second while sending
+	EventsPerSec  float64 `json:"events_per_sec"`  // replies per second, to the last reply
+	P50us         float64 `json:"p50_us"`
+	P90us         float64 `json:"p90_us"`
+	P99us         float64 `json:"p99_us"`
+	MaxUs         float64 `json:"max_us"`
+	ReplyWireB    float64 `json:"reply_wire_bytes"` // mean reply frame, websocket header included
+	FirstError    string  `json:"first_error,omitempty"`
 }
 
 // Errors is the number of events that failed in any way.
@@ -155,18 +157,22 @@ func roundTrip(ctx context.Context, c *client, active []*view, open int, cfg rou
 		last = r.last
 	}
 	res := &RoundTrip{
-		Active:       len(active),
-		Open:         open,
-		RatePerConn:  cfg.Rate,
-		Seconds:      last.Sub(start).Seconds(),
-		Sent:         sent - writeErrs.Load(),
-		Replies:      len(lat),
-		WithOps:      r.withOps,
-		ErrorReplies: r.errReplies,
-		ServerErrors: r.serverErrors,
-		WriteErrors:  writeErrs.Load(),
-		Timeouts:     timeouts,
-		FirstError:   r.firstErr,
+		Active:        len(active),
+		Open:          open,
+		RatePerConn:   cfg.Rate,
+		Seconds:       last.Sub(start).Seconds(),
+		Sent:          sent - writeErrs.Load(),
+		Replies:       len(lat),
+		WithOps:       r.withOps,
+		ErrorReplies:  r.errReplies,
+		ServerErrors:  r.serverErrors,
+		WriteErrors:   writeErrs.Load(),
+		Timeouts:      timeouts,
+		FirstError:    r.firstErr,
+		OfferedPerSec: float64(len(active)) * cfg.Rate,
+	}
+	if d := sendEnd.Sub(start).Seconds(); d > 0 {
+		res.SentPerSec = float64(res.Sent) / d
 	}
 	if len(lat) > 0 {
 		res.EventsPerSec = float64(len(lat)) / res.Seconds
@@ -214,11 +220,3 @@ func outstanding(views []*view) int {
 	}
 	return n
 }
-
-// percentile returns the q-quantile of sorted (nearest rank).
-func percentile(sorted []time.Duration, q float64) time.Duration {
-	i := int(q*float64(len(sorted))+0.5) - 1
-	return sorted[min(max(i, 0), len(sorted)-1)]
-}
-
-func micros(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }

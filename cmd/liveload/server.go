@@ -25,9 +25,10 @@ type server struct {
 	debug     *http.Client
 }
 
-// startServer starts bin and waits until it answers on both ports. The child inherits the
-// raised RLIMIT_NOFILE and is killed if this process dies (see loadproc.Start).
-func startServer(ctx context.Context, bin string, logw io.Writer) (*server, error) {
+// startServer starts bin, with args after its address flags, and waits until it answers on
+// both ports. The child inherits the raised RLIMIT_NOFILE and is killed if this process
+// dies (see loadproc.Start).
+func startServer(ctx context.Context, bin string, logw io.Writer, args ...string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -37,7 +38,7 @@ func startServer(ctx context.Context, bin string, logw io.Writer) (*server, erro
 		return nil, err
 	}
 	out := loadproc.NewTail(16 << 10)
-	cmd := exec.Command(bin, "-addr", addr, "-dev=false", "-debug-addr", debugAddr)
+	cmd := exec.Command(bin, append([]string{"-addr", addr, "-dev=false", "-debug-addr", debugAddr}, args...)...)
 	w := out.Tee(logw)
 	cmd.Stdout, cmd.Stderr = w, w
 	child, err := loadproc.Start(cmd, out)

@@ -42,6 +42,7 @@ type App struct {
 	Runtime *live.Runtime
 	tpl     *template.Template
 	items   *itemStore
+	feed    *feedStore // see feed.go
 	mu      sync.Mutex
 	members map[string]string // demo session id -> user name
 	handler http.Handler
@@ -59,6 +60,7 @@ func New(cfg Config) (*App, error) {
 		return nil, fmt.Errorf("example: templates: %w", err)
 	}
 	a := &App{Runtime: rt, tpl: tpl, items: newItemStore(rt), members: make(map[string]string)}
+	a.feed = newFeedStore(rt)
 	layout := func(w io.Writer, p *live.Page) error { return tpl.ExecuteTemplate(w, "layout", p) }
 
 	main := rt.Session("main", live.SessionOptions{Layout: layout})
@@ -70,6 +72,7 @@ func New(cfg Config) (*App, error) {
 		delay = 300 * time.Millisecond
 	}
 	main.Live("/clock", func() live.View { return &Clock{tpl: tpl, store: a.items, delay: delay} })
+	main.Live("/feed", func() live.View { return &Feed{tpl: tpl, store: a.feed} })
 
 	members := rt.Session("members", live.SessionOptions{
 		Layout:     layout,

@@ -151,3 +151,27 @@ func TestClockTicksAndTheSummaryLoads(t *testing.T) {
 	}
 	lv.Await("3 items in the shared list")
 }
+
+func TestFeedFollowsEveryUpdate(t *testing.T) {
+	app := newApp(t)
+	c := livetest.NewClient(t, app)
+	tab := c.Mount("/feed")
+	if got := strings.Count(tab.DeadHTML(), "<li "); got != example.FeedRows {
+		t.Fatalf("dead render has %d rows, want %d:\n%s", got, example.FeedRows, tab.DeadHTML())
+	}
+	if !tab.Contains(`<p id="feed-version">version 0</p>`) || !tab.Contains(`<li id="feed-25">row 25 v0</li>`) {
+		t.Fatalf("connected render: %s", tab.HTML())
+	}
+	// 27 updates: the first 25 change every row once, the last two rows 1 and 2 again.
+	v, err := app.UpdateFeed(livetest.Context(t), example.FeedRows+2)
+	if err != nil || v != example.FeedRows+2 {
+		t.Fatalf("UpdateFeed = %d, %v; want %d", v, err, example.FeedRows+2)
+	}
+	tab.Await(`<p id="feed-version">version 27</p>`)
+	for _, want := range []string{`<li id="feed-1">row 1 v26</li>`, `<li id="feed-2">row 2 v27</li>`, `<li id="feed-3">row 3 v3</li>`, `<li id="feed-25">row 25 v25</li>`} {
+		tab.Await(want)
+	}
+	if got := strings.Count(tab.HTML(), "<li "); got != example.FeedRows {
+		t.Errorf("after the updates the feed has %d rows, want %d", got, example.FeedRows)
+	}
+}

@@ -5,6 +5,11 @@
 // With -debug-addr (off by default) it also serves, on that loopback address only,
 // GET /debug/memstats (runtime.MemStats after a runtime.GC, as JSON) and net/http/pprof
 // under /debug/pprof/, for the load tool in cmd/liveload.
+//
+// With -feed-control as well (off by default) the debug address also serves
+// POST /debug/feed?n=N, which applies N updates to the /feed page, each published on its
+// own in a tight loop, and answers {"version":V} with the version after the last. It is a
+// load-only endpoint: cmd/liveload's fanout and burst scenarios drive the feed with it.
 package main
 
 import (
@@ -21,35 +26,46 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/liveapp/liveapp/live/example"
 )
 
+// maxFeedUpdates bounds one POST /debug/feed.
+const maxFeedUpdates = 100_000
+
 func main() {
 	addr := flag.String("addr", "127.0.0.1:4000", "address to listen on")
 	dev := flag.Bool("dev", true, "dev mode: detailed errors, websocket without Origin allowed")
 	debugAddr := flag.String("debug-addr", "", "loopback address for /debug/memstats and /debug/pprof/ (off when empty)")
+	feedControl := flag.Bool("feed-control", false, "with -debug-addr, also serve POST /debug/feed there to update the /feed page (for load tests)")
 	flag.Parse()
-	if *debugAddr != "" {
-		if err := serveDebug(*debugAddr); err != nil {
-			fmt.Fprintln(os.Stderr, "example:", err)
-			os.Exit(1)
-		}
-	}
-	if err := run(*addr, *dev); err != nil {
+	if err := run(*addr, *dev, *debugAddr, *feedControl); err != nil {
 		fmt.Fprintln(os.Stderr, "example:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, dev bool) error {
+func run(addr string, dev bool, debugAddr string, feedControl bool) error {
+	if feedControl && debugAddr == "" {
+		return errors.New("-feed-control needs -debug-addr")
+	}
 	secret := make([]byte, 48)
 	_, _ = rand.Read(secret)
 	app, err := example.New(example.Config{Secret: secret, Dev: dev})
 	if err != nil {
 		return err
+	}
+	if debugAddr != "" {
+		var feed *example.App
+		if feedControl {
+			feed = app
+		}
+		if err := serveDebug(debugAddr, feed); err != nil {
+			return err
+		}
 	}
 	srv := &http.Server{Addr: addr, Handler: app, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -72,8 +88,9 @@ func run(addr string, dev bool) error {
 }
 
 // serveDebug serves memory statistics and profiles on addr, which must be a loopback
-// address: they reveal the process's internals and are for local measurement only.
-func serveDebug(addr string) error {
+// address: they reveal the process's internals and are for local measurement only. When
+// feed is not nil it also serves POST /debug/feed, which updates feed's /feed page.
+func serveDebug(addr string, feed *example.App) error {
 	host, _, err := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 		return fmt.Errorf("-debug-addr %q: must be a loopback IP and port, such as 127.0.0.1:6060", addr)
@@ -93,6 +110,25 @@ func serveDebug(addr string) error {
 			"Sys": m.Sys, "NumGoroutine": uint64(runtime.NumGoroutine()),
 		})
 	})
+	if feed != nil {
+		mux.HandleFunc("POST /debug/feed", func(w http.ResponseWriter, r *http.Request) {
+			n := 1
+			if q := r.URL.Query().Get("n"); q != "" {
+				var err error
+				if n, err = strconv.Atoi(q); err != nil || n < 1 || n > maxFeedUpdates {
+					http.Error(w, fmt.Sprintf("n must be a count from 1 to %d", maxFeedUpdates), http.StatusBadRequest)
+					return
+				}
+			}
+			v, err := feed.UpdateFeed(r.Context(), n)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(map[string]int64{"version": v})
+		})
+	}
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
