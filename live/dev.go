@@ -142,7 +142,7 @@ func (c *conn) devRerender() {
 	for _, m := range s.memos {
 		m.forget()
 	}
-	ops, err := c.diff(false)
+	p, err := c.diff(false)
 	if err != nil {
 		c.devFailed = true
 		c.send(frameDev("error", "msg", err.Error()))
@@ -158,7 +158,7 @@ func (c *conn) devRerender() {
 			c.send(frameDev("clear", "", ""))
 		}
 	}
-	c.reply(0, ops, "")
+	c.reply(0, p, "")
 }
 
 // frameDev encodes a dev frame: {"t":"dev","do":do} with the field key set to val when

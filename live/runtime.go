@@ -197,6 +197,7 @@ type Runtime struct {
 
 	buffers      sync.Pool // *bytes.Buffer for renders
 	arenas       sync.Pool // *[2]dom.Arena for diffs that keep no tree; see conn.diff
+	diffs        *diffCache
 	upgraderOnce sync.Once
 	wsUpgrader   *websocket.Upgrader
 }
@@ -219,6 +220,7 @@ func New(cfg Config) (*Runtime, error) {
 	rt.afterFunc = time.AfterFunc
 	rt.buffers.New = func() any { return new(bytes.Buffer) }
 	rt.arenas.New = func() any { return new([2]dom.Arena) }
+	rt.diffs = newDiffCache()
 	return rt, nil
 }
 

@@ -254,19 +254,32 @@ func (c *conn) join(r *route) {
 	}
 }
 
-// render renders the view's root content with a pooled buffer.
+// render renders the view's root content.
 func (c *conn) render() (string, error) {
-	buf := c.rt.buffers.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= 1<<20 {
-			buf.Reset()
-			c.rt.buffers.Put(buf)
-		}
-	}()
-	if err := c.rt.renderRoot(buf, c.sock); err != nil {
+	buf, err := c.renderBuffer()
+	if err != nil {
 		return "", err
 	}
+	defer c.releaseBuffer(buf)
 	return buf.String(), nil
+}
+
+// renderBuffer renders the view's root content into a pooled buffer, which the caller
+// gives back with releaseBuffer.
+func (c *conn) renderBuffer() (*bytes.Buffer, error) {
+	buf := c.rt.buffers.Get().(*bytes.Buffer)
+	if err := c.rt.renderRoot(buf, c.sock); err != nil {
+		c.releaseBuffer(buf)
+		return nil, err
+	}
+	return buf, nil
+}
+
+func (c *conn) releaseBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 1<<20 {
+		buf.Reset()
+		c.rt.buffers.Put(buf)
+	}
 }
 
 // sendRender renders the view whole into a render frame and keeps its HTML.
@@ -455,7 +468,7 @@ func (c *conn) after(ref int64, errMsg string) {
 	switch {
 	case s.redirect != "":
 		c.send(frameRedirect(s.redirect, c.rt.encodeFlash(s.flash)))
-		c.reply(ref, nil, errMsg)
+		c.reply(ref, patch{}, errMsg)
 	case s.navigate != "":
 		c.navigateTo(ref, s.navigate)
 	case s.patchURL != "":
@@ -504,23 +517,25 @@ func (c *conn) sendChanges(ref int64, errMsg string) {
 		s.titleDirty = false
 		c.send(frameTitle(s.title))
 	}
-	ops, err := c.diff(ref > 0)
+	p, err := c.diff(ref > 0)
 	if err != nil && errMsg == "" {
 		errMsg = c.errMessage(err)
 	}
 	c.dirty = false
-	c.reply(ref, ops, errMsg)
+	c.reply(ref, p, errMsg)
 }
 
 // reply sends the reply to frame ref, or for server-initiated changes (ref 0) the patches,
 // carrying the events the view pushed. A reply is the last frame an event causes.
-func (c *conn) reply(ref int64, ops []byte, errMsg string) {
+func (c *conn) reply(ref int64, p patch, errMsg string) {
 	s := c.sock
 	switch {
 	case ref > 0:
-		c.send(frameReply(ref, ops, errMsg, s.pushes))
-	case len(ops) > 0 || len(s.pushes) > 0:
-		c.send(frameOps(ops, s.pushes))
+		c.send(frameReply(ref, p.ops, errMsg, s.pushes))
+	case len(s.pushes) == 0 && p.frame != nil:
+		c.send(p.frame)
+	case len(p.ops) > 0 || len(s.pushes) > 0:
+		c.send(frameOps(p.ops, s.pushes))
 	}
 	if ref == 0 && errMsg != "" {
 		c.send(frameError(errMsg))
@@ -528,27 +543,35 @@ func (c *conn) reply(ref int64, ops []byte, errMsg string) {
 	s.pushes = s.pushes[:0]
 }
 
-// diff re-renders the view and returns the encoded patches from the last HTML sent, or
-// nil when nothing changed.
+// patch is what a diff found: the encoded ops, and when they came from the runtime's
+// diff cache, the ops frame other sockets share.
+type patch struct {
+	ops   []byte // nil when nothing changed
+	frame []byte // frameOps(ops, nil), shared; may be nil
+}
+
+// diff re-renders the view and returns the patch from the last HTML sent.
 //
 // A socket keeps the last HTML; its parsed tree, 10 to 25 times larger, is kept only while
 // the socket is busy with its own client's events (keep), and dropped after a heartbeat
 // interval without them, so an idle socket costs little and a busy one does not parse
 // twice per event. A change that server-side work makes to a socket that is not busy (a
-// PubSub fan-out to thousands of idle tabs, a clock) parses both renders into pooled
-// memory and keeps nothing. Nothing is parsed when the HTML did not change.
-func (c *conn) diff(keep bool) ([]byte, error) {
+// PubSub fan-out to thousands of idle tabs, a clock) keeps nothing: see coldDiff. Nothing
+// is parsed when the HTML did not change.
+func (c *conn) diff(keep bool) (patch, error) {
 	s := c.sock
-	html, err := c.render()
+	buf, err := c.renderBuffer()
 	if err != nil {
-		return nil, err
+		return patch{}, err
 	}
-	if html == s.html {
-		return nil, nil
+	defer c.releaseBuffer(buf)
+	if string(buf.Bytes()) == s.html { // compared without a copy
+		return patch{}, nil
 	}
 	if s.hot == nil && !keep {
-		return c.coldDiff(html)
+		return c.coldDiff(buf.Bytes())
 	}
+	html := buf.String()
 	s.busy = true
 	if s.hot == nil {
 		s.hot = new(hotState)
@@ -557,42 +580,53 @@ func (c *conn) diff(keep bool) ([]byte, error) {
 	old := h.tree
 	if old == nil {
 		if old, err = dom.Parse(s.html); err != nil {
-			return nil, fmt.Errorf("live: parse last render: %w", err)
+			return patch{}, fmt.Errorf("live: parse last render: %w", err)
 		}
 	}
 	// Parse into the memory of the tree before old, which nothing uses any more.
 	next := 1 - h.arena
 	tree, err := dom.ParseIn(&h.arenas[next], html)
 	if err != nil {
-		return nil, fmt.Errorf("live: parse render: %w", err)
+		return patch{}, fmt.Errorf("live: parse render: %w", err)
 	}
 	ops := dom.Diff(old, tree)
 	s.html, h.tree, h.arena = html, tree, next
 	if len(ops) == 0 {
-		return nil, nil
+		return patch{}, nil
 	}
-	return dom.AppendOps(nil, ops), nil
+	return patch{ops: dom.AppendOps(nil, ops)}, nil
 }
 
-// coldDiff diffs the last HTML sent against html in pooled memory, keeping no tree.
-func (c *conn) coldDiff(html string) ([]byte, error) {
+// coldDiff diffs the last HTML sent against html without keeping a tree. It asks the
+// runtime's diff cache first: every socket showing the same page gets the same change
+// in a fan-out, and only the first one parses and diffs. Otherwise both renders are parsed
+// into pooled memory, and the result goes into the cache.
+func (c *conn) coldDiff(html []byte) (patch, error) {
 	s := c.sock
+	dc := c.rt.diffs
+	key := dc.key(s.html, html)
+	if e, ok := dc.get(key, s.html, html); ok {
+		s.html = e.new // shared with the other sockets that took this change
+		return patch{ops: e.ops, frame: e.frame}, nil
+	}
 	a := c.rt.arenas.Get().(*[2]dom.Arena)
 	defer c.rt.arenas.Put(a)
-	old, err := dom.ParseIn(&a[0], s.html)
+	e := diffEntry{key: key, old: s.html, new: string(html)}
+	old, err := dom.ParseIn(&a[0], e.old)
 	if err != nil {
-		return nil, fmt.Errorf("live: parse last render: %w", err)
+		return patch{}, fmt.Errorf("live: parse last render: %w", err)
 	}
-	tree, err := dom.ParseIn(&a[1], html)
+	tree, err := dom.ParseIn(&a[1], e.new)
 	if err != nil {
-		return nil, fmt.Errorf("live: parse render: %w", err)
+		return patch{}, fmt.Errorf("live: parse render: %w", err)
 	}
-	ops := dom.Diff(old, tree)
-	s.html = html
-	if len(ops) == 0 {
-		return nil, nil
+	if ops := dom.Diff(old, tree); len(ops) > 0 {
+		e.ops = dom.AppendOps(nil, ops) // encoded before the arenas go back to the pool
+		e.frame = frameOps(e.ops, nil)
 	}
-	return dom.AppendOps(nil, ops), nil // encoded before the arenas go back to the pool
+	dc.put(e)
+	s.html = e.new
+	return patch{ops: e.ops, frame: e.frame}, nil
 }
 
 // navigateTo mounts the view at to in place when it belongs to the same live session, and
@@ -606,7 +640,7 @@ func (c *conn) navigateTo(ref int64, to string) {
 	}
 	if r == nil || r.session != s.route.session {
 		c.send(frameRedirect(to, c.rt.encodeFlash(s.flash)))
-		c.reply(ref, nil, "")
+		c.reply(ref, patch{}, "")
 		return
 	}
 	s.unmount()
@@ -621,12 +655,12 @@ func (c *conn) navigateTo(ref int64, to string) {
 			c.rt.log.Error("live: navigation mount failed", "url", to, "err", err)
 		}
 		c.send(frameRedirect(to, c.rt.encodeFlash(s.flash)))
-		c.reply(ref, nil, "")
+		c.reply(ref, patch{}, "")
 		return
 	}
 	if s.redirect != "" {
 		c.send(frameRedirect(s.redirect, c.rt.encodeFlash(s.flash)))
-		c.reply(ref, nil, "")
+		c.reply(ref, patch{}, "")
 		return
 	}
 	c.watchID()
@@ -634,5 +668,5 @@ func (c *conn) navigateTo(ref int64, to string) {
 	token := c.rt.signer.signView(viewToken{Session: r.session.name, Route: r.pattern, URL: s.url,
 		Expires: c.rt.now().Add(c.rt.cfg.TokenMaxAge).UnixMilli(), Binding: c.binding})
 	c.sendRender(s.url, token)
-	c.reply(ref, nil, "")
+	c.reply(ref, patch{}, "")
 }
