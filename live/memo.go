@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"sync"
 )
 
 // Memo renders a list one item at a time with a template, and remembers each item's
@@ -35,9 +36,15 @@ import (
 // when its socket has been idle for a ping interval, as the runtime does with its parsed
 // tree. Use one Memo per list. A Memo belongs to its socket's view and, like the view, is
 // used by one goroutine at a time.
+//
+// Outside dev mode the Memos of every socket that render with the same template also share
+// what they rendered: when a change reaches a thousand tabs showing the same list, the
+// changed row's template runs once, not a thousand times. The runtime keeps up to 4,096
+// rows per template for this, and starts afresh past that.
 type Memo[T comparable] struct {
 	tpl       *template.Template
 	cur, prev map[T]string // this call's items, the last call's
+	shared    *memoRows[T] // rows any socket rendered with tpl lately; nil in dev mode
 	buf       bytes.Buffer
 	size      int // length of the last Each output, to size the next
 }
@@ -46,8 +53,48 @@ type Memo[T comparable] struct {
 // view's set, found with Lookup) for the view mounted on s.
 func NewMemo[T comparable](s *Socket, tpl *template.Template) *Memo[T] {
 	m := &Memo[T]{tpl: tpl}
+	if s.rt != nil && !s.rt.cfg.Dev && tpl != nil {
+		m.shared = sharedRows[T](s.rt, tpl)
+	}
 	s.memos = append(s.memos, m)
 	return m
+}
+
+// memoRows is the output of one template for the items that the Memos of all sockets
+// rendered lately.
+type memoRows[T comparable] struct {
+	mu   sync.RWMutex
+	rows map[T]string
+}
+
+// maxSharedRows bounds the rows kept per template; past it the map starts afresh.
+const maxSharedRows = 4096
+
+// sharedRows returns the runtime's shared rows for tpl, or nil when tpl is already shared
+// by Memos of another item type.
+func sharedRows[T comparable](rt *Runtime, tpl *template.Template) *memoRows[T] {
+	v, ok := rt.memoRows.Load(tpl)
+	if !ok {
+		v, _ = rt.memoRows.LoadOrStore(tpl, &memoRows[T]{rows: make(map[T]string)})
+	}
+	r, _ := v.(*memoRows[T])
+	return r
+}
+
+func (r *memoRows[T]) get(it T) (string, bool) {
+	r.mu.RLock()
+	h, ok := r.rows[it]
+	r.mu.RUnlock()
+	return h, ok
+}
+
+func (r *memoRows[T]) put(it T, h string) {
+	r.mu.Lock()
+	if len(r.rows) >= maxSharedRows {
+		clear(r.rows)
+	}
+	r.rows[it] = h
+	r.mu.Unlock()
 }
 
 // Each returns the concatenated output of the template for every item, in order,
@@ -74,12 +121,10 @@ func (m *Memo[T]) Each(items []T) (html template.HTML, err error) {
 		h, ok := m.cur[it]
 		if !ok {
 			if h, ok = m.prev[it]; !ok {
-				m.buf.Reset()
-				if err := m.tpl.Execute(&m.buf, it); err != nil {
+				if h, err = m.render(it); err != nil {
 					clear(m.cur)
-					return "", fmt.Errorf("live: memo %q: %w", m.tpl.Name(), err)
+					return "", err
 				}
-				h = m.buf.String()
 			}
 			m.cur[it] = h
 		}
@@ -93,6 +138,24 @@ func (m *Memo[T]) Each(items []T) (html template.HTML, err error) {
 		m.buf = bytes.Buffer{}
 	}
 	return template.HTML(out.String()), nil
+}
+
+// render renders one item, or takes its output from the rows other sockets rendered.
+func (m *Memo[T]) render(it T) (string, error) {
+	if m.shared != nil {
+		if h, ok := m.shared.get(it); ok {
+			return h, nil
+		}
+	}
+	m.buf.Reset()
+	if err := m.tpl.Execute(&m.buf, it); err != nil {
+		return "", fmt.Errorf("live: memo %q: %w", m.tpl.Name(), err)
+	}
+	h := m.buf.String()
+	if m.shared != nil {
+		m.shared.put(it, h)
+	}
+	return h, nil
 }
 
 // forget drops every remembered output; the runtime calls it when the socket goes idle.

@@ -161,3 +161,33 @@ func TestMemoReportsItemsThatCannotBeKeys(t *testing.T) {
 		t.Fatalf("the Memo does not work after the error: %q, %v", html, err)
 	}
 }
+
+func TestMemosOfAllSocketsShareTheRowsTheyRendered(t *testing.T) {
+	var runs atomic.Int64
+	tpl := memoTemplates(&runs)
+	rt, err := live.New(live.Config{Secret: testSecret, Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.Session("s", live.SessionOptions{}).Live("/memo", func() live.View { return &memoView{tpl: tpl} })
+	mux := http.NewServeMux()
+	rt.Register(mux)
+	c := livetest.NewClient(t, mux)
+	first := c.Mount("/memo") // the dead render and the connected mount render three rows
+	if got := runs.Swap(0); got != 3 {
+		t.Fatalf("the first tab ran the row template %d times, want 3", got)
+	}
+	second := c.Mount("/memo")
+	if got := runs.Swap(0); got != 0 {
+		t.Fatalf("another tab with the same rows ran the row template %d times, want 0", got)
+	}
+	for _, tab := range []*livetest.View{first, second} {
+		if err := tab.Click("rename", "id", "2", "name", "Hopper"); err != nil {
+			t.Fatal(err)
+		}
+		contains(t, tab.HTML(), `<li id="r2" title="Hopper">Hopper</li>`)
+	}
+	if got := runs.Swap(0); got != 1 {
+		t.Fatalf("the same change in two tabs ran the row template %d times, want 1", got)
+	}
+}

@@ -198,6 +198,7 @@ type Runtime struct {
 	buffers      sync.Pool // *bytes.Buffer for renders
 	arenas       sync.Pool // *[2]dom.Arena for diffs that keep no tree; see conn.diff
 	diffs        *diffCache
+	memoRows     sync.Map // *template.Template → *memoRows[T]: rows Memos share; see Memo
 	upgraderOnce sync.Once
 	wsUpgrader   *websocket.Upgrader
 }
