@@ -198,6 +198,7 @@ type Runtime struct {
 	buffers      sync.Pool // *bytes.Buffer for renders
 	arenas       sync.Pool // *[2]dom.Arena for diffs that keep no tree; see conn.diff
 	diffs        *diffCache
+	workers      *workerPool
 	memoRows     sync.Map // *template.Template → *memoRows[T]: rows Memos share; see Memo
 	upgraderOnce sync.Once
 	wsUpgrader   *websocket.Upgrader
@@ -222,6 +223,7 @@ func New(cfg Config) (*Runtime, error) {
 	rt.buffers.New = func() any { return new(bytes.Buffer) }
 	rt.arenas.New = func() any { return new([2]dom.Arena) }
 	rt.diffs = newDiffCache()
+	rt.workers = newWorkerPool()
 	return rt, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/liveapp/liveapp/live/internal/dom"
@@ -64,11 +65,64 @@ func (c *conn) postEvent(f *clientFrame) bool {
 	return true
 }
 
-// startWorker starts the worker unless it runs. c.mu must be held.
+// startWorker starts the worker unless it runs. c.mu must be held. It hands the conn to
+// a goroutine that has just served another socket, if one is waiting, and starts one
+// otherwise (see workerPool).
 func (c *conn) startWorker() {
 	if !c.working {
 		c.working = true
-		go c.work()
+		c.rt.workers.run(c)
+	}
+}
+
+// workerPool keeps a few goroutines that served a socket waiting a moment for the next
+// one. Rendering grows a goroutine's stack several times; a fresh goroutine for every
+// batch of work pays for that growth each time (an eighth of a server's time in a fan-out
+// to thousands of sockets), while a waiting one has its stack grown already. At most
+// maxIdle wait, each for at most idleFor, so an idle server keeps none.
+type workerPool struct {
+	next chan *conn // unbuffered: a send succeeds only when a worker is waiting
+	idle atomic.Int32
+}
+
+const (
+	maxIdleWorkers = 16
+	idleWorkerFor  = time.Second
+)
+
+func newWorkerPool() *workerPool { return &workerPool{next: make(chan *conn)} }
+
+// run runs c's worker on a waiting goroutine, or on a new one.
+func (p *workerPool) run(c *conn) {
+	select {
+	case p.next <- c:
+	default:
+		go p.serve(c)
+	}
+}
+
+// serve runs c's worker, then waits for another conn while few others wait.
+func (p *workerPool) serve(c *conn) {
+	var t *time.Timer
+	for {
+		c.work()
+		if p.idle.Add(1) > maxIdleWorkers {
+			p.idle.Add(-1)
+			return
+		}
+		if t == nil {
+			t = time.NewTimer(idleWorkerFor)
+		} else {
+			t.Reset(idleWorkerFor)
+		}
+		select {
+		case c = <-p.next:
+			p.idle.Add(-1)
+			t.Stop()
+		case <-t.C:
+			p.idle.Add(-1)
+			return
+		}
 	}
 }
 
@@ -163,25 +217,13 @@ func (c *conn) safely(j job, ev *clientFrame) {
 }
 
 // callContext returns the context for one callback, which runs on the worker: it has
-// Config.EventTimeout as its deadline and ends when the socket closes. It is not a child
-// of a connection-wide context, whose map of children would stay with every idle socket;
-// close cancels it through endCall instead. Call the returned function when the callback
-// returns.
-func (c *conn) callContext() (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(context.Background(), c.rt.cfg.EventTimeout)
-	c.mu.Lock()
-	if c.closed {
-		cancel()
-	} else {
-		c.endCall = cancel
-	}
-	c.mu.Unlock()
-	return ctx, func() {
-		c.mu.Lock()
-		c.endCall = nil
-		c.mu.Unlock()
-		cancel()
-	}
+// Config.EventTimeout as its deadline and ends when the socket closes (see callCtx). It is
+// not a child of a connection-wide context, whose map of children would stay with every
+// idle socket; close cancels it through endCall instead. Call the returned function when
+// the callback returns.
+func (c *conn) callContext() (context.Context, func()) {
+	x := &callCtx{c: c, deadline: time.Now().Add(c.rt.cfg.EventTimeout)}
+	return x, x.end
 }
 
 // message runs one piece of view work. What it changes is rendered with the rest of the

@@ -44,6 +44,13 @@ type FeedResult struct {
 	// update to the frame that brought each view to the final version.
 	ToFinal Latency `json:"to_final"`
 
+	// ServerCPU is the CPU time the server spent from the first update until every view
+	// was final, and CPUPerViewUpdate that divided by views × updates: what delivering one
+	// update to one view cost, a figure a busy machine barely changes.
+	ServerCPU        float64 `json:"server_cpu_seconds"`
+	CPUPerViewUpdate float64 `json:"server_cpu_us_per_view_update"`
+	cpuStart         time.Duration
+
 	IdleRSS   uint64  `json:"idle_rss_bytes"` // with every view open and settled, after a GC
 	PeakRSS   uint64  `json:"peak_rss_bytes"` // the most from then until every view was final
 	PeakRatio float64 `json:"peak_to_idle_rss"`
@@ -70,6 +77,9 @@ func openFeed(ctx context.Context, s *session, cfg *Config, n int, res *FeedResu
 	res.IdleRSS = idle.RSS
 	if err := loadproc.ResetPeak(s.srv.PID()); err != nil {
 		return fmt.Errorf("reset the server's peak RSS: %w", err)
+	}
+	if res.cpuStart, err = loadproc.ReadCPU(s.srv.PID()); err != nil {
+		return err
 	}
 	return nil
 }
@@ -173,6 +183,14 @@ func finishFeed(ctx context.Context, s *session, pubs []published, profile strin
 		return fmt.Errorf("read server RSS: %w", err)
 	}
 	res.PeakRSS = mem.HWM
+	cpu, err := loadproc.ReadCPU(s.srv.PID())
+	if err != nil {
+		return err
+	}
+	res.ServerCPU = (cpu - res.cpuStart).Seconds()
+	if n := res.Views * res.Published; n > 0 {
+		res.CPUPerViewUpdate = res.ServerCPU * 1e6 / float64(n)
+	}
 	if res.IdleRSS > 0 {
 		res.PeakRatio = float64(res.PeakRSS) / float64(res.IdleRSS)
 	}

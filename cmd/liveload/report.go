@@ -118,6 +118,8 @@ func (f *FeedResult) writeTable(w io.Writer, title string) {
 	} else {
 		fmt.Fprintln(w, "no view reached the final state")
 	}
+	fmt.Fprintf(w, "server CPU from the first update until every view was final: %.2f s, %.1f µs per view per update\n",
+		f.ServerCPU, f.CPUPerViewUpdate)
 	fmt.Fprintf(w, "server RSS: idle %.1f MiB, peak %.1f MiB (%.2f× idle), after %.1f MiB (heap+stack %.1f MiB)\n",
 		mib(f.IdleRSS), mib(f.PeakRSS), f.PeakRatio, mib(f.After.RSS), mib(f.After.HeapInuse+f.After.StackInuse))
 }
