@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -199,7 +200,8 @@ type Runtime struct {
 	arenas       sync.Pool // *[2]dom.Arena for diffs that keep no tree; see conn.diff
 	diffs        *diffCache
 	workers      *workerPool
-	memoRows     sync.Map // *template.Template → *memoRows[T]: rows Memos share; see Memo
+	renderSlots  chan struct{} // bounds the renders and diffs running at once; see conn.diff
+	memoRows     sync.Map      // *template.Template → *memoRows[T]: rows Memos share; see Memo
 	upgraderOnce sync.Once
 	wsUpgrader   *websocket.Upgrader
 }
@@ -224,6 +226,7 @@ func New(cfg Config) (*Runtime, error) {
 	rt.arenas.New = func() any { return new([2]dom.Arena) }
 	rt.diffs = newDiffCache()
 	rt.workers = newWorkerPool()
+	rt.renderSlots = make(chan struct{}, 4*runtime.GOMAXPROCS(0))
 	return rt, nil
 }
 

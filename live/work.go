@@ -602,6 +602,11 @@ type patch struct {
 // is parsed when the HTML did not change.
 func (c *conn) diff(keep bool) (patch, error) {
 	s := c.sock
+	// Rendering grows a goroutine's stack and parses allocate: when a fan-out makes
+	// thousands of sockets render at once, only a few do at a time, so that the memory
+	// this takes is bounded by the slots rather than by the sockets.
+	c.rt.renderSlots <- struct{}{}
+	defer func() { <-c.rt.renderSlots }()
 	buf, err := c.renderBuffer()
 	if err != nil {
 		return patch{}, err
