@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/liveapp/liveapp/accounts"
+	"github.com/liveapp/liveapp/internal/fakeclock"
 	"github.com/liveapp/liveapp/migrations"
 	"github.com/liveapp/liveapp/pgtest"
 )
@@ -29,11 +30,17 @@ func newDB(t *testing.T) *pgxpool.Pool {
 }
 
 // newStore returns a Store over db with config, using cheap hash parameters
-// unless config sets others, and a counter of the hashes it computes.
+// unless config sets others, and a counter of the hashes it computes. Unless
+// config sets Now, the Store's clock stands still at fakeclock.Start: no test
+// depends on how long it takes to run, and one that needs time to pass sets a
+// fakeclock.Clock of its own and advances it.
 func newStore(t *testing.T, db *pgxpool.Pool, config accounts.Config) (*accounts.Store, *atomic.Int64) {
 	t.Helper()
 	if config.Hash == (accounts.HashParams{}) {
 		config.Hash = cheap
+	}
+	if config.Now == nil {
+		config.Now = fakeclock.New().Now
 	}
 	hashes := new(atomic.Int64)
 	if config.OnHash == nil {

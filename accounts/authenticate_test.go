@@ -11,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/liveapp/liveapp/accounts"
+	"github.com/liveapp/liveapp/internal/fakeclock"
 )
 
 func TestAuthenticatePerformsExactlyOneHash(t *testing.T) {
@@ -174,14 +173,6 @@ var clientIP = netip.MustParseAddr("192.0.2.1")
 // must not share a per-address counter.
 func address(i int) netip.Addr { return netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}) }
 
-// elapse moves every rate-limit window back by d, as if d had passed.
-func elapse(t *testing.T, db *pgxpool.Pool, d time.Duration) {
-	t.Helper()
-	if _, err := db.Exec(t.Context(), "UPDATE rate_limits SET window_ends_at = window_ends_at - $1 * interval '1 microsecond'", d.Microseconds()); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // attempt logs in and checks the error and the number of hashes it cost.
 func attempt(t *testing.T, s *accounts.Store, hashes *atomic.Int64, email, pw string, ip netip.Addr, wantErr error, wantHashes int64) {
 	t.Helper()
@@ -198,8 +189,8 @@ func attempt(t *testing.T, s *accounts.Store, hashes *atomic.Int64, email, pw st
 const wrong = "wrong horse battery staple"
 
 func TestLoginsPerAddressAndEmailAreLimited(t *testing.T) {
-	db := newDB(t)
-	s, hashes := newStore(t, db, accounts.Config{}) // the default limits
+	clock := fakeclock.New()
+	s, hashes := newStore(t, newDB(t), accounts.Config{Now: clock.Now}) // the default limits
 	register(t, s, "alice@example.com")
 	for range 10 {
 		attempt(t, s, hashes, "alice@example.com", wrong, clientIP, accounts.ErrInvalidCredentials, 1)
@@ -218,11 +209,11 @@ func TestLoginsPerAddressAndEmailAreLimited(t *testing.T) {
 		attempt(t, s, hashes, "bob@example.com", wrong, clientIP, accounts.ErrInvalidCredentials, 1)
 	})
 	t.Run("the limit holds until its window ends", func(t *testing.T) {
-		elapse(t, db, 3*time.Minute-time.Second)
+		clock.Advance(3*time.Minute - time.Microsecond)
 		attempt(t, s, hashes, "alice@example.com", password, clientIP, accounts.ErrTooManyAttempts, 0)
 	})
 	t.Run("a new window starts over", func(t *testing.T) {
-		elapse(t, db, time.Second)
+		clock.Advance(time.Microsecond)
 		attempt(t, s, hashes, "alice@example.com", password, clientIP, nil, 1)
 		for range 9 {
 			attempt(t, s, hashes, "alice@example.com", wrong, clientIP, accounts.ErrInvalidCredentials, 1)
@@ -232,15 +223,15 @@ func TestLoginsPerAddressAndEmailAreLimited(t *testing.T) {
 }
 
 func TestLoginsPerAddressAreLimitedAcrossEmails(t *testing.T) {
-	db := newDB(t)
-	s, hashes := newStore(t, db, accounts.Config{})
+	clock := fakeclock.New()
+	s, hashes := newStore(t, newDB(t), accounts.Config{Now: clock.Now})
 	register(t, s, "alice@example.com")
 	for i := range 100 {
 		attempt(t, s, hashes, fmt.Sprintf("user%d@example.com", i), wrong, clientIP, accounts.ErrInvalidCredentials, 1)
 	}
 	attempt(t, s, hashes, "alice@example.com", password, clientIP, accounts.ErrTooManyAttempts, 0)
 	attempt(t, s, hashes, "alice@example.com", password, address(1), nil, 1)
-	elapse(t, db, 3*time.Minute)
+	clock.Advance(3 * time.Minute)
 	attempt(t, s, hashes, "alice@example.com", password, clientIP, nil, 1)
 }
 
@@ -249,8 +240,8 @@ func TestFailedLoginsPerEmailAreLimitedAcrossAddresses(t *testing.T) {
 	// answers, so the limit does not tell whether an account exists.
 	for _, email := range []string{"alice@example.com", "nobody@example.com"} {
 		t.Run(email, func(t *testing.T) {
-			db := newDB(t)
-			s, hashes := newStore(t, db, accounts.Config{})
+			clock := fakeclock.New()
+			s, hashes := newStore(t, newDB(t), accounts.Config{Now: clock.Now})
 			register(t, s, "alice@example.com")
 			for i := range 100 { // 10 addresses, each within its own limits
 				attempt(t, s, hashes, email, wrong, address(i/10), accounts.ErrInvalidCredentials, 1)
@@ -258,9 +249,9 @@ func TestFailedLoginsPerEmailAreLimitedAcrossAddresses(t *testing.T) {
 			attempt(t, s, hashes, email, password, address(100), accounts.ErrTooManyAttempts, 0)
 			attempt(t, s, hashes, "bob@example.com", wrong, address(100), accounts.ErrInvalidCredentials, 1)
 
-			elapse(t, db, time.Hour-time.Second)
+			clock.Advance(time.Hour - time.Microsecond)
 			attempt(t, s, hashes, email, password, address(101), accounts.ErrTooManyAttempts, 0)
-			elapse(t, db, time.Second)
+			clock.Advance(time.Microsecond)
 			want := accounts.ErrInvalidCredentials
 			if email == "alice@example.com" {
 				want = nil
@@ -302,13 +293,15 @@ func TestLoginIsNotBlockedByOtherAddressesBelowTheLimits(t *testing.T) {
 }
 
 func TestConcurrentGuessesCannotOvershootTheFailedLoginLimit(t *testing.T) {
+	const guesses = 60
 	s, hashes := newStore(t, newDB(t), accounts.Config{
-		HashWait:   time.Minute, // no ErrBusy: every guess under the limit is checked
-		RateLimits: accounts.RateLimits{FailedLoginsPerEmail: accounts.Limit{Max: 10, Window: time.Hour}},
+		// A slot for every guess: none waits for one, so none can get ErrBusy
+		// however slow the machine, and every guess under the limit is checked.
+		HashConcurrency: guesses,
+		RateLimits:      accounts.RateLimits{FailedLoginsPerEmail: accounts.Limit{Max: 10, Window: time.Hour}},
 	})
 	register(t, s, "alice@example.com")
 	hashes.Store(0)
-	const guesses = 60
 	errs := make([]error, guesses)
 	var wg sync.WaitGroup
 	for i := range guesses {

@@ -126,6 +126,15 @@ type Config struct {
 	// login), once the deletion is committed. A *live.Runtime fits.
 	Sockets Disconnecter
 
+	// Now, when set, is the Store's clock: the current time of everything it
+	// records or compares, whether in PostgreSQL (session validity and reissue,
+	// last seen, magic-link and email-change expiry, rate-limit windows, and
+	// the times it stores) or in Go (InSudoMode). It is for tests, which
+	// advance a fake clock instead of waiting; it must be safe for concurrent
+	// use. Nil means the database's clock, now(), in PostgreSQL, so that every
+	// node of an app shares one clock, and time.Now for InSudoMode.
+	Now func() time.Time
+
 	// OnHash, when set, is called once for every password hash the Store
 	// computes (register, login, rehash), while the hash holds its
 	// concurrency slot and before it runs. It is a hook for tests; it must

@@ -49,7 +49,7 @@ func (s *Store) DeliverEmailChangeInstructions(ctx context.Context, scope Scope,
 	token, hash := newEmailToken()
 	// The context names the current address, so that the link is void once
 	// the address changes by any other way.
-	if err := insertEmailToken(ctx, s.db, scope.UserID(), changeContextPrefix+current, newEmail, hash); err != nil {
+	if err := s.insertEmailToken(ctx, s.db, scope.UserID(), changeContextPrefix+current, newEmail, hash); err != nil {
 		return fmt.Errorf("accounts: change email: %w", err)
 	}
 	if err := s.send(ctx, emailChangeInstructions(newEmail, url(token)), token); err != nil {
@@ -79,9 +79,9 @@ func (s *Store) UpdateEmail(ctx context.Context, scope Scope, token string) erro
 		err := tx.QueryRow(ctx,
 			`SELECT t.sent_to FROM users_tokens t JOIN users u ON u.id = t.user_id
 			WHERE t.token = $1 AND t.user_id = $2 AND t.context = $3::text || u.email::text
-				AND t.created_at > now() - $4 * interval '1 second'
+				AND t.created_at > coalesce($5::timestamptz, now()) - $4 * interval '1 second'
 			FOR UPDATE OF t, u`,
-			hash, scope.UserID(), changeContextPrefix, EmailChangeValidity.Seconds()).Scan(&newEmail)
+			hash, scope.UserID(), changeContextPrefix, EmailChangeValidity.Seconds(), s.dbNow()).Scan(&newEmail)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrInvalidToken
 		}
@@ -89,8 +89,10 @@ func (s *Store) UpdateEmail(ctx context.Context, scope Scope, token string) erro
 			return err
 		}
 		_, err = tx.Exec(ctx,
-			"UPDATE users SET email = $2, confirmed_at = now(), updated_at = now() WHERE id = $1",
-			scope.UserID(), newEmail)
+			`UPDATE users SET email = $2, confirmed_at = coalesce($3::timestamptz, now()),
+				updated_at = coalesce($3::timestamptz, now())
+			WHERE id = $1`,
+			scope.UserID(), newEmail, s.dbNow())
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.ConstraintName == "users_email_key" {
 			return &ValidationError{Fields: map[string]string{"email": errTaken}}

@@ -56,10 +56,11 @@ func emailTokenHash(token string) ([]byte, bool) {
 }
 
 // insertEmailToken stores the hash of an email token of user userID for
-// context, sent to sentTo.
-func insertEmailToken(ctx context.Context, q querier, userID int64, context, sentTo string, hash []byte) error {
+// context, sent to sentTo now.
+func (s *Store) insertEmailToken(ctx context.Context, q querier, userID int64, context, sentTo string, hash []byte) error {
 	_, err := q.Exec(ctx,
-		"INSERT INTO users_tokens (user_id, token, context, sent_to) VALUES ($1, $2, $3, $4)",
-		userID, hash, context, sentTo)
+		`INSERT INTO users_tokens (user_id, token, context, sent_to, created_at)
+		VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()))`,
+		userID, hash, context, sentTo, s.dbNow())
 	return err
 }

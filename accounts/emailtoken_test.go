@@ -12,11 +12,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/liveapp/liveapp/accounts"
+	"github.com/liveapp/liveapp/internal/fakeclock"
 	"github.com/liveapp/liveapp/mail"
 )
 
@@ -73,20 +73,25 @@ func (l *logBuffer) String() string {
 }
 
 // mailEnv is a Store that sends emails to a DevMailbox, closes sockets
-// through a recordingSockets and logs to a buffer.
+// through a recordingSockets, logs to a buffer and reads the time from a
+// fake clock.
 type mailEnv struct {
 	db      *pgxpool.Pool
 	s       *accounts.Store
 	mailbox *mail.DevMailbox
 	sockets *recordingSockets
 	logs    *logBuffer
+	clock   *fakeclock.Clock
 }
 
 // newMailEnv returns a mailEnv over a fresh database; config's Mailer,
-// Sockets and Logger are set unless config sets them.
+// Sockets and Logger are set unless config sets them, and its Now is always
+// e.clock's.
 func newMailEnv(t *testing.T, config accounts.Config) *mailEnv {
 	t.Helper()
-	e := &mailEnv{db: newDB(t), mailbox: new(mail.DevMailbox), sockets: new(recordingSockets), logs: new(logBuffer)}
+	e := &mailEnv{db: newDB(t), mailbox: new(mail.DevMailbox), sockets: new(recordingSockets), logs: new(logBuffer),
+		clock: fakeclock.New()}
+	config.Now = e.clock.Now
 	if config.Mailer == nil {
 		config.Mailer = e.mailbox
 	}
@@ -174,23 +179,12 @@ func emailTokenHash(t *testing.T, token string) []byte {
 	return sum[:]
 }
 
-// ageEmailToken moves the creation of an email token back by d.
-func ageEmailToken(t *testing.T, db *pgxpool.Pool, token string, d time.Duration) {
-	t.Helper()
-	tag, err := db.Exec(t.Context(),
-		"UPDATE users_tokens SET created_at = created_at - $2 * interval '1 second' WHERE token = $1",
-		emailTokenHash(t, token), d.Seconds())
-	if err != nil || tag.RowsAffected() != 1 {
-		t.Fatalf("age email token: %v, %d rows", err, tag.RowsAffected())
-	}
-}
-
 // registerConfirmed registers email with a password and confirms it.
 func registerConfirmed(t *testing.T, e *mailEnv, email string) *accounts.User {
 	t.Helper()
 	u := register(t, e.s, email)
 	if err := e.db.QueryRow(t.Context(),
-		"UPDATE users SET confirmed_at = now() WHERE id = $1 RETURNING confirmed_at", u.ID).Scan(&u.ConfirmedAt); err != nil {
+		"UPDATE users SET confirmed_at = $2 WHERE id = $1 RETURNING confirmed_at", u.ID, e.clock.Now()).Scan(&u.ConfirmedAt); err != nil {
 		t.Fatal(err)
 	}
 	return u

@@ -60,7 +60,7 @@ func (s *Store) deliverLoginInstructions(ctx context.Context, email string, url 
 		if err != nil {
 			return err
 		}
-		if err := insertEmailToken(ctx, s.db, u.ID, loginContext, u.Email, hash); err != nil {
+		if err := s.insertEmailToken(ctx, s.db, u.ID, loginContext, u.Email, hash); err != nil {
 			return fmt.Errorf("user %d: store token: %w", u.ID, err)
 		}
 		if err := s.send(ctx, loginInstructions(u, link), token); err != nil {
@@ -79,12 +79,12 @@ func (s *Store) magicLinkUser(ctx context.Context, q querier, hash []byte, lock 
 	sql := `SELECT ` + uColumns + `, u.hashed_password IS NOT NULL, t.id
 		FROM users_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.context = $1 AND t.token = $2 AND t.sent_to = u.email
-			AND t.created_at > now() - $3 * interval '1 second'`
+			AND t.created_at > coalesce($4::timestamptz, now()) - $3 * interval '1 second'`
 	if lock {
 		sql += " FOR UPDATE OF t, u"
 	}
 	u = new(User)
-	err = q.QueryRow(ctx, sql, loginContext, hash, MagicLinkValidity.Seconds()).
+	err = q.QueryRow(ctx, sql, loginContext, hash, MagicLinkValidity.Seconds(), s.dbNow()).
 		Scan(append(userDest(u), &hasPassword, &tokenID)...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, false, 0, ErrInvalidToken
@@ -147,8 +147,9 @@ func (s *Store) LogInByMagicLink(ctx context.Context, token string, meta Session
 			return ErrConfirmBeforeMagicLink
 		case u.ConfirmedAt == nil:
 			err := tx.QueryRow(ctx,
-				"UPDATE users SET confirmed_at = now(), updated_at = now() WHERE id = $1 RETURNING confirmed_at, updated_at",
-				u.ID).Scan(&u.ConfirmedAt, &u.UpdatedAt)
+				`UPDATE users SET confirmed_at = coalesce($2::timestamptz, now()), updated_at = coalesce($2::timestamptz, now())
+				WHERE id = $1 RETURNING confirmed_at, updated_at`,
+				u.ID, s.dbNow()).Scan(&u.ConfirmedAt, &u.UpdatedAt)
 			if err != nil {
 				return err
 			}
@@ -162,7 +163,7 @@ func (s *Store) LogInByMagicLink(ctx context.Context, token string, meta Session
 				return err
 			}
 		}
-		session, err = insertSessionToken(ctx, tx, u.ID, meta, time.Time{})
+		session, err = s.insertSessionToken(ctx, tx, u.ID, meta, time.Time{})
 		user = u
 		return err
 	})

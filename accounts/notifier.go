@@ -72,7 +72,7 @@ func (o *outbox) run(ctx context.Context, what string, deliver func(context.Cont
 		select {
 		case o.slots <- struct{}{}:
 		case <-ctx.Done():
-			o.logger.ErrorContext(ctx, "accounts: "+what+": no free slot before the timeout")
+			o.logger.ErrorContext(ctx, "accounts: "+what+": no free slot before the timeout", "err", ctx.Err())
 			return
 		}
 		defer func() { <-o.slots }()

@@ -33,12 +33,18 @@ func newPasswordHasher(c Config) *passwordHasher {
 	}
 }
 
-// acquire takes a hash slot, waiting at most h.wait.
+// acquire takes a hash slot, waiting at most h.wait. A caller whose ctx has
+// ended gets ctx's error rather than ErrBusy, however late it comes to wait.
 func (h *passwordHasher) acquire(ctx context.Context) error {
 	select {
 	case h.slots <- struct{}{}:
 		return nil
 	default:
+	}
+	if err := ctx.Err(); err != nil {
+		// Checked before the timer starts: once both have fired, select
+		// would pick either.
+		return err
 	}
 	timer := time.NewTimer(h.wait)
 	defer timer.Stop()

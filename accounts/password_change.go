@@ -37,8 +37,8 @@ func (s *Store) UpdatePassword(ctx context.Context, scope Scope, newPassword str
 	var revoked [][]byte
 	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx,
-			"UPDATE users SET hashed_password = $2, updated_at = now() WHERE id = $1",
-			scope.UserID(), hash)
+			"UPDATE users SET hashed_password = $2, updated_at = coalesce($3::timestamptz, now()) WHERE id = $1",
+			scope.UserID(), hash, s.dbNow())
 		if err != nil {
 			return err
 		}
@@ -50,7 +50,7 @@ func (s *Store) UpdatePassword(ctx context.Context, scope Scope, newPassword str
 		if err != nil {
 			return err
 		}
-		token, err = insertSessionToken(ctx, tx, scope.UserID(), meta, scope.AuthenticatedAt)
+		token, err = s.insertSessionToken(ctx, tx, scope.UserID(), meta, scope.AuthenticatedAt)
 		return err
 	})
 	if errors.Is(err, ErrNoUser) {

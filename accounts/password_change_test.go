@@ -80,7 +80,7 @@ func TestUpdatePasswordNeedsSudoModeAndAValidPassword(t *testing.T) {
 	scope := scopeOf(t, e.s, session)
 
 	stale := scope
-	stale.AuthenticatedAt = time.Now().Add(-11 * time.Minute)
+	stale.AuthenticatedAt = e.clock.Now().Add(-11 * time.Minute)
 	for _, s := range []accounts.Scope{{User: alice}, stale} {
 		if _, err := e.s.UpdatePassword(t.Context(), s, newPassword, accounts.SessionMeta{}); !errors.Is(err, accounts.ErrSudoRequired) {
 			t.Errorf("authenticated at %v: %v, want ErrSudoRequired", s.AuthenticatedAt, err)

@@ -187,15 +187,15 @@ func (s *Store) reserveFailedLogin(ctx context.Context, email string) (refund fu
 // countSQL adds an attempt to each counter, in one statement: a counter whose
 // window has ended starts over at 1 with a new window. Rows are locked in
 // bucket order, so that concurrent statements over the same counters cannot
-// deadlock.
+// deadlock. $4 is the current time (see dbNow).
 const countSQL = `
 INSERT INTO rate_limits AS r (bucket, name, hits, window_ends_at)
-SELECT c.bucket, c.name, 1, now() + c.window_us * interval '1 microsecond'
+SELECT c.bucket, c.name, 1, coalesce($4::timestamptz, now()) + c.window_us * interval '1 microsecond'
 FROM unnest($1::bytea[], $2::text[], $3::bigint[]) AS c (bucket, name, window_us)
 ORDER BY c.bucket
 ON CONFLICT (bucket) DO UPDATE SET
-	hits = CASE WHEN r.window_ends_at > now() THEN r.hits + 1 ELSE 1 END,
-	window_ends_at = CASE WHEN r.window_ends_at > now() THEN r.window_ends_at ELSE excluded.window_ends_at END
+	hits = CASE WHEN r.window_ends_at > coalesce($4::timestamptz, now()) THEN r.hits + 1 ELSE 1 END,
+	window_ends_at = CASE WHEN r.window_ends_at > coalesce($4::timestamptz, now()) THEN r.window_ends_at ELSE excluded.window_ends_at END
 RETURNING bucket, hits, window_ends_at`
 
 // pruneOdds is the chance, one in pruneOdds, that an attempt which opens a
@@ -213,7 +213,7 @@ func (s *Store) count(ctx context.Context, cs []counter) (windowEnds []time.Time
 	for i, c := range cs {
 		buckets[i], names[i], windows[i] = c.bucket, c.name, c.limit.Window.Microseconds()
 	}
-	rows, err := s.db.Query(ctx, countSQL, buckets, names, windows)
+	rows, err := s.db.Query(ctx, countSQL, buckets, names, windows, s.dbNow())
 	if err != nil {
 		return nil, fmt.Errorf("accounts: rate limit: %w", err)
 	}
@@ -257,6 +257,6 @@ const pruneBatch = 1000
 // hold locked, and ignores errors, since the next prune tries again.
 func (s *Store) pruneRateLimits(ctx context.Context) {
 	_, _ = s.db.Exec(ctx, `DELETE FROM rate_limits WHERE bucket IN (
-		SELECT bucket FROM rate_limits WHERE window_ends_at <= now()
-		ORDER BY window_ends_at LIMIT $1 FOR UPDATE SKIP LOCKED)`, pruneBatch)
+		SELECT bucket FROM rate_limits WHERE window_ends_at <= coalesce($2::timestamptz, now())
+		ORDER BY window_ends_at LIMIT $1 FOR UPDATE SKIP LOCKED)`, pruneBatch, s.dbNow())
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/liveapp/liveapp/internal/fakeclock"
 	"github.com/liveapp/liveapp/migrations"
 	"github.com/liveapp/liveapp/pgtest"
 )
@@ -18,17 +19,22 @@ import (
 // tests of Authenticate (authenticate_test.go) cover logins.
 
 // limitedStore returns a Store over a fresh database with the default rate
-// limits, and the database.
-func limitedStore(t *testing.T) (*Store, *pgxpool.Pool) {
+// limits, the database, and the Store's clock, which moves only when the test
+// advances it.
+func limitedStore(t *testing.T) (*Store, *pgxpool.Pool, *fakeclock.Clock) {
 	t.Helper()
 	db := pgtest.New(t, pgtest.WithTemplate("accounts", func(ctx context.Context, conn *pgx.Conn) error {
 		return migrations.Apply(ctx, conn)
 	}))
-	s, err := New(db, Config{Hash: HashParams{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}})
+	clock := fakeclock.New()
+	s, err := New(db, Config{
+		Hash: HashParams{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32},
+		Now:  clock.Now,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, db
+	return s, db, clock
 }
 
 // allowed makes n attempts and reports how many were allowed, failing the
@@ -49,7 +55,7 @@ func allowed(t *testing.T, s *Store, n int, kind string, ip netip.Addr, email st
 }
 
 func TestMagicLinkRequestsHaveLimitsOfTheirOwn(t *testing.T) {
-	s, _ := limitedStore(t)
+	s, _, _ := limitedStore(t)
 	ip := netip.MustParseAddr("192.0.2.1")
 	if n := allowed(t, s, 12, kindMagicLink, ip, "alice@example.com"); n != 10 {
 		t.Errorf("%d of 12 magic-link requests allowed, want 10", n)
@@ -79,7 +85,7 @@ func TestAddressesAreCountedByWhatIdentifiesAClient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := limitedStore(t)
+			s, _, _ := limitedStore(t)
 			allowed(t, s, 10, kindLogin, netip.MustParseAddr(tt.first), "alice@example.com")
 			n := allowed(t, s, 1, kindLogin, netip.MustParseAddr(tt.and), "alice@example.com")
 			if shared := n == 0; shared != tt.shared {
@@ -90,7 +96,7 @@ func TestAddressesAreCountedByWhatIdentifiesAClient(t *testing.T) {
 }
 
 func TestALimitCanBeTurnedOff(t *testing.T) {
-	s, _ := limitedStore(t)
+	s, _, _ := limitedStore(t)
 	s.config.RateLimits.PerIPAndEmail.Max = -1
 	if n := allowed(t, s, 30, kindLogin, netip.MustParseAddr("192.0.2.1"), "alice@example.com"); n != 30 {
 		t.Errorf("%d of 30 allowed with PerIPAndEmail off, want all", n)
@@ -98,7 +104,7 @@ func TestALimitCanBeTurnedOff(t *testing.T) {
 }
 
 func TestCountersKeepNoEmailInClear(t *testing.T) {
-	s, db := limitedStore(t)
+	s, db, _ := limitedStore(t)
 	allowed(t, s, 1, kindLogin, netip.MustParseAddr("192.0.2.1"), "Hunter2-typed-in-the-email-field")
 	var leaks int
 	err := db.QueryRow(t.Context(), `SELECT count(*) FROM rate_limits
@@ -109,16 +115,14 @@ func TestCountersKeepNoEmailInClear(t *testing.T) {
 }
 
 func TestPruningDeletesOnlyEndedWindows(t *testing.T) {
-	s, db := limitedStore(t)
+	s, db, clock := limitedStore(t)
 	ip := netip.MustParseAddr("192.0.2.1")
 	allowed(t, s, 1, kindLogin, ip, "ended@example.com") // two rows: per address and email, per address
-	if _, err := db.Exec(t.Context(), "UPDATE rate_limits SET window_ends_at = now() - interval '1 second'"); err != nil {
-		t.Fatal(err)
-	}
-	allowed(t, s, 1, kindLogin, ip, "live@example.com") // one new row, and the ended per-address one reopened
+	clock.Advance(defaultPerIPAndEmail.Window)           // both windows end
+	allowed(t, s, 1, kindLogin, ip, "live@example.com")  // one new row, and the ended per-address one reopened
 	s.pruneRateLimits(t.Context())
 	var names []string
-	rows, _ := db.Query(t.Context(), "SELECT name FROM rate_limits WHERE window_ends_at > now() ORDER BY name")
+	rows, _ := db.Query(t.Context(), "SELECT name FROM rate_limits WHERE window_ends_at > $1 ORDER BY name", clock.Now())
 	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		t.Fatal(err)
@@ -133,15 +137,13 @@ func TestPruningDeletesOnlyEndedWindows(t *testing.T) {
 }
 
 func TestARefundedFailureDoesNotReachIntoTheNextWindow(t *testing.T) {
-	s, db := limitedStore(t)
+	s, _, clock := limitedStore(t)
 	s.config.RateLimits.FailedLoginsPerEmail = Limit{Max: 1, Window: time.Hour}
 	refund, err := s.reserveFailedLogin(t.Context(), "alice@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(t.Context(), "UPDATE rate_limits SET window_ends_at = now() - interval '1 second'"); err != nil {
-		t.Fatal(err)
-	}
+	clock.Advance(time.Hour)
 	if _, err := s.reserveFailedLogin(t.Context(), "alice@example.com"); err != nil { // opens a new window
 		t.Fatal(err)
 	}

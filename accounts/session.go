@@ -70,7 +70,7 @@ func (s *Store) CreateSessionToken(ctx context.Context, user *User, meta Session
 	if user == nil {
 		return nil, ErrNoUser
 	}
-	token, err := insertSessionToken(ctx, s.db, user.ID, meta, time.Time{})
+	token, err := s.insertSessionToken(ctx, s.db, user.ID, meta, time.Time{})
 	if err != nil {
 		return nil, fmt.Errorf("accounts: create session token: %w", err)
 	}
@@ -80,7 +80,7 @@ func (s *Store) CreateSessionToken(ctx context.Context, user *User, meta Session
 // insertSessionToken stores a new session of user userID and returns its
 // token. The session was authenticated at authenticatedAt, or now when it is
 // zero.
-func insertSessionToken(ctx context.Context, q querier, userID int64, meta SessionMeta, authenticatedAt time.Time) (SessionToken, error) {
+func (s *Store) insertSessionToken(ctx context.Context, q querier, userID int64, meta SessionMeta, authenticatedAt time.Time) (SessionToken, error) {
 	token := make(SessionToken, sessionTokenSize)
 	rand.Read(token)
 	var ip *netip.Addr
@@ -92,9 +92,10 @@ func insertSessionToken(ctx context.Context, q querier, userID int64, meta Sessi
 		at = &authenticatedAt
 	}
 	_, err := q.Exec(ctx,
-		`INSERT INTO users_tokens (user_id, token, context, authenticated_at, user_agent, ip, last_seen_at)
-		VALUES ($1, $2, $3, coalesce($4, now()), $5, $6, now())`,
-		userID, tokenHash(token), sessionContext, at, meta.UserAgent, ip)
+		`INSERT INTO users_tokens (user_id, token, context, authenticated_at, user_agent, ip, last_seen_at, created_at)
+		VALUES ($1, $2, $3, coalesce($4, $7::timestamptz, now()), $5, $6,
+			coalesce($7::timestamptz, now()), coalesce($7::timestamptz, now()))`,
+		userID, tokenHash(token), sessionContext, at, meta.UserAgent, ip, s.dbNow())
 	if err != nil {
 		return nil, err
 	}
@@ -117,9 +118,9 @@ func (s *Store) ReissueSessionToken(ctx context.Context, old SessionToken, meta 
 		var at time.Time
 		err := tx.QueryRow(ctx,
 			`DELETE FROM users_tokens WHERE context = 'session' AND token = $1
-				AND created_at > now() - $2 * interval '1 second'
+				AND created_at > coalesce($3::timestamptz, now()) - $2 * interval '1 second'
 			RETURNING user_id, coalesce(authenticated_at, created_at)`,
-			tokenHash(old), s.config.SessionValidity.Seconds()).Scan(&userID, &at)
+			tokenHash(old), s.config.SessionValidity.Seconds(), s.dbNow()).Scan(&userID, &at)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrInvalidSession
 		}
@@ -127,7 +128,7 @@ func (s *Store) ReissueSessionToken(ctx context.Context, old SessionToken, meta 
 			return err
 		}
 		deleted = [][]byte{tokenHash(old)}
-		token, err = insertSessionToken(ctx, tx, userID, meta, at)
+		token, err = s.insertSessionToken(ctx, tx, userID, meta, at)
 		return err
 	})
 	if errors.Is(err, ErrInvalidSession) {
@@ -141,10 +142,10 @@ func (s *Store) ReissueSessionToken(ctx context.Context, old SessionToken, meta 
 }
 
 // sessionColumns are the columns scanned by scanSession, t being users_tokens.
-// $2 is the reissue age in seconds.
+// $2 is the reissue age in seconds, $4 the current time (see dbNow).
 const sessionColumns = `t.id, coalesce(t.user_agent, ''), t.ip, t.created_at,
 	coalesce(t.authenticated_at, t.created_at), coalesce(t.last_seen_at, t.created_at),
-	t.created_at < now() - $2 * interval '1 second'`
+	t.created_at < coalesce($4::timestamptz, now()) - $2 * interval '1 second'`
 
 func sessionDest(se *Session, ip **netip.Addr) []any {
 	return []any{&se.ID, &se.UserAgent, ip, &se.CreatedAt, &se.AuthenticatedAt, &se.LastSeenAt, &se.NeedsReissue}
@@ -163,11 +164,11 @@ func (s *Store) UserBySessionToken(ctx context.Context, token SessionToken) (*Us
 	var seenRecently bool
 	err := s.db.QueryRow(ctx,
 		`SELECT `+uColumns+`, `+sessionColumns+`,
-			t.last_seen_at > now() - interval '1 minute'
+			t.last_seen_at > coalesce($4::timestamptz, now()) - interval '1 minute'
 		FROM users_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.context = 'session' AND t.token = $1
-			AND t.created_at > now() - $3 * interval '1 second'`,
-		tokenHash(token), s.config.SessionReissueAfter.Seconds(), s.config.SessionValidity.Seconds(),
+			AND t.created_at > coalesce($4::timestamptz, now()) - $3 * interval '1 second'`,
+		tokenHash(token), s.config.SessionReissueAfter.Seconds(), s.config.SessionValidity.Seconds(), s.dbNow(),
 	).Scan(append(append(userDest(u), sessionDest(se, &ip)...), &seenRecently)...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, ErrInvalidSession
@@ -180,8 +181,8 @@ func (s *Store) UserBySessionToken(ctx context.Context, token SessionToken) (*Us
 	}
 	if !seenRecently {
 		err := s.db.QueryRow(ctx,
-			"UPDATE users_tokens SET last_seen_at = now() WHERE id = $1 RETURNING last_seen_at",
-			se.ID).Scan(&se.LastSeenAt)
+			"UPDATE users_tokens SET last_seen_at = coalesce($2::timestamptz, now()) WHERE id = $1 RETURNING last_seen_at",
+			se.ID, s.dbNow()).Scan(&se.LastSeenAt)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return nil, nil, fmt.Errorf("accounts: session last seen: %w", err)
 		}
@@ -211,9 +212,9 @@ func (s *Store) ListSessions(ctx context.Context, scope Scope) ([]Session, error
 	rows, err := s.db.Query(ctx,
 		`SELECT `+sessionColumns+` FROM users_tokens t
 		WHERE t.context = 'session' AND t.user_id = $1
-			AND t.created_at > now() - $3 * interval '1 second'
+			AND t.created_at > coalesce($4::timestamptz, now()) - $3 * interval '1 second'
 		ORDER BY t.created_at DESC, t.id DESC`,
-		scope.UserID(), s.config.SessionReissueAfter.Seconds(), s.config.SessionValidity.Seconds())
+		scope.UserID(), s.config.SessionReissueAfter.Seconds(), s.config.SessionValidity.Seconds(), s.dbNow())
 	if err != nil {
 		return nil, fmt.Errorf("accounts: list sessions: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/liveapp/liveapp/accounts"
+	"github.com/liveapp/liveapp/internal/fakeclock"
 )
 
 func newSession(t *testing.T, s *accounts.Store, u *accounts.User) accounts.SessionToken {
@@ -143,19 +144,10 @@ func TestUserBySessionToken(t *testing.T) {
 
 func TestUserBySessionTokenUpdatesLastSeenAtMostOnceAMinute(t *testing.T) {
 	db := newDB(t)
-	s, _ := newStore(t, db, accounts.Config{})
+	clock := fakeclock.New()
+	s, _ := newStore(t, db, accounts.Config{Now: clock.Now})
 	token := newSession(t, s, register(t, s, "alice@example.com"))
 	sum := sha256.Sum256(token)
-	setLastSeen := func(ago string) time.Time {
-		var at time.Time
-		err := db.QueryRow(t.Context(),
-			"UPDATE users_tokens SET last_seen_at = now() - $2::interval WHERE token = $1 RETURNING last_seen_at",
-			sum[:], ago).Scan(&at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return at
-	}
 	lastSeen := func() time.Time {
 		_, se, err := s.UserBySessionToken(t.Context(), token)
 		if err != nil {
@@ -171,13 +163,14 @@ func TestUserBySessionTokenUpdatesLastSeenAtMostOnceAMinute(t *testing.T) {
 		return stored
 	}
 
-	recent := setLastSeen("30 seconds")
-	if got := lastSeen(); !got.Equal(recent) {
-		t.Errorf("seen 30 s ago: last_seen_at moved from %v to %v", recent, got)
+	created := clock.Now()
+	clock.Advance(time.Minute - time.Microsecond)
+	if got := lastSeen(); !got.Equal(created) {
+		t.Errorf("seen just under a minute after it was created: last_seen_at moved from %v to %v", created, got)
 	}
-	old := setLastSeen("2 minutes")
-	if got := lastSeen(); !got.After(old.Add(time.Minute)) {
-		t.Errorf("seen 2 min ago: last_seen_at %v, want about now (was %v)", got, old)
+	clock.Advance(time.Microsecond)
+	if got := lastSeen(); !got.Equal(clock.Now()) {
+		t.Errorf("seen a minute after it was created: last_seen_at %v, want now, %v", got, clock.Now())
 	}
 }
 

@@ -77,8 +77,10 @@ func (s *Store) Register(ctx context.Context, email, password string) (*User, er
 	}
 	u := new(User)
 	err := s.db.QueryRow(ctx,
-		"INSERT INTO users (email, hashed_password) VALUES ($1, $2) RETURNING "+userColumns,
-		email, hash).Scan(userDest(u)...)
+		`INSERT INTO users (email, hashed_password, inserted_at, updated_at)
+		VALUES ($1, $2, coalesce($3::timestamptz, now()), coalesce($3::timestamptz, now()))
+		RETURNING `+userColumns,
+		email, hash, s.dbNow()).Scan(userDest(u)...)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.ConstraintName == "users_email_key" {
 		return nil, &ValidationError{Fields: map[string]string{"email": errTaken}}
@@ -158,6 +160,6 @@ func (s *Store) rehash(ctx context.Context, userID int64, password, old string) 
 		return
 	}
 	_, _ = s.db.Exec(ctx,
-		"UPDATE users SET hashed_password = $1, updated_at = now() WHERE id = $2 AND hashed_password = $3",
-		hash, userID, old)
+		"UPDATE users SET hashed_password = $1, updated_at = coalesce($4::timestamptz, now()) WHERE id = $2 AND hashed_password = $3",
+		hash, userID, old, s.dbNow())
 }

@@ -1,9 +1,6 @@
 package accounts
 
-import (
-	"errors"
-	"time"
-)
+import "errors"
 
 // ErrSudoRequired is returned by the changes of email and password when the
 // scope is not in sudo mode: the user must prove who they are again (log in
@@ -11,11 +8,11 @@ import (
 var ErrSudoRequired = errors.New("accounts: log in again to confirm it is you, then retry")
 
 // InSudoMode reports whether scope has a user who proved who they are less
-// than Config.SudoFor ago (10 minutes by default), as recorded in
+// than Config.SudoFor ago (10 minutes by default, by Config.Now), as recorded in
 // Scope.AuthenticatedAt. Changing the email or the password requires it, so
 // that a session stolen or left open, which may be days old, cannot take the
 // account over for good.
 func (s *Store) InSudoMode(scope Scope) bool {
 	return scope.User != nil && !scope.AuthenticatedAt.IsZero() &&
-		time.Since(scope.AuthenticatedAt) < s.config.SudoFor
+		s.now().Sub(scope.AuthenticatedAt) < s.config.SudoFor
 }

@@ -1,29 +1,11 @@
 package accounts_test
 
 import (
-	"crypto/sha256"
 	"testing"
 	"time"
 
 	"github.com/liveapp/liveapp/accounts"
 )
-
-// ageAuthentication moves back the time token's session was authenticated by d.
-func ageAuthentication(t *testing.T, e *mailEnv, token accounts.SessionToken, d time.Duration) {
-	t.Helper()
-	_, err := e.db.Exec(t.Context(),
-		"UPDATE users_tokens SET authenticated_at = authenticated_at - $2 * interval '1 second' WHERE token = $1",
-		sessionHash(token), d.Seconds())
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// sessionHash returns the SHA-256 of token, as users_tokens stores it.
-func sessionHash(token accounts.SessionToken) []byte {
-	sum := sha256.Sum256(token)
-	return sum[:]
-}
 
 func TestInSudoMode(t *testing.T) {
 	tests := []struct {
@@ -34,21 +16,23 @@ func TestInSudoMode(t *testing.T) {
 	}{
 		{"a session authenticated just now is in sudo mode", 0, 0, true},
 		{"9 minutes later it still is", 0, 9 * time.Minute, true},
+		{"a microsecond short of 10 minutes later it still is", 0, 10*time.Minute - time.Microsecond, true},
 		{"10 minutes later it is not", 0, 10 * time.Minute, false},
 		{"Config.SudoFor sets the duration", time.Hour, 30 * time.Minute, true},
+		{"and when it ends", time.Hour, time.Hour, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newMailEnv(t, accounts.Config{SudoFor: tt.sudoFor})
 			token := newSession(t, e.s, registerConfirmed(t, e, "alice@example.com"))
-			ageAuthentication(t, e, token, tt.age)
+			e.clock.Advance(tt.age)
 			if got := e.s.InSudoMode(scopeOf(t, e.s, token)); got != tt.want {
 				t.Errorf("InSudoMode: %v, want %v", got, tt.want)
 			}
 		})
 	}
 	e := newMailEnv(t, accounts.Config{})
-	if e.s.InSudoMode(accounts.Scope{}) || e.s.InSudoMode(accounts.Scope{AuthenticatedAt: time.Now()}) {
+	if e.s.InSudoMode(accounts.Scope{}) || e.s.InSudoMode(accounts.Scope{AuthenticatedAt: e.clock.Now()}) {
 		t.Error("a scope without a user is in sudo mode")
 	}
 	if e.s.InSudoMode(accounts.Scope{User: &accounts.User{ID: 1}}) {
@@ -59,8 +43,7 @@ func TestInSudoMode(t *testing.T) {
 func TestReissuedSessionKeepsItsAuthenticationTime(t *testing.T) {
 	e := newMailEnv(t, accounts.Config{})
 	old := newSession(t, e.s, registerConfirmed(t, e, "alice@example.com"))
-	age(t, e.db, old, 8*24*time.Hour)
-	ageAuthentication(t, e, old, 8*24*time.Hour)
+	e.clock.Advance(8 * 24 * time.Hour)
 	before := scopeOf(t, e.s, old)
 
 	fresh, err := e.s.ReissueSessionToken(t.Context(), old, accounts.SessionMeta{UserAgent: "Firefox"})

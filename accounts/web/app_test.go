@@ -20,6 +20,7 @@ import (
 
 	"github.com/liveapp/liveapp/accounts"
 	"github.com/liveapp/liveapp/accounts/web"
+	"github.com/liveapp/liveapp/internal/fakeclock"
 	"github.com/liveapp/liveapp/live"
 	"github.com/liveapp/liveapp/live/livetest"
 	"github.com/liveapp/liveapp/migrations"
@@ -41,6 +42,7 @@ func migrate(ctx context.Context, conn *pgx.Conn) error { return migrations.Appl
 // email, a live login page, and plain POST handlers that log in and out.
 type app struct {
 	db      *pgxpool.Pool
+	clock   *fakeclock.Clock // the store's: time passes only when a test advances it
 	store   *accounts.Store
 	rt      *live.Runtime
 	auth    *web.Auth
@@ -77,9 +79,9 @@ func (loginView) Render(w io.Writer) error {
 
 func newApp(t *testing.T) *app {
 	t.Helper()
-	a := &app{db: pgtest.New(t, pgtest.WithTemplate("accounts", migrate))}
+	a := &app{db: pgtest.New(t, pgtest.WithTemplate("accounts", migrate)), clock: fakeclock.New()}
 	var err error
-	if a.store, err = accounts.New(a.db, accounts.Config{Hash: cheap}); err != nil {
+	if a.store, err = accounts.New(a.db, accounts.Config{Hash: cheap, Now: a.clock.Now}); err != nil {
 		t.Fatal(err)
 	}
 	if a.rt, err = live.New(live.Config{Secret: testSecret, Dev: true}); err != nil {

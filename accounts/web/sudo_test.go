@@ -13,7 +13,8 @@ import (
 	"github.com/liveapp/liveapp/live/livetest"
 )
 
-// reauthAgo moves the authentication time of the session of cookie value v back by d.
+// reauthAgo sets the authentication time of the session of cookie value v to d before
+// the store's now.
 func (a *app) reauthAgo(t *testing.T, v string, d time.Duration) {
 	t.Helper()
 	token, err := decode(v)
@@ -22,8 +23,8 @@ func (a *app) reauthAgo(t *testing.T, v string, d time.Duration) {
 	}
 	sum := sha256.Sum256(token)
 	if _, err := a.db.Exec(t.Context(),
-		"UPDATE users_tokens SET authenticated_at = now() - $2 * interval '1 second' WHERE token = $1",
-		sum[:], d.Seconds()); err != nil {
+		"UPDATE users_tokens SET authenticated_at = $2 WHERE token = $1",
+		sum[:], a.clock.Now().Add(-d)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -86,7 +87,7 @@ func TestRequireSudoHookSendsTheUserToLogInWithTheWayBack(t *testing.T) {
 	if v.Redirect() != "" {
 		t.Fatalf("redirected to %q", v.Redirect())
 	}
-	time.Sleep(2500 * time.Millisecond)
+	a.clock.Advance(2 * time.Second)
 	// Live navigation runs the hooks but not the middleware.
 	if err := v.Navigate("/sudo/settings?tab=email"); err != nil {
 		t.Fatal(err)

@@ -277,11 +277,27 @@ func fakeInstall(t *testing.T, bin, version string) {
 
 func TestPortIsStablePerDirectory(t *testing.T) {
 	a, b := &Cluster{Dir: "/srv/a/pg"}, &Cluster{Dir: "/srv/b/pg"}
-	if a.paths().port != a.paths().port {
-		t.Error("the port of a directory changes")
+	port := a.paths().port
+	if port < 10000 || port >= 60000 {
+		t.Errorf("port %d, want one in [10000, 60000)", port)
 	}
-	if a.paths().port == b.paths().port {
-		t.Errorf("two directories share port %d (unlucky hash?)", a.paths().port)
+	// Whoever starts the cluster next (another process, another Cluster value)
+	// must find the same port, however the directory is written.
+	for _, dir := range []string{"/srv/a/pg", "/srv/a/pg/", "/srv/a/./pg", "/srv/b/../a/pg"} {
+		if p := (&Cluster{Dir: dir}).paths().port; p != port {
+			t.Errorf("Dir %q gives port %d, /srv/a/pg %d", dir, p, port)
+		}
+	}
+	t.Chdir(t.TempDir())
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel, abs := (&Cluster{Dir: "pg"}).paths().port, (&Cluster{Dir: filepath.Join(wd, "pg")}).paths().port; rel != abs {
+		t.Errorf("relative Dir pg gives port %d, the same directory written in full %d", rel, abs)
+	}
+	if port == b.paths().port {
+		t.Errorf("two directories share port %d (unlucky hash?)", port)
 	}
 	if p := (&Cluster{Dir: "/srv/a", Port: 6543}).paths().port; p != 6543 {
 		t.Errorf("Port 6543 gives %d", p)
