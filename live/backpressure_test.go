@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/liveapp/liveapp/internal/fakeclock"
 	"github.com/liveapp/liveapp/live"
 )
 
@@ -26,6 +27,23 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
+}
+
+// serveView serves newView at /counter on a runtime made with cfg (Secret and Logger set
+// here), and returns the runtime and the server.
+func serveView(t *testing.T, cfg live.Config, newView func() live.View) (*live.Runtime, *httptest.Server) {
+	t.Helper()
+	cfg.Secret, cfg.Logger = testSecret, discardLogger()
+	rt, err := live.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.Session("s", live.SessionOptions{}).Live("/counter", newView)
+	mux := http.NewServeMux()
+	rt.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return rt, srv
 }
 
 // readUntil reads frames until one satisfies ok, failing on a close.
@@ -82,16 +100,8 @@ func (v *bigView) Render(w io.Writer) error {
 }
 
 func TestAClientThatStopsReadingIsDroppedAndOthersCarryOn(t *testing.T) {
-	rt, err := live.New(live.Config{Secret: testSecret, Logger: discardLogger(),
-		EventRate: 1e6, EventBurst: 4096, MaxBufferedBytes: 256 << 10, WriteTimeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt.Session("s", live.SessionOptions{}).Live("/counter", func() live.View { return &bigView{} })
-	mux := http.NewServeMux()
-	rt.Register(mux)
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	rt, srv := serveView(t, live.Config{EventRate: 1e6, EventBurst: 4096, MaxBufferedBytes: 256 << 10, WriteTimeout: time.Second},
+		func() live.View { return &bigView{} })
 	bystander, _ := loadPage(t, srv, "/counter").dial(t, dialOpts{})
 	joined(t, bystander)
 
@@ -124,15 +134,7 @@ func (v *gatedView) Render(w io.Writer) error {
 func TestAViewThatCannotKeepUpWithItsMessagesClosesOverloaded(t *testing.T) {
 	gate := make(chan struct{})
 	defer close(gate)
-	rt, err := live.New(live.Config{Secret: testSecret, Logger: discardLogger(), MaxQueuedMessages: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt.Session("s", live.SessionOptions{}).Live("/counter", func() live.View { return &gatedView{gate: gate} })
-	mux := http.NewServeMux()
-	rt.Register(mux)
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	rt, srv := serveView(t, live.Config{MaxQueuedMessages: 8}, func() live.View { return &gatedView{gate: gate} })
 	ws, _ := loadPage(t, srv, "/counter").dial(t, dialOpts{})
 	joined(t, ws)
 	for range 20 {
@@ -144,7 +146,7 @@ func TestAViewThatCannotKeepUpWithItsMessagesClosesOverloaded(t *testing.T) {
 }
 
 func TestAFloodClosesWith4008AndTheClientMustCoolDown(t *testing.T) {
-	clock := newFakeClock() // frozen: the bucket never refills, so the flood is exact
+	clock := fakeclock.New() // frozen: the bucket never refills, so the flood is exact
 	app := newTestApp(t, func(c *live.Config) { c.Now = clock.Now; c.FloodCooldown = 10 * time.Second })
 	srv := httptest.NewServer(app.h)
 	defer srv.Close()
@@ -241,15 +243,7 @@ func (v *ctxView) Render(w io.Writer) error { _, err := io.WriteString(w, "<p>ct
 func ctxApp(t *testing.T, timeout time.Duration) (*httptest.Server, chan struct{}, chan error) {
 	t.Helper()
 	started, ended := make(chan struct{}, 1), make(chan error, 1)
-	rt, err := live.New(live.Config{Secret: testSecret, Logger: discardLogger(), EventTimeout: timeout})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt.Session("s", live.SessionOptions{}).Live("/counter", func() live.View { return &ctxView{started: started, ended: ended} })
-	mux := http.NewServeMux()
-	rt.Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	_, srv := serveView(t, live.Config{EventTimeout: timeout}, func() live.View { return &ctxView{started: started, ended: ended} })
 	return srv, started, ended
 }
 

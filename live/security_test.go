@@ -14,6 +14,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/liveapp/liveapp/internal/fakeclock"
 	"github.com/liveapp/liveapp/live"
 )
 
@@ -143,7 +144,7 @@ func send(t *testing.T, ws *websocket.Conn, frame string) {
 }
 
 func TestUpgradeRefusals(t *testing.T) {
-	clock := newFakeClock()
+	clock := fakeclock.New()
 	app := newTestApp(t, func(c *live.Config) { c.TokenMaxAge = time.Hour; c.Now = clock.Now })
 	srv := httptest.NewServer(app.h)
 	defer srv.Close()
