@@ -18,6 +18,7 @@ const (
 	CloseDisconnect   = 4000 // Disconnect was broadcast to the socket's id
 	CloseRevalidation = 4001 // the session's Revalidate hook failed
 	CloseHeartbeat    = 4002 // nothing arrived for Config.HeartbeatTimeout
+	CloseResync       = 4003 // the PubSub was down: the view may have missed messages, so mount it again
 	CloseRateLimit    = 4008 // a flood: Config.MaxViolations refused frames in a row
 	CloseSlowClient   = 4009 // the client stopped reading: a write stalled (Config.WriteTimeout, Config.MaxBufferedBytes)
 	CloseOverloaded   = 4011 // the view's messages outran its handlers (Config.MaxQueuedMessages)

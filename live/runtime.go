@@ -191,6 +191,8 @@ type Runtime struct {
 	// registered is set by Register, after which the routes are fixed.
 	registered bool
 
+	stopResume func() // ends the PubSub's OnResume registration; nil without one
+
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
 	shutdown bool // Shutdown was called: no new sockets
@@ -219,6 +221,9 @@ func New(cfg Config) (*Runtime, error) {
 		conns: make(map[*conn]struct{})}
 	if rt.pubsub == nil {
 		rt.pubsub = pubsub.NewMemory()
+	}
+	if r, ok := rt.pubsub.(pubsub.Resumer); ok {
+		rt.stopResume = r.OnResume(rt.resume)
 	}
 	rt.limits = limits{maxPerAddr: cfg.MaxSocketsPerAddress, cooldown: cfg.FloodCooldown}
 	rt.afterFunc = time.AfterFunc
@@ -292,6 +297,9 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	rt.mu.Lock()
 	rt.shutdown = true
 	rt.mu.Unlock()
+	if rt.stopResume != nil {
+		rt.stopResume()
+	}
 	var wg sync.WaitGroup
 	for _, c := range rt.connected() {
 		wg.Add(1)
