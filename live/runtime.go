@@ -231,7 +231,7 @@ func New(cfg Config) (*Runtime, error) {
 	rt.arenas.New = func() any { return new([2]dom.Arena) }
 	rt.diffs = newDiffCache()
 	rt.workers = newWorkerPool()
-	rt.renderSlots = make(chan struct{}, 4*runtime.GOMAXPROCS(0))
+	rt.renderSlots = make(chan struct{}, 8*runtime.GOMAXPROCS(0))
 	return rt, nil
 }
 
