@@ -45,17 +45,22 @@ func (w *watcher) run(ctx context.Context, out chan<- []string) {
 		}
 	}
 	poll := w.poll
+	var why string
 	if poll <= 0 {
 		err := w.notify(ctx, emit)
 		if err == nil || ctx.Err() != nil {
 			return
 		}
 		poll = DefaultPoll
-		w.notice(fmt.Sprintf("fsnotify failed (%v): scanning for changes every %v instead", err, poll))
+		why = fmt.Sprintf("fsnotify failed (%v): scanning for changes every %v instead", err, poll)
 	} else {
-		w.notice(fmt.Sprintf("scanning for changes every %v", poll))
+		why = fmt.Sprintf("scanning for changes every %v", poll)
 	}
-	w.scan(ctx, poll, emit)
+	// The notice comes once the tree is stamped, as fsnotify's comes once every
+	// directory is watched: a change made after it is reported.
+	base := w.snapshot()
+	w.notice(why)
+	w.scan(ctx, base, poll, emit)
 }
 
 // notify watches with fsnotify until ctx is done (nil) or fsnotify fails.
@@ -159,10 +164,9 @@ type stamp struct {
 	size int64
 }
 
-// scan compares the tree with its previous state every interval, until ctx
-// is done, and reports the files created, changed or removed.
-func (w *watcher) scan(ctx context.Context, interval time.Duration, emit func(string)) {
-	prev := w.snapshot()
+// scan compares the tree with its previous state, first prev, every interval,
+// until ctx is done, and reports the files created, changed or removed.
+func (w *watcher) scan(ctx context.Context, prev map[string]stamp, interval time.Duration, emit func(string)) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
