@@ -144,10 +144,14 @@ func TestWatcherReportsChanges(t *testing.T) {
 				write(t, root, "internal/tasks/deep/tasks.go", "package deep")
 				expect(t, "internal/tasks/deep/tasks.go")
 			})
-			t.Run("a new directory is watched", func(t *testing.T) {
-				// Reported above, its file was found after its watch was added, or
-				// by a scan: a file added now is seen too. (A new name: a late repeat
-				// of tasks.go cannot pass for it.)
+			t.Run("a file in a new directory is watched", func(t *testing.T) {
+				// Reported above, the file was found after its directory's watch
+				// was added, or by a scan: its edit is seen too.
+				write(t, root, "internal/tasks/deep/tasks.go", "package deep // edited")
+				expect(t, "internal/tasks/deep/tasks.go")
+			})
+			t.Run("a file added to a new directory is reported", func(t *testing.T) {
+				// A new name, which a late repeat of an earlier batch cannot pass for.
 				write(t, root, "internal/tasks/deep/later.go", "package deep")
 				expect(t, "internal/tasks/deep/later.go")
 			})
