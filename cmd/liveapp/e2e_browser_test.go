@@ -160,8 +160,19 @@ func signUp(t *testing.T, tab context.Context, base, email string) {
 	testbrowser.Do(t, tab, chromedp.SendKeys(chromedp.ID("email"), email), chromedp.Click(chromedp.ID("register")))
 	testbrowser.WaitFor(t, tab, `location.pathname === '/users/log-in'`)
 
-	testbrowser.Do(t, tab, chromedp.Navigate(base+"/dev/mailbox"))
-	testbrowser.WaitFor(t, tab, fmt.Sprintf(`[...document.querySelectorAll('tr')].some(r => r.innerText.includes(%q))`, email))
+	// The email leaves through the accounts outbox, after the answer: a loaded machine
+	// may send it after the mailbox page was served, and the page does not update, so
+	// load it until it lists the email.
+	listed := fmt.Sprintf(`[...document.querySelectorAll('tr')].some(r => r.innerText.includes(%q))`, email)
+	for deadline := time.Now().Add(testbrowser.Timeout); ; time.Sleep(50 * time.Millisecond) {
+		testbrowser.Do(t, tab, chromedp.Navigate(base+"/dev/mailbox"))
+		if testbrowser.Eval[bool](t, tab, listed) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the dev mailbox lists no email to %s after %v", email, testbrowser.Timeout)
+		}
+	}
 	testbrowser.Eval[chromedp.Void](t, tab, fmt.Sprintf(
 		`[...document.querySelectorAll('tr')].find(r => r.innerText.includes(%q)).querySelector('a').click()`, email))
 	testbrowser.WaitFor(t, tab, `!!document.querySelector('pre a')`)
