@@ -349,7 +349,9 @@ func (c *conn) sendRender(navURL, token string) {
 	s.pushes = s.pushes[:0]
 }
 
-// watchID subscribes the socket to Disconnect broadcasts for its id.
+// watchID subscribes the socket to Disconnect broadcasts for its id. It runs on the
+// worker, and subscribes without holding c.mu: a PubSub that crosses a network may take a
+// round trip to subscribe, and publishers must not wait on this socket meanwhile.
 func (c *conn) watchID() {
 	s := c.sock
 	s.idChanged = false
@@ -358,15 +360,16 @@ func (c *conn) watchID() {
 		topic = socketTopic(s.id)
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if topic == c.idTopic {
+		c.mu.Unlock()
 		return
 	}
-	if c.idCancel != nil {
-		c.idCancel()
-		c.idCancel = nil
+	old := c.idCancel
+	c.idTopic, c.idCancel = topic, nil
+	c.mu.Unlock()
+	if old != nil {
+		old()
 	}
-	c.idTopic = topic
 	if topic == "" {
 		return
 	}
@@ -375,6 +378,12 @@ func (c *conn) watchID() {
 	})
 	if err != nil {
 		c.rt.log.Error("live: cannot watch socket id", "err", err)
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.idTopic != topic {
+		cancel() // the socket closed, or its id changed again, meanwhile
 		return
 	}
 	c.idCancel = cancel
