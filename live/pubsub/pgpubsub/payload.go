@@ -119,6 +119,10 @@ func parsePayload(s string) (message, error) {
 		return m, err
 	}
 	if len(data) > 0 {
+		// The decoder skips newlines; a payload has none.
+		if strings.ContainsAny(data, "\r\n") {
+			return m, errMalformed
+		}
 		if m.data, err = data64.DecodeString(data); err != nil {
 			return m, errMalformed
 		}
