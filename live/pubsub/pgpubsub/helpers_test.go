@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"testing"
@@ -24,6 +25,9 @@ const patience = 60 * time.Second
 // start returns a node's PubSub on pool, closed when t ends. Reconnections are quick.
 func start(t *testing.T, pool *pgxpool.Pool, opts pgpubsub.Options) *pgpubsub.PubSub {
 	t.Helper()
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
+	}
 	if opts.MinBackoff == 0 {
 		opts.MinBackoff, opts.MaxBackoff = 5*time.Millisecond, 100*time.Millisecond
 	}
