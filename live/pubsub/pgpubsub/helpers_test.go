@@ -23,7 +23,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 const patience = 60 * time.Second
 
 // start returns a node's PubSub on pool, closed when t ends. Reconnections are quick.
-func start(t *testing.T, pool *pgxpool.Pool, opts pgpubsub.Options) *pgpubsub.PubSub {
+func start(t testing.TB, pool *pgxpool.Pool, opts pgpubsub.Options) *pgpubsub.PubSub {
 	t.Helper()
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
@@ -40,7 +40,7 @@ func start(t *testing.T, pool *pgxpool.Pool, opts pgpubsub.Options) *pgpubsub.Pu
 }
 
 // anotherPool returns a second pool on pool's database: another node's.
-func anotherPool(t *testing.T, pool *pgxpool.Pool) *pgxpool.Pool {
+func anotherPool(t testing.TB, pool *pgxpool.Pool) *pgxpool.Pool {
 	t.Helper()
 	p, err := pgxpool.NewWithConfig(t.Context(), pool.Config())
 	if err != nil {
