@@ -66,8 +66,8 @@
 // subscribers, and then calls the functions registered with OnResume (pubsub.Resumer) on a
 // goroutine of their own. Messages published elsewhere during the gap are lost to this node;
 // the OnResume functions are where its subscribers catch up, for instance by reloading their
-// views. A connection that dies silently is noticed by a ping after Options.PingEvery of
-// quiet. During the outage, Subscribe and cancel work as usual on local state, and local
+// views. A connection that dies silently is noticed by the ping the listener sends every
+// Options.PingEvery. During the outage, Subscribe and cancel work as usual on local state, and local
 // delivery goes on; Publish still reaches this node's subscribers and returns the server's
 // error within its ctx and Options.Timeout. Stats reports the traffic, the reconnections and
 // the last gap's length, and Var publishes them through expvar.

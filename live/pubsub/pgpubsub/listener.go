@@ -22,9 +22,10 @@ const maxBatch = 500
 // fails, and reconnects, until run ends.
 func (p *PubSub) listen(run context.Context, conn *pgx.Conn) {
 	defer close(p.done)
-	var lost time.Time
+	var lost time.Time // when the current outage began, zero outside one
+	delay := p.opts.MinBackoff
 	for {
-		err := p.serve(run, conn, lost)
+		listened, err := p.serve(run, conn, lost)
 		p.disconnected()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		conn.Close(ctx)
@@ -32,22 +33,31 @@ func (p *PubSub) listen(run context.Context, conn *pgx.Conn) {
 		if run.Err() != nil {
 			return
 		}
-		lost = time.Now()
+		if listened {
+			// The outage, if any, ended on this connection. One that fails before it
+			// listens again (a server that refuses LISTEN) extends the outage and the
+			// backoff instead, rather than reconnecting in a tight loop.
+			lost, delay = time.Time{}, p.opts.MinBackoff
+		}
+		if lost.IsZero() {
+			lost = time.Now()
+		}
 		p.log.Warn("pgpubsub: lost the listening connection; reconnecting", "err", err)
-		if conn = p.reconnect(run); conn == nil {
+		if conn = p.reconnect(run, &delay); conn == nil {
 			return
 		}
 	}
 }
 
 // serve listens on conn for every channel with subscribers and delivers notifications until
-// conn fails or run ends. lost is when the previous connection was lost, zero for the first.
-func (p *PubSub) serve(run context.Context, conn *pgx.Conn, lost time.Time) error {
+// conn fails or run ends. lost is when the outage that conn ends began, zero for the first
+// connection. listened reports whether conn got as far as listening on every channel.
+func (p *PubSub) serve(run context.Context, conn *pgx.Conn, lost time.Time) (listened bool, err error) {
 	p.mu.Lock()
 	p.connected, p.pid = true, conn.PgConn().PID() // a Subscribe from now on waits for its LISTEN
 	p.mu.Unlock()
 	if err := p.sync(run, conn); err != nil {
-		return err
+		return false, err
 	}
 	if !lost.IsZero() {
 		p.resumed(time.Since(lost))
@@ -62,7 +72,7 @@ func (p *PubSub) serve(run context.Context, conn *pgx.Conn, lost time.Time) erro
 		if p.dirty {
 			p.mu.Unlock()
 			if err := p.sync(run, conn); err != nil {
-				return err
+				return true, err
 			}
 			continue
 		}
@@ -80,16 +90,17 @@ func (p *PubSub) serve(run context.Context, conn *pgx.Conn, lost time.Time) erro
 		switch {
 		case err == nil:
 		case run.Err() != nil:
-			return run.Err()
+			return true, run.Err()
 		case conn.IsClosed() || wait.Err() == nil:
-			return err
+			return true, err
 		case errors.Is(wait.Err(), context.DeadlineExceeded):
-			// Quiet for PingEvery: make sure the connection is still there.
+			// PingEvery has passed: make sure the connection is still there. Notifications
+			// prove it too, but a ping this rare costs less than tracking them.
 			ctx, cancel := context.WithTimeout(run, p.opts.Timeout)
 			err := conn.Ping(ctx)
 			cancel()
 			if err != nil {
-				return fmt.Errorf("ping: %w", err)
+				return true, fmt.Errorf("ping: %w", err)
 			}
 		}
 		// Otherwise wake interrupted the wait: the loop syncs.
@@ -193,18 +204,18 @@ func (p *PubSub) disconnected() {
 	}
 }
 
-// reconnect makes a new listening connection, waiting longer after each failure. It returns
-// nil when run ends first.
-func (p *PubSub) reconnect(run context.Context) *pgx.Conn {
-	delay := p.opts.MinBackoff
+// reconnect makes a new listening connection. It waits *delay at most before each attempt,
+// and doubles *delay after each failure, up to MaxBackoff. It returns nil when run ends first.
+func (p *PubSub) reconnect(run context.Context, delay *time.Duration) *pgx.Conn {
 	for attempt := 1; ; attempt++ {
-		t := time.NewTimer(delay/2 + rand.N(delay/2+1))
+		t := time.NewTimer(*delay/2 + rand.N(*delay/2+1))
 		select {
 		case <-run.Done():
 			t.Stop()
 			return nil
 		case <-t.C:
 		}
+		*delay = min(2**delay, p.opts.MaxBackoff)
 		conn, err := p.connect(run)
 		if err == nil {
 			return conn
@@ -213,15 +224,25 @@ func (p *PubSub) reconnect(run context.Context) *pgx.Conn {
 			return nil
 		}
 		p.log.Warn("pgpubsub: cannot reconnect the listener", "attempt", attempt, "err", err)
-		delay = min(2*delay, p.opts.MaxBackoff)
 	}
 }
 
-// connect opens a listening connection.
+// connect opens a listening connection. The pool's BeforeConnect hook, if the listener
+// uses the pool's configuration, may change its copy of the configuration first (to set a
+// short-lived password, say).
 func (p *PubSub) connect(ctx context.Context) (*pgx.Conn, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.opts.Timeout)
 	defer cancel()
-	return pgx.ConnectConfig(ctx, p.config)
+	config := p.config
+	if p.beforeConnect != nil {
+		config = config.Copy()
+		if err := p.beforeConnect(ctx, config); err != nil {
+			return nil, err
+		}
+		config.BuildContextWatcherHandler = p.config.BuildContextWatcherHandler
+		config.OnNotification = nil
+	}
+	return pgx.ConnectConfig(ctx, config)
 }
 
 // dispatch delivers a notification to this node's subscribers of its topic, unless it is

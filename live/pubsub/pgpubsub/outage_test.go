@@ -321,4 +321,3 @@ func (p *proxy) close() {
 		c.Close()
 	}
 }
-

@@ -29,9 +29,10 @@ var ErrClosed = errors.New("pgpubsub: closed")
 // Options configures New. The zero value is ready to use.
 type Options struct {
 	// ConnConfig configures the listening connection. Nil means a copy of the pool's
-	// configuration. Set it when the pool reaches PostgreSQL through a proxy that pools
-	// transactions (PgBouncer in transaction mode, for one), which cannot keep a LISTEN:
-	// the listener needs a session of its own. New copies it.
+	// configuration, to which the pool's BeforeConnect hook applies as well. Set it when the
+	// pool reaches PostgreSQL through a proxy that pools transactions (PgBouncer in
+	// transaction mode, for one), which cannot keep a LISTEN: the listener needs a session
+	// of its own. New copies it.
 	ConnConfig *pgx.ConnConfig
 
 	// Prefix starts every channel name. Empty means "liveapp_". Applications that share a
@@ -50,10 +51,10 @@ type Options struct {
 	// do not all reconnect at once. Zero means 100 ms and 10 s.
 	MinBackoff, MaxBackoff time.Duration
 
-	// PingEvery is how long the listener waits for a notification before it checks its
-	// connection with a round trip. A connection that died without a word (a network
-	// partition, a server host that crashed) is noticed within PingEvery + Timeout instead of
-	// when TCP gives up, many minutes later. Zero means 30 s.
+	// PingEvery is how often the listener checks its connection with a round trip. A
+	// connection that died without a word (a network partition, a server host that crashed)
+	// is noticed within PingEvery + Timeout instead of when TCP gives up, many minutes
+	// later. Zero means 30 s.
 	PingEvery time.Duration
 
 	// Logger receives the listener's connection losses and reconnections. Nil means
@@ -69,9 +70,11 @@ type Options struct {
 type PubSub struct {
 	pool   *pgxpool.Pool
 	config *pgx.ConnConfig // the listening connection's
-	opts   Options
-	node   string // this node's id, in the payloads it publishes
-	log    *slog.Logger
+
+	beforeConnect func(context.Context, *pgx.ConnConfig) error // the pool's, when config is too
+	opts          Options
+	node          string // this node's id, in the payloads it publishes
+	log           *slog.Logger
 
 	local pubsub.Memory // this node's subscribers
 	seq   atomic.Uint64 // messages published, so that no two payloads of a node are equal
@@ -139,10 +142,12 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*PubSub, error)
 		opts.channel = func(topic string) string { return channelName(prefix, topic) }
 	}
 	var config *pgx.ConnConfig
+	var beforeConnect func(context.Context, *pgx.ConnConfig) error
 	if opts.ConnConfig != nil {
 		config = opts.ConnConfig.Copy()
 	} else {
-		config = pool.Config().ConnConfig // a copy
+		pc := pool.Config() // a copy
+		config, beforeConnect = pc.ConnConfig, pc.BeforeConnect
 	}
 	// The listener interrupts its own waits to send LISTENs: a deadline on the socket does
 	// it without a word to the server, where a cancel request would open a connection.
@@ -150,18 +155,20 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*PubSub, error)
 		return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
 	}
 	config.OnNotification = nil // pgx.Conn queues notifications for WaitForNotification only then
+	// connect sets both again on the copy that a BeforeConnect hook may change.
 
 	id := make([]byte, nodeLen/2)
 	rand.Read(id)
 	p := &PubSub{
-		pool:     pool,
-		config:   config,
-		opts:     opts,
-		node:     hex.EncodeToString(id),
-		log:      opts.Logger,
-		done:     make(chan struct{}),
-		channels: make(map[string]*channel),
-		resumers: make(map[uint64]func()),
+		pool:          pool,
+		config:        config,
+		beforeConnect: beforeConnect,
+		opts:          opts,
+		node:          hex.EncodeToString(id),
+		log:           opts.Logger,
+		done:          make(chan struct{}),
+		channels:      make(map[string]*channel),
+		resumers:      make(map[uint64]func()),
 	}
 	if p.log == nil {
 		p.log = slog.Default()

@@ -2,6 +2,7 @@ package pgpubsub_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/liveapp/liveapp/live/pubsub"
 	"github.com/liveapp/liveapp/live/pubsub/pgpubsub"
@@ -334,5 +338,24 @@ func TestVarReportsStats(t *testing.T) {
 	}
 	if got.Sent != 1 || !got.Connected || got.ListenerPID == 0 {
 		t.Fatalf("expvar reports %+v", got)
+	}
+}
+
+func TestThePoolsBeforeConnectHookAppliesToTheListener(t *testing.T) {
+	cfg := pgtest.New(t).Config()
+	cfg.BeforeConnect = func(_ context.Context, c *pgx.ConnConfig) error {
+		c.RuntimeParams["application_name"] = "set by the hook"
+		return nil
+	}
+	pool, err := pgxpool.NewWithConfig(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	ps := start(t, pool, pgpubsub.Options{})
+	var name string
+	err = pool.QueryRow(t.Context(), "SELECT application_name FROM pg_stat_activity WHERE pid = $1", int32(ps.Stats().ListenerPID)).Scan(&name)
+	if err != nil || name != "set by the hook" {
+		t.Fatalf("the listener's application_name is %q (%v)", name, err)
 	}
 }
