@@ -68,10 +68,9 @@ type Options struct {
 // PostgreSQL database. It also implements pubsub.Resumer. Its methods are safe for
 // concurrent use.
 type PubSub struct {
-	pool   *pgxpool.Pool
-	config *pgx.ConnConfig // the listening connection's
-
-	beforeConnect func(context.Context, *pgx.ConnConfig) error // the pool's, when config is too
+	pool          *pgxpool.Pool
+	config        *pgx.ConnConfig                              // the listening connection's
+	beforeConnect func(context.Context, *pgx.ConnConfig) error // the pool's hook, when config is the pool's
 	opts          Options
 	node          string // this node's id, in the payloads it publishes
 	log           *slog.Logger
