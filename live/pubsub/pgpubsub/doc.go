@@ -25,7 +25,10 @@
 // the topic inside each payload, so a collision costs traffic, never a wrong delivery. The
 // node LISTENs on a channel when its first local subscriber arrives, and UNLISTENs when the
 // last one leaves; while connected, Subscribe returns once the LISTEN has run, so a view that
-// subscribes and then loads its data cannot miss a change made after the load.
+// subscribes and then loads its data cannot miss a change made after the load. Channels are
+// not free: the server matches every notification against each listener's list of channels,
+// and in BenchmarkNotify a node listening on 10,000 of them received half as fast as one
+// listening on one.
 //
 // # Local first
 //
