@@ -6,7 +6,7 @@
 //	ps, err := pgpubsub.New(ctx, pool, pgpubsub.Options{})
 //	if err != nil { ... }
 //	defer ps.Close()
-//	rt := live.New(live.Config{PubSub: ps, ...})
+//	rt, err := live.New(live.Config{PubSub: ps, ...})
 //
 // # One listener per node
 //
