@@ -40,9 +40,14 @@ func (s *Socket) SendAfter(d time.Duration, fn func(ctx context.Context) error) 
 		return func() {}
 	}
 	var t *time.Timer
-	// The callback takes c.mu first, so it sees t in c.timers even if d is tiny.
+	// The callback reads t only under c.mu, which this function holds until t is set and
+	// tracked, so it sees both even if d is tiny.
 	t = c.rt.afterFunc(d, func() {
-		if c.untrack(t) {
+		c.mu.Lock()
+		_, pending := c.timers[t]
+		delete(c.timers, t)
+		c.mu.Unlock()
+		if pending {
 			c.post(job{mount: mount, view: fn})
 		}
 	})

@@ -18,6 +18,7 @@ const (
 	CloseDisconnect   = 4000 // Disconnect was broadcast to the socket's id
 	CloseRevalidation = 4001 // the session's Revalidate hook failed
 	CloseHeartbeat    = 4002 // nothing arrived for Config.HeartbeatTimeout
+	CloseResync       = 4003 // the PubSub was down: the view may have missed messages, so mount it again
 	CloseRateLimit    = 4008 // a flood: Config.MaxViolations refused frames in a row
 	CloseSlowClient   = 4009 // the client stopped reading: a write stalled (Config.WriteTimeout, Config.MaxBufferedBytes)
 	CloseOverloaded   = 4011 // the view's messages outran its handlers (Config.MaxQueuedMessages)
@@ -204,15 +205,24 @@ func (rt *Runtime) serveSocket(w http.ResponseWriter, r *http.Request) {
 	go c.read()
 }
 
-// shut marks the conn closed and cancels its context, and reports whether this call did
+// shut marks the conn closed and cancels its contexts, and reports whether this call did
 // it. Queued work is dropped from then on.
-func (c *conn) shut() bool {
+func (c *conn) shut() bool { return c.shutWith(0) }
+
+// shutWith is shut that also leaves finalCode for the writer to send once it has written
+// what is queued, in the same step, so that the writer never sees the socket closed
+// without it and drops the queue.
+func (c *conn) shutWith(finalCode int) bool {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		return false
 	}
 	c.closed = true
+	if finalCode != 0 {
+		c.finalCode = finalCode
+		c.startWriter()
+	}
 	endCall, cancel := c.endCall, c.cancel
 	c.mu.Unlock()
 	if endCall != nil {
@@ -222,19 +232,6 @@ func (c *conn) shut() bool {
 		cancel()
 	}
 	return true
-}
-
-// context returns the base context of background work: it ends when the socket closes.
-func (c *conn) context() context.Context {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ctx == nil {
-		c.ctx, c.cancel = context.WithCancel(context.Background())
-		if c.closed {
-			c.cancel()
-		}
-	}
-	return c.ctx
 }
 
 // close sends a close frame with code (unless code is 0) at once, ahead of any queued
@@ -251,17 +248,25 @@ func (c *conn) close(code int, reason string) {
 	c.sendClose(code, reason)
 }
 
+// context returns the base context of background work: it ends when the socket closes.
+func (c *conn) context() context.Context {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ctx == nil {
+		c.ctx, c.cancel = context.WithCancel(context.Background())
+		if c.closed {
+			c.cancel()
+		}
+	}
+	return c.ctx
+}
+
 // closeAfterQueued closes the socket with code once the frames already queued are
 // written, so that the client reads the replies that explain it first.
 func (c *conn) closeAfterQueued(code int) {
-	if !c.shut() {
-		return
+	if c.shutWith(code) {
+		c.rt.stats.closed(code)
 	}
-	c.rt.stats.closed(code)
-	c.mu.Lock()
-	c.finalCode = code
-	c.startWriter()
-	c.mu.Unlock()
 }
 
 // sendClose writes a close frame and lets the reader drain what the client already sent

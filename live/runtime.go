@@ -191,6 +191,8 @@ type Runtime struct {
 	// registered is set by Register, after which the routes are fixed.
 	registered bool
 
+	stopResume func() // ends the PubSub's OnResume registration; nil without one
+
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
 	shutdown bool // Shutdown was called: no new sockets
@@ -220,13 +222,16 @@ func New(cfg Config) (*Runtime, error) {
 	if rt.pubsub == nil {
 		rt.pubsub = pubsub.NewMemory()
 	}
+	if r, ok := rt.pubsub.(pubsub.Resumer); ok {
+		rt.stopResume = r.OnResume(rt.resume)
+	}
 	rt.limits = limits{maxPerAddr: cfg.MaxSocketsPerAddress, cooldown: cfg.FloodCooldown}
 	rt.afterFunc = time.AfterFunc
 	rt.buffers.New = func() any { return new(bytes.Buffer) }
 	rt.arenas.New = func() any { return new([2]dom.Arena) }
 	rt.diffs = newDiffCache()
 	rt.workers = newWorkerPool()
-	rt.renderSlots = make(chan struct{}, 4*runtime.GOMAXPROCS(0))
+	rt.renderSlots = make(chan struct{}, 8*runtime.GOMAXPROCS(0))
 	return rt, nil
 }
 
@@ -292,6 +297,9 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	rt.mu.Lock()
 	rt.shutdown = true
 	rt.mu.Unlock()
+	if rt.stopResume != nil {
+		rt.stopResume()
+	}
 	var wg sync.WaitGroup
 	for _, c := range rt.connected() {
 		wg.Add(1)

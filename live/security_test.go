@@ -30,7 +30,7 @@ var (
 	reCSRF  = regexp.MustCompile(`name="live-csrf" content="([^"]+)"`)
 )
 
-func loadPage(t *testing.T, srv *httptest.Server, path string) page {
+func loadPage(t testing.TB, srv *httptest.Server, path string) page {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 5 * time.Second}
@@ -57,7 +57,7 @@ type dialOpts struct {
 func ptr(s string) *string { return &s }
 
 // dial opens the websocket as a browser would, with the overrides in o.
-func (p page) dial(t *testing.T, o dialOpts) (*websocket.Conn, int) {
+func (p page) dial(t testing.TB, o dialOpts) (*websocket.Conn, int) {
 	t.Helper()
 	q := url.Values{"v": {"1"}, "csrf": {p.csrf}, "token": {p.token}, "url": {p.srv.URL + "/counter"}}
 	if o.csrf != nil {
@@ -94,7 +94,7 @@ func (p page) dial(t *testing.T, o dialOpts) (*websocket.Conn, int) {
 }
 
 // next reads one frame as a generic object, or returns the close code.
-func next(t *testing.T, ws *websocket.Conn) (map[string]any, int) {
+func next(t testing.TB, ws *websocket.Conn) (map[string]any, int) {
 	t.Helper()
 	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
 	_, data, err := ws.ReadMessage()
@@ -111,7 +111,7 @@ func next(t *testing.T, ws *websocket.Conn) (map[string]any, int) {
 	return m, 0
 }
 
-func joined(t *testing.T, ws *websocket.Conn) {
+func joined(t testing.TB, ws *websocket.Conn) {
 	t.Helper()
 	if m, code := next(t, ws); m["t"] != "render" {
 		t.Fatalf("first frame %v (close %d), want render", m, code)

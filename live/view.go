@@ -15,7 +15,10 @@ import (
 // Mount runs twice: first for the plain HTTP request (s.Connected() is false), then again
 // when the browser's websocket connects. Register the view's events and subscriptions in
 // Mount; only registered events can be called. Render writes the view's HTML; it runs after
-// Mount and after every event or message, and must not change state.
+// Mount and after every event or message, and must not change state. Render must not block
+// either (no queries: load data in Mount and the handlers): the runtime runs only a few
+// renders at a time, so that a change fanned out to thousands of views costs bounded
+// memory.
 type View interface {
 	Mount(ctx context.Context, s *Socket) error
 	Render(w io.Writer) error

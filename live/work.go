@@ -603,8 +603,9 @@ type patch struct {
 func (c *conn) diff(keep bool) (patch, error) {
 	s := c.sock
 	// Rendering grows a goroutine's stack and parses allocate: when a fan-out makes
-	// thousands of sockets render at once, only a few do at a time, so that the memory
-	// this takes is bounded by the slots rather than by the sockets.
+	// thousands of sockets render at once, only 8 per core do at a time, so that the
+	// memory this takes is bounded by the slots rather than by the sockets. (So a view's
+	// Render must not block; see View.)
 	c.rt.renderSlots <- struct{}{}
 	defer func() { <-c.rt.renderSlots }()
 	buf, err := c.renderBuffer()

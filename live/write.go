@@ -85,6 +85,8 @@ func closeReason(code int) string {
 		return "too many events"
 	case CloseOverloaded:
 		return "overloaded"
+	case CloseResync:
+		return "reconnect: messages may have been missed"
 	}
 	return ""
 }

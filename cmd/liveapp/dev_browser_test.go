@@ -27,7 +27,8 @@ const overlayText = `(document.getElementById('live-dev-error')?.shadowRoot.quer
 // liveapp new made, with the zero-config database, and edits the app while
 // Chromium shows it: a template, a stylesheet, Go code, then a syntax error
 // and its fix. It logs how long each edit took to show, from the file's save
-// to the page updated (docs/dev.md has the figures).
+// to the page updated (docs/dev.md has the figures), and asserts none of it:
+// how fast is the machine's business.
 func TestDevInTheBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds liveapp and an app, and runs them in Chromium")
@@ -134,37 +135,24 @@ func TestDevInTheBrowser(t *testing.T) {
 
 	t.Run("a Go edit rebuilds and restarts the app, and the page reconnects to it", func(t *testing.T) {
 		saved := edit(t, "internal/web/user_registration.go", `title(s, "Register")`, `title(s, "Sign up")`)
-		testbrowser.WaitForWithin(t, tab, `document.title.startsWith('Sign up') && `+testbrowser.Connected, time.Minute)
+		testbrowser.WaitForWithin(t, tab, `document.title.startsWith('Sign up') && `+testbrowser.Connected, buildTimeout)
 		latency["Go"] = time.Since(saved)
 	})
 
 	t.Run("a syntax error shows over the page; fixing it recovers", func(t *testing.T) {
 		broken := filepath.Join(app, "internal", "web", "broken.go")
 		save(t, broken, []byte("package web\n\nfunc broken() { x := }\n"))
-		testbrowser.WaitForWithin(t, tab, overlayText+`?.includes('broken.go:3') ?? false`, time.Minute)
+		testbrowser.WaitForWithin(t, tab, overlayText+`?.includes('broken.go:3') ?? false`, buildTimeout)
 		if got := testbrowser.Eval[string](t, tab, overlayText); !strings.Contains(got, "syntax error") {
 			t.Errorf("overlay %q", got)
 		}
 		// The fix, with a change to see that the fixed code runs.
 		save(t, broken, []byte("package web\n\nfunc broken() {}\n"))
 		edit(t, "internal/web/user_registration.go", `title(s, "Sign up")`, `title(s, "Join")`)
-		testbrowser.WaitForWithin(t, tab, `document.title.startsWith('Join') && `+overlayText+` === null && `+testbrowser.Connected, time.Minute)
+		testbrowser.WaitForWithin(t, tab, `document.title.startsWith('Join') && `+overlayText+` === null && `+testbrowser.Connected, buildTimeout)
 	})
 
 	t.Logf("from save to updated page: template %v, stylesheet %v, Go %v", latency["template"], latency["stylesheet"], latency["Go"])
-	for _, l := range []struct {
-		what  string
-		limit time.Duration
-	}{
-		// Generous bounds, for a loaded machine; docs/dev.md has the figures.
-		{"template", 2 * time.Second},
-		{"stylesheet", 2 * time.Second},
-		{"Go", 20 * time.Second},
-	} {
-		if d := latency[l.what]; d > l.limit {
-			t.Errorf("a %s edit took %v to show, over %v", l.what, d, l.limit)
-		}
-	}
 
 	t.Run("Ctrl-C stops the app, then the database", func(t *testing.T) {
 		stopped = true
@@ -174,9 +162,9 @@ func TestDevInTheBrowser(t *testing.T) {
 			if waitErr != nil {
 				t.Errorf("liveapp dev: %v", waitErr)
 			}
-		case <-time.After(time.Minute):
+		case <-time.After(buildTimeout):
 			dev.Process.Kill()
-			t.Fatal("liveapp dev did not exit within a minute of SIGINT")
+			t.Fatalf("liveapp dev did not exit within %v of SIGINT", buildTimeout)
 		}
 		if !strings.Contains(out.String(), "stopped the development database") {
 			t.Errorf("the output does not say the database stopped:\n%s", out.String())
@@ -191,6 +179,11 @@ func TestDevInTheBrowser(t *testing.T) {
 		}
 	})
 }
+
+// buildTimeout bounds a wait that includes a build of the app, or stopping it and
+// its database: seconds on an idle machine, and only a broken liveapp dev takes
+// this long on a loaded one.
+const buildTimeout = 5 * time.Minute
 
 // save writes a file as editors that rename a temporary file do, and returns
 // when it did.

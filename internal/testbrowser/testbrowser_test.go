@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -57,6 +58,44 @@ func TestTabsAndUsers(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("document.cookie = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// fakeClient is a page with a stand-in for the live client: its socket's close handler
+// opens another socket after ?delay= ms.
+const fakeClient = `<!doctype html><title>fake client</title><script>
+const delay = Number(new URLSearchParams(location.search).get('delay'));
+const sock = {};
+sock.onclose = () => setTimeout(() => { window.liveapp.socket = new WebSocket('ws://' + location.host + '/socket'); }, delay);
+window.liveapp = {socket: sock};
+</script>`
+
+func TestRecordCloseTellsAReconnectAtOnceFromOneAfterADelay(t *testing.T) {
+	browser := testbrowser.New(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(fakeClient))
+	}))
+	t.Cleanup(srv.Close)
+	for _, tt := range []struct {
+		name  string
+		delay int
+		want  bool
+	}{
+		{"a reconnect at once", 0, true},
+		// An hour: no stall of the machine can let it run before RecordClose looks.
+		{"a reconnect after a backoff", 3600 * 1000, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := testbrowser.NewTab(t, browser)
+			testbrowser.Do(t, tab, chromedp.Navigate(srv.URL+"/?delay="+strconv.Itoa(tt.delay)))
+			closed := testbrowser.RecordClose(t, tab)
+			testbrowser.Eval[chromedp.Void](t, tab, `liveapp.socket.onclose({code: 4000})`)
+			testbrowser.WaitFor(t, tab, `sessionStorage.length > 0`)
+			if got, want := closed(), (testbrowser.Close{Code: 4000, ReconnectedAtOnce: tt.want}); got != want {
+				t.Errorf("recorded %+v, want %+v", got, want)
 			}
 		})
 	}

@@ -630,6 +630,10 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
         revoked = true;
         retry(failures === 1 ? 0 : wait);
         return;
+      case 4003: // the server's PubSub was down: mount again, at a random moment
+        // within a second so that every tab does not come back at once
+        retry(Math.random() * 1000);
+        return;
       case 4008: // a flood: the server refuses this browser and address for 10 s
         retry(FLOOD_COOLDOWN_MS + wait);
         return;

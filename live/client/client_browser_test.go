@@ -201,7 +201,9 @@ func TestProtocol(t *testing.T) {
 			sock().recv({t: 'render', html: '<p>b</p>', token: 'T2'});
 			sock().drop(4000);
 			const state = $('#live-root').getAttribute('data-live-state');
-			await until(() => sockets.length === 2);
+			// Timers of equal delay run in the order they were set: a reconnect set for
+			// 0 ms has run by the end of this one, and one put off by a backoff has not.
+			await sleep(0);
 			return {sockets: sockets.length, state, token: new URL(sock().url).searchParams.get('token'),
 				now: $('#live-root').getAttribute('data-live-state')};`,
 			`{"sockets":2,"state":"disconnected","token":"T2","now":"connecting"}`},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/liveapp/liveapp/internal/testbrowser"
 	"github.com/liveapp/liveapp/live/client"
 )
 
@@ -128,11 +129,11 @@ func sameJSON(t *testing.T, got json.RawMessage, want string) {
 }
 
 // waitFor evaluates a JavaScript expression in the page until it is true, for up
-// to 10 s. It survives page loads: an evaluation that a navigation cuts short is
-// tried again.
+// to testbrowser.Timeout. It survives page loads: an evaluation that a navigation
+// cuts short is tried again.
 func waitFor(t *testing.T, ctx context.Context, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(testbrowser.Timeout)
 	var err error
 	for time.Now().Before(deadline) {
 		var ok bool

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/liveapp/liveapp/internal/testbrowser"
@@ -133,6 +133,14 @@ func TestBrowserDevErrorOverlay(t *testing.T) {
 func TestBrowserDevReload(t *testing.T) {
 	ds := serveDevExample(t)
 	tab := testbrowser.New(t)
+	// The tab counts its reloads: the navigate event fires as location.reload() is
+	// called, and sessionStorage outlives the page.
+	if _, err := chromedp.Call(tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `
+		navigation.addEventListener('navigate', (e) => {
+			if (e.navigationType === 'reload') sessionStorage.setItem('reloads', Number(sessionStorage.getItem('reloads')) + 1);
+		});`}); err != nil {
+		t.Fatal(err)
+	}
 	openLive(t, tab, ds.exampleServer, "/")
 	eval[chromedp.Void](t, tab, `document.getElementById('inc').click()`)
 	waitFor(t, tab, `document.getElementById('count').textContent === '1'`)
@@ -140,8 +148,12 @@ func TestBrowserDevReload(t *testing.T) {
 
 	ds.app.Runtime.DevReload()
 	waitFor(t, tab, `window.__marker === undefined && `+connected+` && document.getElementById('count').textContent === '0'`)
-	// The new page was rendered after the reload: it stays.
-	time.Sleep(300 * time.Millisecond)
+	// The new page was rendered after the reload: it stays. The server tells a stale
+	// page to reload before its first render, so a second reload would be counted by
+	// now, however slow the machine.
+	if n := eval[int](t, tab, `Number(sessionStorage.getItem('reloads'))`); n != 1 {
+		t.Errorf("the tab reloaded %d times, want once", n)
+	}
 	if n := ds.sockets.Load(); n != 2 {
 		t.Errorf("%d websockets, want 2: one before the reload, one after", n)
 	}

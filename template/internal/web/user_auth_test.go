@@ -101,7 +101,7 @@ func TestFormsNeedACSRFToken(t *testing.T) {
 }
 
 func TestRevokedSessionIsSentToLogIn(t *testing.T) {
-	a := newApp(t)
+	a := newApp(t, func(c *web.Config) { c.RevalidateEvery = 50 * time.Millisecond })
 	c, user := a.loggedIn(t, "alice@example.com")
 	// liveapp:projects begin
 	v := c.Mount("/projects")

@@ -88,9 +88,12 @@ func main() {
 	// their request before Shutdown: it drops a connection whose request
 	// it reads after it began. Closing the listener and waiting for Serve
 	// to return first makes sure Serve tracks every connection it accepted.
+	// The wait ends as soon as every request is read; its bound leaves a
+	// loaded machine time to read them, within the dev server's default
+	// StopTimeout of 5 s.
 	ln.Close()
 	<-served
-	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		empty := true
 		fresh.Range(func(any, any) bool { empty = false; return false })
 		if empty {
