@@ -3,9 +3,10 @@
 // socket of a logged-out session to close.
 //
 // PubSub is the interface the runtime depends on. Memory is the in-process implementation
-// for a single machine. A multi-node implementation (for example on PostgreSQL's
-// LISTEN/NOTIFY) satisfies the same interface: payloads are bytes and topics are strings so
-// that they can cross a network unchanged.
+// for a single machine. Package pgpubsub carries the same interface across nodes on
+// PostgreSQL's LISTEN/NOTIFY: payloads are bytes and topics are strings so that they cross a
+// network unchanged. A PubSub that can lose messages during an outage also implements
+// Resumer, so that its users can catch up afterwards.
 package pubsub
 
 import (
@@ -30,6 +31,20 @@ type Message struct {
 type PubSub interface {
 	Subscribe(topic string, fn func(Message)) (cancel func(), err error)
 	Publish(ctx context.Context, topic string, data []byte) error
+}
+
+// Resumer is implemented by a PubSub that can lose messages, such as one that crosses a
+// network: after an outage, during which messages may have been lost, it calls every function
+// registered with OnResume.
+//
+// Subscriptions survive an outage, but a subscriber cannot know what it missed, so the
+// functions are the place to catch up: reload what messages would have announced. They are
+// called once the PubSub delivers messages again, so a reload that starts in one cannot miss
+// a later change. They run on a goroutine of the PubSub's own, one at a time; cancel removes
+// a function, and a call already running may still finish. Memory never loses a message and
+// does not implement Resumer.
+type Resumer interface {
+	OnResume(fn func()) (cancel func())
 }
 
 // MaxTopicLen bounds topic names. PostgreSQL's NOTIFY channel names are shorter, but a
