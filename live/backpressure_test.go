@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -59,6 +60,46 @@ func readUntil(t *testing.T, ws *websocket.Conn, what string, ok func(m map[stri
 			return frames
 		}
 	}
+}
+
+func TestARunOfTheSameMessageRunsItsHandlerEveryTime(t *testing.T) {
+	gate := make(chan struct{})
+	var runs atomic.Int64
+	rt, srv := serveView(t, live.Config{MaxQueuedMessages: 2}, func() live.View {
+		return &countingView{gate: gate, runs: &runs}
+	})
+	ws, _ := loadPage(t, srv, "/counter").dial(t, dialOpts{})
+	joined(t, ws)
+	data := []byte("same")
+	for range 500 { // far past MaxQueuedMessages, while the first handler waits at the gate
+		if err := rt.PubSub().Publish(t.Context(), "counting", data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(gate)
+	readUntil(t, ws, "500 runs", func(m map[string]any) bool { return strings.Contains(fmt.Sprint(m["ops"]), "500") })
+	if n := runs.Load(); n != 500 {
+		t.Fatalf("the handler ran %d times, want 500", n)
+	}
+}
+
+// countingView counts its handler's runs; the first waits at the gate.
+type countingView struct {
+	gate chan struct{}
+	runs *atomic.Int64
+}
+
+func (v *countingView) Mount(_ context.Context, s *live.Socket) error {
+	return s.Subscribe("counting", func(context.Context, string, []byte) error {
+		<-v.gate
+		v.runs.Add(1)
+		return nil
+	})
+}
+
+func (v *countingView) Render(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "<p>%d</p>", v.runs.Load())
+	return err
 }
 
 func TestABurstOfPublishesKeepsAPromptReaderAndEndsInTheFinalState(t *testing.T) {
@@ -137,8 +178,8 @@ func TestAViewThatCannotKeepUpWithItsMessagesClosesOverloaded(t *testing.T) {
 	rt, srv := serveView(t, live.Config{MaxQueuedMessages: 8}, func() live.View { return &gatedView{gate: gate} })
 	ws, _ := loadPage(t, srv, "/counter").dial(t, dialOpts{})
 	joined(t, ws)
-	for range 20 {
-		_ = rt.PubSub().Publish(t.Context(), "gated", nil)
+	for i := range 20 { // distinct messages: a run of the same one would wait as one job
+		_ = rt.PubSub().Publish(t.Context(), "gated", []byte{byte(i)})
 	}
 	if _, code := next(t, ws); code != live.CloseOverloaded {
 		t.Fatalf("close %d, want %d", code, live.CloseOverloaded)

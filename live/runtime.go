@@ -99,7 +99,8 @@ type Config struct {
 	MaxBufferedBytes int
 
 	// MaxQueuedMessages bounds the server-side work waiting for one view: PubSub
-	// messages, messages the view sent itself, timers and async results. Past it the view
+	// messages, messages the view sent itself, timers and async results; a run of the same
+	// PubSub message, one delivery after another, counts once. Past it the view
 	// cannot keep up, and the socket closes with CloseOverloaded (4011); the client
 	// reconnects and mounts the current state. The view's handlers run far faster than
 	// messages arrive in any sane app, so this is a bound on memory, not a rate. Default

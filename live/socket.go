@@ -209,15 +209,21 @@ func (s *Socket) Subscribe(topic string, h MessageHandler) error {
 	if !s.connected || s.conn == nil {
 		return nil
 	}
-	c, mount := s.conn, s.mounts
+	c, sub := s.conn, &subscription{handler: h, mount: s.mounts}
 	cancel, err := s.rt.pubsub.Subscribe(topic, func(m pubsub.Message) {
-		c.post(job{mount: mount, view: func(ctx context.Context) error { return h(ctx, m.Topic, m.Data) }})
+		c.post(job{msg: sub, topic: m.Topic, data: m.Data, mount: sub.mount})
 	})
 	if err != nil {
 		return fmt.Errorf("live: subscribe %q: %w", topic, err)
 	}
 	s.viewSubs = append(s.viewSubs, cancel)
 	return nil
+}
+
+// subscription is one Subscribe of a mounted view.
+type subscription struct {
+	handler MessageHandler
+	mount   uint64
 }
 
 // PushEvent sends payload, JSON-encoded, to the browser as the DOM event "live:"+event on

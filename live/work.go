@@ -19,9 +19,14 @@ import (
 type job struct {
 	// run is the runtime's own work: a mount, a heartbeat, a render, a dev command.
 	run func(*conn)
-	// view is the view's work: a PubSub message, a message the view sent itself, a timer,
-	// the result of background work. It runs only if mount is still the socket's mount.
+	// view is the view's work: a message the view sent itself, a timer, the result of
+	// background work. msg is a PubSub message, kept apart so that a delivery allocates
+	// nothing. Either runs only if mount is still the socket's mount.
 	view  func(ctx context.Context) error
+	msg   *subscription
+	topic string
+	data  []byte
+	again int // msg came this many more times in a row, with the same topic and data
 	mount uint64
 	// final marks the cleanup, which runs even after the socket closed.
 	final bool
@@ -37,7 +42,17 @@ func (c *conn) post(j job) bool {
 		c.mu.Unlock()
 		return false
 	}
-	if j.view != nil && len(c.inbox) >= c.rt.cfg.MaxQueuedMessages {
+	if j.msg != nil && len(c.inbox) > 0 {
+		// A fan-out of the same message, again and again, to a view that has not caught up
+		// yet waits as one job with a count: the handler runs every time, but the queue's
+		// memory does not grow with the burst.
+		if last := &c.inbox[len(c.inbox)-1]; last.msg == j.msg && last.topic == j.topic && sameBytes(last.data, j.data) {
+			last.again++
+			c.mu.Unlock()
+			return true
+		}
+	}
+	if (j.view != nil || j.msg != nil) && len(c.inbox) >= c.rt.cfg.MaxQueuedMessages {
 		c.mu.Unlock()
 		// close may block on the write lock for a second; the caller may be a publisher.
 		go c.close(CloseOverloaded, "overloaded")
@@ -63,6 +78,12 @@ func (c *conn) postEvent(f *clientFrame) bool {
 	c.events = append(c.events, f)
 	c.startWorker()
 	return true
+}
+
+// sameBytes reports whether a and b are the same bytes in memory: PubSub subscribers
+// share a message's data, so a repeat of a delivery has the same slice.
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // startWorker starts the worker unless it runs. c.mu must be held. It hands the conn to
@@ -160,11 +181,21 @@ func (c *conn) work() {
 			continue
 		}
 		c.mu.Unlock()
-		for _, j := range inbox {
-			if !closed || j.final {
-				c.do(j, nil)
+		for i := range inbox {
+			if !closed || inbox[i].final {
+				c.do(inbox[i], nil)
 			}
+			inbox[i] = job{}
 		}
+		if c.endBatch != nil {
+			c.endBatch()
+			c.batchCtx, c.endBatch = nil, nil
+		}
+		c.mu.Lock()
+		if c.inbox == nil && cap(inbox) <= 64 {
+			c.inbox = inbox[:0] // keep a small queue's memory for the next batch
+		}
+		c.mu.Unlock()
 		if ev != nil && !closed {
 			c.do(job{}, ev)
 		}
@@ -177,7 +208,7 @@ func (c *conn) do(j job, ev *clientFrame) {
 		j.run(c)
 		return
 	}
-	if j.view != nil && j.mount != c.sock.mounts {
+	if (j.view != nil || j.msg != nil) && j.mount != c.sock.mounts {
 		return // queued for a view that has since been replaced (live navigation)
 	}
 	c.safely(j, ev)
@@ -209,8 +240,15 @@ func (c *conn) safely(j job, ev *clientFrame) {
 	switch {
 	case ev != nil:
 		c.handle(ev)
+	case j.msg != nil:
+		for range 1 + j.again {
+			c.message(j.msg.handler, j.topic, j.data, nil)
+			if c.sock.mounts != j.mount {
+				break // the handler navigated away
+			}
+		}
 	case j.view != nil:
-		c.message(j.view)
+		c.message(nil, "", nil, j.view)
 	default:
 		j.run(c)
 	}
@@ -226,13 +264,20 @@ func (c *conn) callContext() (context.Context, func()) {
 	return x, x.end
 }
 
-// message runs one piece of view work. What it changes is rendered with the rest of the
-// batch (flush), unless it asked to leave: a redirect or navigation acts at once.
-func (c *conn) message(fn func(context.Context) error) {
+// message runs one piece of view work: a PubSub message for h, or fn. What it changes is
+// rendered with the rest of the batch (flush), unless it asked to leave: a redirect or
+// navigation acts at once. The work of one batch shares one context, made with the first.
+func (c *conn) message(h MessageHandler, topic string, data []byte, fn func(context.Context) error) {
 	s := c.sock
-	ctx, cancel := c.callContext()
-	err := fn(ctx)
-	cancel()
+	if c.batchCtx == nil {
+		c.batchCtx, c.endBatch = c.callContext()
+	}
+	var err error
+	if h != nil {
+		err = h(c.batchCtx, topic, data)
+	} else {
+		err = fn(c.batchCtx)
+	}
 	if s.redirect != "" || s.navigate != "" || s.patchURL != "" {
 		c.after(0, c.errMessage(err))
 		return
