@@ -74,8 +74,9 @@ type conn struct {
 	panics    int             // consecutive failed jobs; worker only
 	batchCtx  context.Context // the context of the batch of view work running; worker only
 	endBatch  func()
-	devFailed bool // the last DevRerender failed and its error shows; worker only
-	dirty     bool // server-side work changed the view since the last render sent; worker only
+	devFailed bool   // the last DevRerender failed and its error shows; worker only
+	dirty     bool   // server-side work changed the view since the last render sent; worker only
+	id        string // the live_socket_id filed in the runtime's index; worker only
 
 	mu        sync.Mutex
 	events    []*clientFrame // client frames for the worker
@@ -90,8 +91,6 @@ type conn struct {
 	drain     *time.Timer    // cuts the connection after a close frame
 	timerGen  uint64         // the generation of the revalidation timer; older ones are ignored
 	revTimer  *time.Timer
-	idTopic   string
-	idCancel  func()
 	timers    map[*time.Timer]struct{} // SendAfter timers not yet fired
 
 	// The connection's contexts end when the socket closes: the one of the callback
@@ -307,11 +306,9 @@ func (c *conn) finish() {
 	c.mu.Unlock()
 	c.rt.limits.release(c.addr)
 	c.post(job{final: true, run: func(c *conn) {
+		c.rt.setSocketID(c, c.id, "")
+		c.id = ""
 		c.mu.Lock()
-		if c.idCancel != nil {
-			c.idCancel()
-			c.idCancel = nil
-		}
 		if c.revTimer != nil {
 			c.revTimer.Stop()
 		}

@@ -194,9 +194,13 @@ type Runtime struct {
 
 	stopResume func() // ends the PubSub's OnResume registration; nil without one
 
+	watchMu sync.Mutex
+	unwatch func() // ends the Disconnect subscription; nil until a socket has an id
+
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
-	shutdown bool // Shutdown was called: no new sockets
+	byID     map[string][]*conn // sockets by live_socket_id, for Disconnect; see revoke.go
+	shutdown bool               // Shutdown was called: no new sockets
 	dev      devState
 
 	buffers      sync.Pool // *bytes.Buffer for renders
@@ -276,21 +280,6 @@ func (rt *Runtime) Register(mux *http.ServeMux) {
 // ScriptPath is the content-hashed URL path of the browser client script.
 func (rt *Runtime) ScriptPath() string { return "/live/" + client.Filename() }
 
-// Disconnect closes every socket whose live_socket_id is id, on every node sharing the
-// PubSub. Browsers reconnect at once and remount, so the hooks decide what they see next:
-// after a logout, the login page.
-func (rt *Runtime) Disconnect(ctx context.Context, id string) error {
-	if id == "" {
-		return errors.New("live: disconnect: empty socket id")
-	}
-	if err := rt.pubsub.Publish(ctx, socketTopic(id), []byte("disconnect")); err != nil {
-		return fmt.Errorf("live: disconnect %q: %w", id, err)
-	}
-	return nil
-}
-
-func socketTopic(id string) string { return "live:socket:" + id }
-
 // Shutdown closes every open socket with a normal close (code 1000), which tells browsers
 // to reconnect, presumably to the next instance. It waits until the closes are written or
 // ctx ends.
@@ -301,6 +290,12 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	if rt.stopResume != nil {
 		rt.stopResume()
 	}
+	rt.watchMu.Lock()
+	if rt.unwatch != nil {
+		rt.unwatch()
+		rt.unwatch = nil
+	}
+	rt.watchMu.Unlock()
 	var wg sync.WaitGroup
 	for _, c := range rt.connected() {
 		wg.Add(1)

@@ -32,7 +32,16 @@ var (
 
 func loadPage(t testing.TB, srv *httptest.Server, path string) page {
 	t.Helper()
+	return loadPageWith(t, srv, path)
+}
+
+// loadPageWith is loadPage for a browser that holds cookies already.
+func loadPageWith(t testing.TB, srv *httptest.Server, path string, cookies ...*http.Cookie) page {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
+	if u, err := url.Parse(srv.URL); err == nil && len(cookies) > 0 {
+		jar.SetCookies(u, cookies)
+	}
 	c := &http.Client{Jar: jar, Timeout: 5 * time.Second}
 	resp, err := c.Get(srv.URL + path)
 	if err != nil {

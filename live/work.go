@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/liveapp/liveapp/live/internal/dom"
-	"github.com/liveapp/liveapp/live/pubsub"
 )
 
 // job is one piece of server-side work for the worker.
@@ -392,46 +391,6 @@ func (c *conn) sendRender(navURL, token string) {
 	f.pushes = s.pushes
 	c.send(f.encode())
 	s.pushes = s.pushes[:0]
-}
-
-// watchID subscribes the socket to Disconnect broadcasts for its id. It runs on the
-// worker, and subscribes without holding c.mu: a PubSub that crosses a network may take a
-// round trip to subscribe, and publishers must not wait on this socket meanwhile.
-func (c *conn) watchID() {
-	s := c.sock
-	s.idChanged = false
-	topic := ""
-	if s.id != "" {
-		topic = socketTopic(s.id)
-	}
-	c.mu.Lock()
-	if topic == c.idTopic {
-		c.mu.Unlock()
-		return
-	}
-	old := c.idCancel
-	c.idTopic, c.idCancel = topic, nil
-	c.mu.Unlock()
-	if old != nil {
-		old()
-	}
-	if topic == "" {
-		return
-	}
-	cancel, err := c.rt.pubsub.Subscribe(topic, func(pubsub.Message) {
-		go c.close(CloseDisconnect, "disconnected")
-	})
-	if err != nil {
-		c.rt.log.Error("live: cannot watch socket id", "err", err)
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed || c.idTopic != topic {
-		cancel() // the socket closed, or its id changed again, meanwhile
-		return
-	}
-	c.idCancel = cancel
 }
 
 // startTimers (re)starts the live session's revalidation timer for the view just mounted.
