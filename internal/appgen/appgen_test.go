@@ -156,6 +156,8 @@ func TestPartsLeaveTheirFilesAndAnchors(t *testing.T) {
 		{"internal/projects/store.go", true, false, false},
 		{"migrations/001_create_projects.sql", true, false, false},
 		{"internal/web/home.go", true, true, true},
+		{"internal/web/multinode_test.go", true, true, false},
+		{ThirdParty + "/live/pubsub/pgpubsub/pgpubsub.go", true, true, true},
 		{ThirdParty + "/accounts/store.go", true, true, false},
 		{ThirdParty + "/live/runtime.go", true, true, true},
 		{ThirdParty + "/go.mod", true, true, true},

@@ -42,6 +42,7 @@ var wholeFiles = []struct {
 	part    Part
 }{
 	{"internal/web/user_*", Auth},
+	{"internal/web/multinode_test.go", Auth},
 	{"internal/web/templates/user_*", Auth},
 	{"internal/projects/*", Projects},
 	{"internal/web/projects*", Projects},

@@ -36,6 +36,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/liveapp/liveapp/live/devmode"
+	"github.com/liveapp/liveapp/live/pubsub/pgpubsub"
 	// liveapp:auth begin
 	"github.com/liveapp/liveapp/mail"
 	// liveapp:auth end
@@ -125,6 +126,14 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		return fmt.Errorf("database: %w", err)
 	}
 	defer db.Close()
+	// Live updates and the closing of logged-out tabs travel through the
+	// database too, so every node that shares DATABASE_URL shares them. It
+	// holds one connection of its own, beside the pool's.
+	ps, err := pgpubsub.New(ctx, db, pgpubsub.Options{Logger: log})
+	if err != nil {
+		return fmt.Errorf("pubsub: %w", err)
+	}
+	defer ps.Close() // after app.Shutdown, before db.Close
 
 	// liveapp:auth begin
 	var mailer mail.Mailer = &mail.DevMailbox{}
@@ -141,6 +150,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		Mailer: mailer,
 		// liveapp:auth end
 		TrustProxy: cfg.TrustProxy,
+		PubSub:     ps,
 		DevDir:     devDir(cfg.Dev, log),
 		Logger:     log,
 	})

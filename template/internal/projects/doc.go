@@ -8,5 +8,8 @@
 // event carries. There is no function that reaches a project without a scope.
 //
 // After each change the Store publishes an Event on the owner's Topic, so that
-// the owner's other tabs (on any node sharing the PubSub) can refresh.
+// the owner's other tabs (on any node sharing the PubSub) can refresh. On a
+// PubSub that publishes within a transaction, as the app's PostgreSQL one does,
+// the Event is part of the change's transaction: it goes out if and only if the
+// change commits.
 package projects

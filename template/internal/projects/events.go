@@ -44,10 +44,15 @@ func ParseEvent(data []byte) (Event, error) {
 	return Event{Kind: EventKind(kind), ID: n}, nil
 }
 
-// publish tells the scope's user's other views about a change. A failure is not
+// data encodes e for ParseEvent.
+func (e Event) data() []byte {
+	return []byte(string(e.Kind) + ":" + strconv.FormatInt(e.ID, 10))
+}
+
+// publish tells the scope's user's other views about a change already saved,
+// for a PubSub that cannot publish within its transaction. A failure is not
 // returned: the change is saved, and the views only miss a refresh, which
 // their next reload catches up.
 func (s *Store) publish(ctx context.Context, scope accounts.Scope, e Event) {
-	data := string(e.Kind) + ":" + strconv.FormatInt(e.ID, 10)
-	_ = s.pubsub.Publish(ctx, Topic(scope), []byte(data))
+	_ = s.pubsub.Publish(ctx, Topic(scope), e.data())
 }

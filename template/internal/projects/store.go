@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/liveapp/liveapp/accounts"
@@ -13,7 +14,9 @@ import (
 )
 
 // Store keeps projects in PostgreSQL (the app's migrations create the table) and
-// announces changes on a PubSub. It is safe for concurrent use.
+// announces changes on a PubSub: within the change's transaction when the
+// PubSub can (see write), so that a change and its announcement commit
+// together. It is safe for concurrent use.
 type Store struct {
 	db     *pgxpool.Pool
 	pubsub pubsub.PubSub
@@ -93,13 +96,19 @@ func (s *Store) Create(ctx context.Context, scope accounts.Scope, params Params)
 		return nil, err
 	}
 	params = params.Normalize()
-	p, err := scan(s.db.QueryRow(ctx,
-		"INSERT INTO projects (user_id, name, description) VALUES ($1, $2, $3) RETURNING "+columns,
-		uid, params.Name, params.Description))
+	var p *Project
+	err = s.write(ctx, scope, func(db querier) (Event, error) {
+		p, err = scan(db.QueryRow(ctx,
+			"INSERT INTO projects (user_id, name, description) VALUES ($1, $2, $3) RETURNING "+columns,
+			uid, params.Name, params.Description))
+		if err != nil {
+			return Event{}, fmt.Errorf("projects: create: %w", err)
+		}
+		return Event{Kind: Created, ID: p.ID}, nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("projects: create: %w", err)
+		return nil, err
 	}
-	s.publish(ctx, scope, Event{Kind: Created, ID: p.ID})
 	return p, nil
 }
 
@@ -115,17 +124,23 @@ func (s *Store) Update(ctx context.Context, scope accounts.Scope, id int64, para
 		return nil, err
 	}
 	params = params.Normalize()
-	p, err := scan(s.db.QueryRow(ctx,
-		`UPDATE projects SET name = $3, description = $4, updated_at = now()
-		WHERE user_id = $1 AND id = $2 RETURNING `+columns,
-		uid, id, params.Name, params.Description))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	var p *Project
+	err = s.write(ctx, scope, func(db querier) (Event, error) {
+		p, err = scan(db.QueryRow(ctx,
+			`UPDATE projects SET name = $3, description = $4, updated_at = now()
+			WHERE user_id = $1 AND id = $2 RETURNING `+columns,
+			uid, id, params.Name, params.Description))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return Event{}, ErrNotFound
+		}
+		if err != nil {
+			return Event{}, fmt.Errorf("projects: update %d: %w", id, err)
+		}
+		return Event{Kind: Updated, ID: p.ID}, nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("projects: update %d: %w", id, err)
+		return nil, err
 	}
-	s.publish(ctx, scope, Event{Kind: Updated, ID: p.ID})
 	return p, nil
 }
 
@@ -136,13 +151,64 @@ func (s *Store) Delete(ctx context.Context, scope accounts.Scope, id int64) erro
 	if err != nil {
 		return err
 	}
-	tag, err := s.db.Exec(ctx, "DELETE FROM projects WHERE user_id = $1 AND id = $2", uid, id)
+	return s.write(ctx, scope, func(db querier) (Event, error) {
+		tag, err := db.Exec(ctx, "DELETE FROM projects WHERE user_id = $1 AND id = $2", uid, id)
+		if err != nil {
+			return Event{}, fmt.Errorf("projects: delete %d: %w", id, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return Event{}, ErrNotFound
+		}
+		return Event{Kind: Deleted, ID: id}, nil
+	})
+}
+
+// querier runs a write's statements: the pool, or a transaction.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// txPublisher is a PubSub that can publish within a transaction, such as
+// pgpubsub: the message goes out if the transaction commits, and nowhere if it
+// rolls back.
+type txPublisher interface {
+	PublishTx(ctx context.Context, tx pgx.Tx, topic string, data []byte) error
+}
+
+// write runs change and announces the Event it returns on the scope's Topic.
+//
+// When the PubSub is a txPublisher, change runs in a transaction that carries
+// the announcement, so other nodes hear of a change only if it commits, and
+// always if it does. Otherwise (the in-process PubSub, which reaches this node
+// only) change runs on its own and the announcement follows: there is nothing
+// to roll back after a single statement.
+func (s *Store) write(ctx context.Context, scope accounts.Scope, change func(querier) (Event, error)) error {
+	txps, ok := s.pubsub.(txPublisher)
+	if !ok {
+		e, err := change(s.db)
+		if err != nil {
+			return err
+		}
+		s.publish(ctx, scope, e)
+		return nil
+	}
+	tx, err := s.db.Begin(ctx)
 	if err != nil {
-		return fmt.Errorf("projects: delete %d: %w", id, err)
+		return fmt.Errorf("projects: begin: %w", err)
 	}
-	if tag.RowsAffected() == 0 {
-		return ErrNotFound
+	defer tx.Rollback(ctx) // does nothing after Commit
+	e, err := change(tx)
+	if err != nil {
+		return err
 	}
-	s.publish(ctx, scope, Event{Kind: Deleted, ID: id})
+	// A failed publish has aborted the transaction: the change is not saved,
+	// rather than saved unannounced.
+	if err := txps.PublishTx(ctx, tx, Topic(scope), e.data()); err != nil {
+		return fmt.Errorf("projects: announce %s %d: %w", e.Kind, e.ID, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("projects: commit %s %d: %w", e.Kind, e.ID, err)
+	}
 	return nil
 }

@@ -2,6 +2,7 @@ package projects_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/liveapp/liveapp/accounts"
 	"github.com/liveapp/liveapp/live/pubsub"
+	"github.com/liveapp/liveapp/live/pubsub/pgpubsub"
 	"github.com/liveapp/liveapp/pgtest"
 
 	"github.com/liveapp/liveapp/template/internal/projects"
@@ -25,6 +27,38 @@ func newStore(t *testing.T) (store *projects.Store, ps *pubsub.Memory, alice, bo
 	db := pgtest.New(t, pgtest.WithTemplate("app", migrations.Apply))
 	ps = pubsub.NewMemory()
 	return projects.NewStore(db, ps), ps, user(t, db, "alice@example.com"), user(t, db, "bob@example.com")
+}
+
+// newStoreOnPostgres is newStore with a pgpubsub PubSub, which publishes within
+// the change's transaction, as the app does in production.
+func newStoreOnPostgres(t *testing.T) (store *projects.Store, ps *pgpubsub.PubSub, db *pgxpool.Pool, alice accounts.Scope) {
+	t.Helper()
+	db = pgtest.New(t, pgtest.WithTemplate("app", migrations.Apply))
+	ps, err := pgpubsub.New(t.Context(), db, pgpubsub.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ps.Close)
+	return projects.NewStore(db, ps), ps, db, user(t, db, "alice@example.com")
+}
+
+// events subscribes to the scope's Topic on ps and returns what arrives, as
+// "kind:id".
+func events(t *testing.T, ps pubsub.PubSub, scope accounts.Scope) <-chan string {
+	t.Helper()
+	got := make(chan string, 10)
+	cancel, err := ps.Subscribe(projects.Topic(scope), func(m pubsub.Message) {
+		e, err := projects.ParseEvent(m.Data)
+		if err != nil {
+			t.Error(err)
+		}
+		got <- fmt.Sprintf("%s:%d", e.Kind, e.ID)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cancel)
+	return got
 }
 
 // user inserts a user directly: these tests are about projects, not accounts.
@@ -167,5 +201,74 @@ func TestChangesArePublishedToTheOwner(t *testing.T) {
 	case m := <-got:
 		t.Errorf("unexpected %q", m)
 	default:
+	}
+}
+
+func TestChangesArePublishedOnPostgres(t *testing.T) {
+	s, ps, _, alice := newStoreOnPostgres(t)
+	got := events(t, ps, alice)
+	p := create(t, s, alice, "Garden")
+	if _, err := s.Update(t.Context(), alice, p.ID, projects.Params{Name: "Yard"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(t.Context(), alice, p.ID+1); !errors.Is(err, projects.ErrNotFound) {
+		t.Fatalf("delete a missing project: %v", err)
+	}
+	if err := s.Delete(t.Context(), alice, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"created", "updated", "deleted"} {
+		want := fmt.Sprintf("%s:%d", kind, p.ID)
+		select {
+		case m := <-got:
+			if m != want {
+				t.Errorf("got %q, want %q", m, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no %q", want)
+		}
+	}
+}
+
+// TestARolledBackChangeIsNotAnnounced: on a PubSub that publishes within the
+// change's transaction, a change that does not commit announces nothing.
+func TestARolledBackChangeIsNotAnnounced(t *testing.T) {
+	s, ps, db, alice := newStoreOnPostgres(t)
+	ctx := t.Context()
+	// A check deferred to the commit refuses projects named "Doomed": their
+	// insert succeeds, and so does their announcement, but the commit fails.
+	for _, sql := range []string{
+		`CREATE FUNCTION refuse_doomed() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.name = 'Doomed' THEN
+				RAISE EXCEPTION 'doomed';
+			END IF;
+			RETURN NULL;
+		END $$`,
+		`CREATE CONSTRAINT TRIGGER refuse_doomed AFTER INSERT ON projects
+		DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_doomed()`,
+	} {
+		if _, err := db.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := events(t, ps, alice)
+	if _, err := s.Create(ctx, alice, projects.Params{Name: "Doomed"}); err == nil || !strings.Contains(err.Error(), "doomed") {
+		t.Fatalf("create Doomed: %v, want the commit refused", err)
+	}
+	if list, err := s.List(ctx, alice); err != nil || len(list) != 0 {
+		t.Fatalf("after the refused commit: %v (%v), want no project", list, err)
+	}
+	p := create(t, s, alice, "Garden")
+	// Notifications arrive in commit order: had the refused change been
+	// announced, its event would come first.
+	want := fmt.Sprintf("created:%d", p.ID)
+	select {
+	case m := <-got:
+		if m != want {
+			t.Errorf("got %q, want only %q", m, want)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no %q", want)
 	}
 }

@@ -124,14 +124,18 @@ type Config struct {
 
 	// liveapp:auth begin
 	// PubSub carries live updates between views, and the closing of a
-	// logged-out session's tabs. Nil is in-process, which reaches the views
-	// of this node only: enough for one node. With several, plug in one that
-	// all nodes share.
+	// logged-out session's tabs. cmd/app passes a pgpubsub.PubSub on DB, which
+	// reaches the views of every node that shares the database. Nil is
+	// in-process, which reaches the views of this node only: enough for tests
+	// and for an app that runs on one node.
 	// liveapp:auth else
-	// // PubSub carries live updates between views. Nil is in-process, which
-	// // reaches the views of this node only: enough for one node. With several,
-	// // plug in one that all nodes share.
+	// // PubSub carries live updates between views. cmd/app passes a
+	// // pgpubsub.PubSub on DB, which reaches the views of every node that
+	// // shares the database. Nil is in-process, which reaches the views of this
+	// // node only: enough for tests and for an app that runs on one node.
 	// liveapp:auth end
+	//
+	// The PubSub stays the caller's: close it after Shutdown, and before DB.
 	PubSub pubsub.PubSub
 	// liveapp:auth begin
 
@@ -238,6 +242,9 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.Serv
 // // restarts. Call it after http.Server.Shutdown, which does not know about
 // // websockets.
 // liveapp:auth end
+//
+// Close Config.PubSub, then Config.DB, after Shutdown: until it returns, views
+// may still publish and query.
 func (a *App) Shutdown(ctx context.Context) error {
 	// liveapp:auth begin
 	return errors.Join(a.Runtime.Shutdown(ctx), a.Accounts.WaitForMail(ctx))

@@ -21,6 +21,7 @@ import (
 	"github.com/liveapp/liveapp/accounts"
 	// liveapp:auth end
 	"github.com/liveapp/liveapp/live/livetest"
+	"github.com/liveapp/liveapp/live/pubsub/pgpubsub"
 	// liveapp:auth begin
 	"github.com/liveapp/liveapp/mail"
 	// liveapp:auth end
@@ -55,14 +56,21 @@ type testApp struct {
 }
 
 // newApp builds the app as main does, in dev mode, on a fresh migrated
-// database. configure, if given, adjusts the configuration first.
+// database, with the in-process PubSub (see onPostgres for main's).
+// configure, if given, adjusts the configuration first.
 func newApp(t *testing.T, configure ...func(*web.Config)) *testApp {
+	t.Helper()
+	return newAppOn(t, pgtest.New(t, pgtest.WithTemplate("app", migrations.Apply)), configure...)
+}
+
+// newAppOn is newApp on db, which another app may share.
+func newAppOn(t *testing.T, db *pgxpool.Pool, configure ...func(*web.Config)) *testApp {
 	t.Helper()
 	// liveapp:auth begin
 	mailbox := &mail.DevMailbox{}
 	// liveapp:auth end
 	cfg := web.Config{
-		DB:        pgtest.New(t, pgtest.WithTemplate("app", migrations.Apply)),
+		DB:        db,
 		Secret:    []byte("test secret, test secret, test secret!"),
 		Dev:       true,
 		PublicURL: &url.URL{Scheme: "http", Host: livetest.Host},
@@ -91,6 +99,20 @@ func newApp(t *testing.T, configure ...func(*web.Config)) *testApp {
 	// liveapp:auth else
 	// return &testApp{App: app, db: cfg.DB}
 	// liveapp:auth end
+}
+
+// onPostgres gives the app main's PubSub, on its database, in place of
+// newApp's in-process one. Apps on one database then share their messages,
+// like the nodes of a deployment.
+func onPostgres(t *testing.T) func(*web.Config) {
+	return func(cfg *web.Config) {
+		ps, err := pgpubsub.New(t.Context(), cfg.DB, pgpubsub.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(ps.Close) // after the app's Shutdown, whose cleanup comes later
+		cfg.PubSub = ps
+	}
 }
 
 // liveapp:auth begin
@@ -175,7 +197,7 @@ func redirected(t *testing.T, resp *http.Response, want string) {
 // liveapp:auth else
 //
 // func TestHomePageWelcomesVisitors(t *testing.T) {
-// 	v := newApp(t).browser(t).Mount("/")
+// 	v := newApp(t, onPostgres(t)).browser(t).Mount("/")
 // 	if !v.Contains("Welcome to " + web.AppName) {
 // 		t.Errorf("the home page: %s", v.HTML())
 // 	}
