@@ -71,12 +71,11 @@ type conn struct {
 	limiter    bucket // reader only
 	violations int    // consecutive refused frames; reader only
 
-	panics    int             // consecutive failed jobs; worker only
-	batchCtx  context.Context // the context of the batch of view work running; worker only
-	endBatch  func()
-	devFailed bool   // the last DevRerender failed and its error shows; worker only
-	dirty     bool   // server-side work changed the view since the last render sent; worker only
-	id        string // the live_socket_id filed in the runtime's index; worker only
+	panics    int      // consecutive failed jobs; worker only
+	batch     *callCtx // the context of the batch of view work running; worker only
+	devFailed bool     // the last DevRerender failed and its error shows; worker only
+	dirty     bool     // server-side work changed the view since the last render sent; worker only
+	id        string   // the live_socket_id filed in the runtime's index; worker only
 
 	mu        sync.Mutex
 	events    []*clientFrame // client frames for the worker

@@ -104,8 +104,8 @@ type Config struct {
 	// cannot keep up, and the socket closes with CloseOverloaded (4011); the client
 	// reconnects and mounts the current state. The view's handlers run far faster than
 	// messages arrive in any sane app, so this is a bound on memory, not a rate. Default
-	// 4096, which with the runtime's 64 bytes of bookkeeping per message bounds the queue
-	// at 256 KiB plus the payloads, which subscribers share.
+	// 4096, which with the runtime's 88 bytes of bookkeeping per waiting job bounds the
+	// queue at 352 KiB plus the payloads, which subscribers share.
 	MaxQueuedMessages int
 
 	// EventTimeout is the deadline of the context each callback of a connected view gets

@@ -186,15 +186,10 @@ func (c *conn) work() {
 			}
 			inbox[i] = job{}
 		}
-		if c.endBatch != nil {
-			c.endBatch()
-			c.batchCtx, c.endBatch = nil, nil
+		if c.batch != nil {
+			c.batch.end()
+			c.batch = nil
 		}
-		c.mu.Lock()
-		if c.inbox == nil && cap(inbox) <= 64 {
-			c.inbox = inbox[:0] // keep a small queue's memory for the next batch
-		}
-		c.mu.Unlock()
 		if ev != nil && !closed {
 			c.do(job{}, ev)
 		}
@@ -259,8 +254,12 @@ func (c *conn) safely(j job, ev *clientFrame) {
 // idle socket; close cancels it through endCall instead. Call the returned function when
 // the callback returns.
 func (c *conn) callContext() (context.Context, func()) {
-	x := &callCtx{c: c, deadline: time.Now().Add(c.rt.cfg.EventTimeout)}
+	x := c.newCallContext()
 	return x, x.end
+}
+
+func (c *conn) newCallContext() *callCtx {
+	return &callCtx{c: c, deadline: time.Now().Add(c.rt.cfg.EventTimeout)}
 }
 
 // message runs one piece of view work: a PubSub message for h, or fn. What it changes is
@@ -268,14 +267,14 @@ func (c *conn) callContext() (context.Context, func()) {
 // navigation acts at once. The work of one batch shares one context, made with the first.
 func (c *conn) message(h MessageHandler, topic string, data []byte, fn func(context.Context) error) {
 	s := c.sock
-	if c.batchCtx == nil {
-		c.batchCtx, c.endBatch = c.callContext()
+	if c.batch == nil {
+		c.batch = c.newCallContext()
 	}
 	var err error
 	if h != nil {
-		err = h(c.batchCtx, topic, data)
+		err = h(c.batch, topic, data)
 	} else {
-		err = fn(c.batchCtx)
+		err = fn(c.batch)
 	}
 	if s.redirect != "" || s.navigate != "" || s.patchURL != "" {
 		c.after(0, c.errMessage(err))
