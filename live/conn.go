@@ -23,6 +23,11 @@ const (
 	CloseSlowClient   = 4009 // the client stopped reading: a write stalled (Config.WriteTimeout, Config.MaxBufferedBytes)
 	CloseOverloaded   = 4011 // the view's messages outran its handlers (Config.MaxQueuedMessages)
 	CloseViewFailed   = 4500 // the view failed and could not remount
+
+	// CloseRestart (1012, "service restart") is what Shutdown sends: this node is going
+	// away, so the client reconnects at once, after a random moment of up to a second so
+	// that a node's thousands of tabs do not all land on the others in the same instant.
+	CloseRestart = 1012
 )
 
 // closeDrain is how long a socket that sent its close frame waits for the client's reply

@@ -80,3 +80,21 @@ func TestDisconnectUsesOneSubscriptionForEverySocketID(t *testing.T) {
 	send(t, socks["alice"], `{"t":"e","ref":7,"n":"x","k":"click"}`) // alice's socket stays
 	readUntil(t, socks["alice"], "the reply", func(m map[string]any) bool { return m["ref"] == float64(7) })
 }
+
+func TestShutdownTellsClientsToReconnectElsewhereAndRefusesNewSockets(t *testing.T) {
+	app := newTestApp(t, nil)
+	srv := httptest.NewServer(app.h)
+	defer srv.Close()
+	p := loadPage(t, srv, "/counter")
+	ws, _ := p.dial(t, dialOpts{})
+	joined(t, ws)
+	if err := app.rt.Shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, code := next(t, ws); code != live.CloseRestart {
+		t.Fatalf("close %d, want %d", code, live.CloseRestart)
+	}
+	if _, status := p.dial(t, dialOpts{}); status != http.StatusServiceUnavailable {
+		t.Fatalf("a socket after Shutdown got %d, want 503", status)
+	}
+}

@@ -280,9 +280,11 @@ func (rt *Runtime) Register(mux *http.ServeMux) {
 // ScriptPath is the content-hashed URL path of the browser client script.
 func (rt *Runtime) ScriptPath() string { return "/live/" + client.Filename() }
 
-// Shutdown closes every open socket with a normal close (code 1000), which tells browsers
-// to reconnect, presumably to the next instance. It waits until the closes are written or
-// ctx ends.
+// Shutdown closes every open socket with CloseRestart (1012), which tells browsers to
+// reconnect within a second, to another node behind the load balancer or to this app's
+// next process, and refuses new sockets with 503. In dev mode it closes them with 1000,
+// which browsers follow at once: there is one user, and `liveapp dev` restarts the app
+// after every Go edit. It waits until the closes are written or ctx ends.
 func (rt *Runtime) Shutdown(ctx context.Context) error {
 	rt.mu.Lock()
 	rt.shutdown = true
@@ -296,10 +298,14 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 		rt.unwatch = nil
 	}
 	rt.watchMu.Unlock()
+	code := CloseRestart
+	if rt.cfg.Dev {
+		code = 1000
+	}
 	var wg sync.WaitGroup
 	for _, c := range rt.connected() {
 		wg.Add(1)
-		go func() { defer wg.Done(); c.close(1000, "server shutting down") }()
+		go func() { defer wg.Done(); c.close(code, "server restarting") }()
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()

@@ -630,15 +630,18 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
         revoked = true;
         retry(failures === 1 ? 0 : wait);
         return;
-      case 4003: // the server's PubSub was down: mount again, at a random moment
-        // within a second so that every tab does not come back at once
+      case 1012: // the server is restarting or draining: another node, or its next
+      // process, takes the tab
+      case 4003: // the server's PubSub was down: mount again
+        // At a random moment within a second, so that every tab does not come back
+        // in the same instant.
         retry(Math.random() * 1000);
         return;
       case 4008: // a flood: the server refuses this browser and address for 10 s
         retry(FLOOD_COOLDOWN_MS + wait);
         return;
     }
-    // Anything else (1000 shutdown, 1009 frame too large, 4002 heartbeat timeout,
+    // Anything else (1000, 1009 frame too large, 4002 heartbeat timeout,
     // 4009 too slow, 4011 overloaded, a refused upgrade) waits the backoff.
     // A refused upgrade (403, 410, ...) reaches the browser as 1006 before the
     // socket opens; after five in a row a page load may fix it (a new token).

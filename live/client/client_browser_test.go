@@ -207,6 +207,17 @@ func TestProtocol(t *testing.T) {
 			return {sockets: sockets.length, state, token: new URL(sock().url).searchParams.get('token'),
 				now: $('#live-root').getAttribute('data-live-state')};`,
 			`{"sockets":2,"state":"disconnected","token":"T2","now":"connecting"}`},
+		{"close 1012 (a node restarting) and 4003 (a PubSub outage) reconnect within a second", "/app", `
+			live('<p>a</p>');
+			const after = [];
+			for (const code of [1012, 4003]) {
+				const before = sockets.length;
+				sock().drop(code);
+				await until(() => sockets.length === before + 1);
+				after.push(sockets.length);
+			}
+			return after;`,
+			`[2,3]`},
 		{"close 4008 waits out the flood cool-down", "/app", `
 			live('<p>a</p>');
 			sock().drop(4008);
