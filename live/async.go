@@ -15,9 +15,9 @@ import (
 // Send queues fn to run on the view's goroutine after the current callback returns, as a
 // message the view sends itself: the view is re-rendered after it, and a burst of such
 // messages is rendered once. fn gets a context that ends when the socket closes, with
-// Config.EventTimeout as its deadline. fn is dropped if the view is unmounted first (the
-// socket closed, or live navigation mounted another view). Send does nothing during the
-// dead render.
+// Config.EventTimeout as its deadline (shared with the messages handled in the same
+// batch). fn is dropped if the view is unmounted first (the socket closed, or live
+// navigation mounted another view). Send does nothing during the dead render.
 func (s *Socket) Send(fn func(ctx context.Context) error) {
 	if !s.connected || s.conn == nil || fn == nil {
 		return

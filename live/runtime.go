@@ -109,9 +109,11 @@ type Config struct {
 	MaxQueuedMessages int
 
 	// EventTimeout is the deadline of the context each callback of a connected view gets
-	// (Mount, events, messages, HandleParams, hooks, revalidation). The context also ends
-	// when the socket closes. A handler that ignores its context is not stopped; its
-	// socket waits for it. Default 10 s.
+	// (Mount, events, messages, HandleParams, hooks, revalidation). Messages handled in
+	// one batch (all that waited when the view got to them) share one context, whose
+	// deadline runs from the first of them. The context also ends when the socket closes.
+	// A handler that ignores its context is not stopped; its socket waits for it. Default
+	// 10 s.
 	EventTimeout time.Duration
 
 	// TokenMaxAge is how long a dead render's view token can be used to connect. Default
