@@ -78,10 +78,12 @@ func main() {
 		srv.Serve(ln)
 		close(served)
 	}()
+	// Print before saying ready: a test that kills the app once it serves
+	// expects this line in the output the dev server kept.
+	fmt.Println("fakeapp", version, "serving")
 	ready := fd("LIVEAPP_READY_FD")
 	ready.WriteString("ready\n")
 	ready.Close()
-	fmt.Println("fakeapp", version, "serving")
 
 	<-ctx.Done()
 	// Stop accepting, and let the connections accepted already deliver
