@@ -853,7 +853,7 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
       const h = hooked.get(el);
       if (!h) {
         const name = el.getAttribute('live-hook');
-        const def = hookDefs[name];
+        const def = hookDefs[name] ?? window.liveappHooks?.[name];
         if (!def) {
           console.error(`liveapp: no hook named ${name} (add it to liveapp.hooks)`);
           continue;
