@@ -2,6 +2,7 @@ package multinode_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -52,9 +53,10 @@ type deployment struct {
 
 // node is one process of the app on a port of its own, which it keeps across restarts.
 type node struct {
-	name string
-	addr string // 127.0.0.1:port
-	proc *process
+	name  string
+	addr  string // 127.0.0.1:port
+	debug string // DEBUG_ADDR, where it serves /debug/vars
+	proc  *process
 }
 
 // process is one run of a node.
@@ -73,7 +75,7 @@ func deploy(t testing.TB) *deployment {
 	d := &deployment{pg: newCluster(t), bin: bin}
 	d.dbURL = createDatabase(t, d.pg, "app")
 	for _, name := range []string{"A", "B", "C"} {
-		d.nodes = append(d.nodes, &node{name: name, addr: freeAddr(t)})
+		d.nodes = append(d.nodes, &node{name: name, addr: freeAddr(t), debug: freeAddr(t)})
 	}
 	// Together, as a deployment starts: each applies the migrations at startup (dev mode),
 	// under their lock.
@@ -98,6 +100,7 @@ func (d *deployment) start(t testing.TB, n *node) {
 		"DATABASE_URL="+d.dbURL,
 		"SECRET_KEY_BASE="+secretKeyBase,
 		"PUBLIC_URL=http://"+livetest.Host,
+		"DEBUG_ADDR="+n.debug,
 	)
 	p := &process{cmd: cmd, out: newOutput()}
 	tail := loadproc.NewTail(16 << 10) // for Alive's error
@@ -130,6 +133,28 @@ func (d *deployment) kill(t testing.TB, n *node) {
 		t.Fatal(err)
 	}
 	<-n.proc.exited
+}
+
+// pubsubStats is what a node's /debug/vars says of its PubSub (pgpubsub.Stats).
+type pubsubStats struct {
+	Sent, SendErrors, Received, Reconnects uint64
+	LastGap                                time.Duration
+	Connected                              bool
+}
+
+// stats reads n's PubSub counters from its /debug/vars.
+func (n *node) stats(t testing.TB) pubsubStats {
+	t.Helper()
+	resp, err := http.Get("http://" + n.debug + "/debug/vars")
+	if err != nil {
+		t.Fatalf("node %s: %v", n.name, err)
+	}
+	defer resp.Body.Close()
+	var vars struct{ PubSub *pubsubStats }
+	if err := json.NewDecoder(resp.Body).Decode(&vars); err != nil || vars.PubSub == nil {
+		t.Fatalf("node %s: /debug/vars: %v, pubsub %v", n.name, err, vars.PubSub)
+	}
+	return *vars.PubSub
 }
 
 // checkAlive fails t for every node whose process exited or panicked.

@@ -212,6 +212,13 @@ func TestThreeNodes(t *testing.T) {
 			n.proc.await(t, msgListeningAgain, resumed[i]+1)
 		}
 		t.Logf("every node listened again %v after PostgreSQL was back", time.Since(up).Round(time.Millisecond))
+		for _, n := range d.nodes {
+			st := n.stats(t)
+			if st.Reconnects != 1 || st.LastGap <= 0 || !st.Connected || st.Received == 0 {
+				t.Errorf("node %s's /debug/vars after one outage: %+v", n.name, st)
+			}
+			t.Logf("node %s: %+v", n.name, st)
+		}
 		if n := d.countProjects(t); n != len(committed)+1 {
 			t.Errorf("the database holds %d projects, want %d", n, len(committed)+1)
 		}
