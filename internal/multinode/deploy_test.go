@@ -142,19 +142,23 @@ type pubsubStats struct {
 	Connected                              bool
 }
 
-// stats reads n's PubSub counters from its /debug/vars.
-func (n *node) stats(t testing.TB) pubsubStats {
+// stats reads n's PubSub counters from its /debug/vars, and returns them as JSON too.
+func (n *node) stats(t testing.TB) (pubsubStats, string) {
 	t.Helper()
 	resp, err := http.Get("http://" + n.debug + "/debug/vars")
 	if err != nil {
 		t.Fatalf("node %s: %v", n.name, err)
 	}
 	defer resp.Body.Close()
-	var vars struct{ PubSub *pubsubStats }
+	var vars struct{ PubSub json.RawMessage }
+	var st pubsubStats
 	if err := json.NewDecoder(resp.Body).Decode(&vars); err != nil || vars.PubSub == nil {
-		t.Fatalf("node %s: /debug/vars: %v, pubsub %v", n.name, err, vars.PubSub)
+		t.Fatalf("node %s: /debug/vars: %v, pubsub %s", n.name, err, vars.PubSub)
 	}
-	return *vars.PubSub
+	if err := json.Unmarshal(vars.PubSub, &st); err != nil {
+		t.Fatalf("node %s: /debug/vars: pubsub %s: %v", n.name, vars.PubSub, err)
+	}
+	return st, string(vars.PubSub)
 }
 
 // checkAlive fails t for every node whose process exited or panicked.
