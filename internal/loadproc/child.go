@@ -37,6 +37,9 @@ func Start(cmd *exec.Cmd, out *Tail) (*Child, error) {
 // PID returns the child's process ID.
 func (c *Child) PID() int { return c.cmd.Process.Pid }
 
+// Done returns a channel that is closed once the child has exited.
+func (c *Child) Done() <-chan struct{} { return c.exited }
+
 // Alive returns nil while the child runs, and once it has exited an error
 // with its exit status and the tail of its output.
 func (c *Child) Alive() error {

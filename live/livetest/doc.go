@@ -52,6 +52,15 @@
 // what it waits for arrives (the reply to its event, the text Await looks for), and gives
 // up after Timeout, a bound that a passing test never reaches.
 //
+// # Servers in other processes
+//
+// NewRemoteClient talks to a server that runs elsewhere, over connections that its dial
+// function makes, while still addressing every request to http://Host, as a load balancer
+// that serves several nodes under one name would. Via gives the same browser (the same
+// cookie jar) another route, to another node; Reconnect opens a view's socket again with
+// its page's tokens, through the same route or another, as the browser client does after a
+// close. internal/multinode drives three processes of an app this way.
+//
 // # Errors
 //
 // Misuse and template mismatches (a view that is not connected, a page that is not live,

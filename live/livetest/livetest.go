@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -31,7 +32,7 @@ const Timeout = 15 * time.Second
 // Mount views with it to share cookies between them, like tabs of one browser.
 type Client struct {
 	t      testing.TB
-	l      *pipeListener
+	dial   func(ctx context.Context, network, addr string) (net.Conn, error)
 	jar    http.CookieJar
 	http   *http.Client
 	origin string
@@ -45,15 +46,39 @@ func NewClient(t testing.TB, h http.Handler) *Client {
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close(); _ = l.Close() })
 	jar, _ := cookiejar.New(nil)
-	c := &Client{t: t, l: l, jar: jar, origin: "http://" + Host}
+	return newClient(t, jar, l.dial)
+}
+
+// NewRemoteClient returns a Client of a server that runs elsewhere, such as in another
+// process, and that dial connects to. Requests still go to http://Host, as they would
+// through a load balancer that serves every node under one name, so the server must accept
+// Host as its own (in dev mode, any host is). dial may pick a node, a source address, or
+// both; the Client closes its idle connections when the test ends.
+func NewRemoteClient(t testing.TB, dial func(ctx context.Context, network, addr string) (net.Conn, error)) *Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	return newClient(t, jar, dial)
+}
+
+// Via returns a Client that shares c's cookies but makes its connections with dial: the
+// same browser, sent to another server by a load balancer. Views mounted through either
+// see the cookies the other received.
+func (c *Client) Via(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *Client {
+	return newClient(c.t, c.jar, dial)
+}
+
+func newClient(t testing.TB, jar http.CookieJar, dial func(ctx context.Context, network, addr string) (net.Conn, error)) *Client {
+	c := &Client{t: t, dial: dial, jar: jar, origin: "http://" + Host}
+	tr := &http.Transport{DialContext: dial}
 	c.http = &http.Client{
 		Jar:       jar,
-		Transport: &http.Transport{DialContext: l.dial},
+		Transport: tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
 		Timeout: Timeout,
 	}
+	t.Cleanup(tr.CloseIdleConnections)
 	return c
 }
 
@@ -97,6 +122,7 @@ type View struct {
 	heartbeat  time.Duration
 	status     int
 	ws         *websocket.Conn
+	wsURL      string // the socket's URL, with the page's tokens, for Reconnect
 	tree       *dom.Node
 	ref        int64
 	url        string
@@ -167,15 +193,44 @@ func (c *Client) Mount(path string) *View {
 	}
 	sock.Scheme, sock.Fragment = "ws", ""
 	sock.RawQuery = url.Values{"v": {"1"}, "csrf": {pg.csrf}, "token": {pg.token}, "url": {c.URL(path)}}.Encode()
-	if err := v.connect(sock.String()); err != nil {
+	v.wsURL = sock.String()
+	if err := v.connect(v.c); err != nil {
 		c.t.Fatalf("livetest: connect %s at %s: %v", path, sock.Path, err)
 	}
 	return v
 }
 
-func (v *View) connect(wsURL string) error {
-	d := websocket.Dialer{NetDialContext: v.c.l.dial, HandshakeTimeout: Timeout, Jar: v.c.jar}
-	h := http.Header{"Origin": {v.c.origin}}
+// Reconnect opens the view's websocket again with the tokens of its page, as the browser
+// client does after the server closed it, and waits for the connected render (or a
+// redirect). It goes through via when via is not nil: the same tab, reconnected to
+// another server by a load balancer. The view keeps nothing of its former connection but
+// its URL; Closed is 0 again unless the new socket closes too. It returns the error of
+// a socket that could not be opened, such as an HTTP 503 from a server shutting down.
+func (v *View) Reconnect(via *Client) error {
+	v.t.Helper()
+	if v.wsURL == "" {
+		v.t.Fatalf("livetest: view at %s never connected (redirected to %q)", v.url, v.redirect)
+	}
+	if via == nil {
+		via = v.c
+	}
+	if v.ws != nil {
+		_ = v.ws.Close()
+	}
+	v.mu.Lock()
+	v.ws, v.tree, v.closed, v.redirect = nil, nil, 0, ""
+	v.mu.Unlock()
+	return v.connect(via)
+}
+
+// SocketURL returns the URL the view's websocket connected to, with its page's tokens: a
+// load tool may open more sockets with it, each a tab of the same page.
+func (v *View) SocketURL() string { return v.wsURL }
+
+func (v *View) connect(c *Client) error {
+	wsURL := v.wsURL
+	d := websocket.Dialer{NetDialContext: c.dial, HandshakeTimeout: Timeout, Jar: c.jar}
+	h := http.Header{"Origin": {c.origin}}
 	ws, resp, err := d.Dial(wsURL, h)
 	if err != nil {
 		if resp != nil {
@@ -515,12 +570,32 @@ func (v *View) AwaitDev(do string) DevFrame {
 	}
 }
 
-// AwaitClose waits until the server closes the socket and returns the close code.
+// AwaitClose waits until the server closes the socket and returns the close code. A
+// connection that ends without a close frame (a server that died) counts as closed with
+// 1006, websocket.CloseAbnormalClosure.
 func (v *View) AwaitClose() int {
 	v.t.Helper()
+	return v.AwaitCloseWithin(Timeout)
+}
+
+// AwaitCloseWithin is AwaitClose with limit in place of Timeout, for a close that waits
+// on something slow elsewhere, such as a database coming back.
+func (v *View) AwaitCloseWithin(limit time.Duration) int {
+	v.t.Helper()
+	deadline := time.Now().Add(limit)
 	for v.closed == 0 {
-		if err := v.readOne(); err != nil {
+		_ = v.ws.SetReadDeadline(deadline)
+		_, data, err := v.ws.ReadMessage()
+		var ce *websocket.CloseError
+		switch {
+		case errors.As(err, &ce):
+			v.closed = ce.Code
+		case err != nil:
 			v.t.Fatalf("livetest: waiting for close: %v", err)
+		default:
+			if err := v.apply(data); err != nil {
+				v.t.Fatal(err)
+			}
 		}
 	}
 	return v.closed

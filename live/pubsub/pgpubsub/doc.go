@@ -66,8 +66,10 @@
 //
 // When the listening connection fails, the listener reconnects with exponential backoff and
 // jitter (Options.MinBackoff to MaxBackoff), LISTENs again on every channel that still has
-// subscribers, and then calls the functions registered with OnResume (pubsub.Resumer) on a
-// goroutine of their own. Messages published elsewhere during the gap are lost to this node;
+// subscribers, resets the pool (its idle connections most likely died with the listener's,
+// and pgxpool would lend one used less than a second before the loss without a check), and
+// then calls the functions registered with OnResume (pubsub.Resumer) on a goroutine of
+// their own. Messages published elsewhere during the gap are lost to this node;
 // the OnResume functions are where its subscribers catch up, for instance by reloading their
 // views. A connection that dies silently is noticed by the ping the listener sends every
 // Options.PingEvery. During the outage, Subscribe and cancel work as usual on local state, and local

@@ -265,12 +265,20 @@ func (p *PubSub) dispatch(n *pgconn.Notification) {
 
 // resumed records the end of an outage that lasted gap, and runs the OnResume functions,
 // unless they are running already; then they run once more.
+//
+// First it resets the pool. The pool's idle connections may have died with the server
+// without a word, and pgxpool checks only those idle for a second or more before lending
+// them: the remounts that the OnResume functions cause would each meet one, fail, and
+// reach the user as an error. A reset costs a reconnection per pool connection, once per
+// outage, also when only the listener's connection was lost.
 func (p *PubSub) resumed(gap time.Duration) {
-	p.log.Info("pgpubsub: listening again", "gap", gap)
+	p.pool.Reset()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.reconnects++
 	p.lastGap = gap
+	p.log.Info("pgpubsub: listening again", "gap", gap, "reconnects", p.reconnects,
+		"sent", p.sent.Load(), "send_errors", p.sendErrors.Load(), "received", p.received.Load())
 	if p.resuming {
 		p.again = true
 		return

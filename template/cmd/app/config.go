@@ -24,6 +24,7 @@ type config struct {
 	SMTP *mail.SMTP // nil in dev, which uses a DevMailbox
 	// liveapp:auth end
 	TrustProxy bool
+	DebugAddr  string // where to serve /debug/vars; "" serves it nowhere
 
 	// Warnings are printed at startup: dev-mode shortcuts the user should
 	// know about.
@@ -135,6 +136,16 @@ func loadConfig(getenv func(string) string) (*config, error) {
 		c.TrustProxy = true
 	default:
 		bad("TRUST_PROXY=%q: want true or false", v)
+	}
+
+	// The figures are for the operator's monitoring, not for users: a second
+	// listener, on an address of its own, keeps them off the app's port.
+	if c.DebugAddr = getenv("DEBUG_ADDR"); c.DebugAddr != "" {
+		if _, port, err := net.SplitHostPort(c.DebugAddr); err != nil || port == "" {
+			bad("DEBUG_ADDR=%q: want a host:port for /debug/vars, such as 127.0.0.1:6060", c.DebugAddr)
+		} else if c.DebugAddr == c.Addr {
+			bad("DEBUG_ADDR=%q: it must differ from the app's address", c.DebugAddr)
+		}
 	}
 
 	if len(errs) > 0 {

@@ -52,6 +52,12 @@ func TestProdConfig(t *testing.T) {
 	if len(c.Warnings) != 0 {
 		t.Errorf("warnings %q", c.Warnings)
 	}
+	if c.DebugAddr != "" {
+		t.Errorf("DebugAddr %q without DEBUG_ADDR", c.DebugAddr)
+	}
+	if c, err := loadConfig(env(with(prod, "DEBUG_ADDR", "127.0.0.1:6060"))); err != nil || c.DebugAddr != "127.0.0.1:6060" {
+		t.Errorf("DEBUG_ADDR=127.0.0.1:6060: %v, %+v", err, c)
+	}
 }
 
 func TestProdRefusesToStartWithoutItsSettings(t *testing.T) {
@@ -70,6 +76,8 @@ func TestProdRefusesToStartWithoutItsSettings(t *testing.T) {
 		{"no sender", with(prod, "SMTP_FROM", ""), "SMTP_FROM is not set"},
 		// liveapp:auth end
 		{"a bad port", with(prod, "PORT", "http"), "PORT"},
+		{"a debug address without a port", with(prod, "DEBUG_ADDR", "127.0.0.1"), "DEBUG_ADDR"},
+		{"a debug address that is the app's", with(prod, "DEBUG_ADDR", ":4000"), "DEBUG_ADDR"},
 		{"an unknown environment", with(prod, "APP_ENV", "production"), "APP_ENV"},
 	}
 	for _, tt := range tests {

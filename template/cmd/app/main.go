@@ -21,6 +21,7 @@ package main
 import (
 	"context"
 	"errors"
+	"expvar"
 	"fmt"
 	"log/slog"
 	"net"
@@ -134,6 +135,17 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		return fmt.Errorf("pubsub: %w", err)
 	}
 	defer ps.Close() // after app.Shutdown, before db.Close
+	// Its counters (messages sent and received, reconnections, the last
+	// outage's length) join the process's expvar figures, which DEBUG_ADDR
+	// serves; each reconnection is logged with them too.
+	expvar.Publish("pubsub", ps.Var())
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(cfg.DebugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
 
 	// liveapp:auth begin
 	var mailer mail.Mailer = &mail.DevMailbox{}
@@ -211,6 +223,21 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		return err
 	}
 	return nil
+}
+
+// serveDebug serves expvar's /debug/vars on addr, a listener of its own, and
+// returns a function that stops it.
+func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("DEBUG_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /debug/vars", expvar.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("serving /debug/vars", "addr", ln.Addr().String())
+	return func() { _ = srv.Close() }, nil
 }
 
 // freshConns counts the connections accepted but not yet reading a request.
