@@ -75,10 +75,10 @@ type stamped struct {
 	template []scaffold.File // the template's files, stamped
 	vendored []scaffold.File // liveapp's source, under ThirdParty
 	goMod    []byte
-	goSum    []byte         // liveapp's
-	reqs     []requirement  // what goMod requires
-	imports  []string       // what the template's files import
-	liveapp  *modfile.File  // liveapp's go.mod
+	goSum    []byte        // liveapp's
+	reqs     []requirement // what goMod requires
+	imports  []string      // what the template's files import
+	liveapp  *modfile.File // liveapp's go.mod
 	release  Release
 }
 
