@@ -78,6 +78,27 @@ func commandName(dir string) (string, error) {
 	return "", fmt.Errorf("%s has several commands (cmd/%s): cannot tell which is the app's", dir, strings.Join(names, ", cmd/"))
 }
 
+// parts returns the parts the app has: those of which it holds at least one
+// whole file of the template tmpl. Projects count only with accounts.
+func (app *App) parts(tmpl []templateFile) Parts {
+	var has Parts
+	for _, f := range tmpl {
+		if f.part == "" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(app.Dir, filepath.FromSlash(renamePath(f.path, app.Name)))); err == nil {
+			switch f.part {
+			case Auth:
+				has.Auth = true
+			case Projects:
+				has.Projects = true
+			}
+		}
+	}
+	has.Projects = has.Projects && has.Auth
+	return has
+}
+
 // MarkerError says which files lack the liveapp:auth markers gen.auth needs, or
 // have them around lines that changed.
 type MarkerError struct {
@@ -106,20 +127,9 @@ func AddAuth(app *App, force bool) (scaffold.Result, error) {
 	if err != nil {
 		return res, err
 	}
-	exists := func(p string) bool {
-		_, err := os.Stat(filepath.Join(app.Dir, filepath.FromSlash(p)))
-		return err == nil
-	}
-	hadAuth, hasProjects := false, false
-	for _, f := range tmpl {
-		switch p := renamePath(f.path, app.Name); {
-		case f.part == Auth && exists(p):
-			hadAuth = true
-		case f.part == Projects && exists(p):
-			hasProjects = true
-		}
-	}
-	to := Parts{Auth: true, Projects: hasProjects}
+	had := app.parts(tmpl)
+	hadAuth := had.Auth
+	to := Parts{Auth: true, Projects: had.Projects}
 	target, err := stampApp(Options{Name: app.Name, Module: app.Module, Parts: to})
 	if err != nil {
 		return res, err

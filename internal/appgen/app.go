@@ -136,7 +136,7 @@ func stampApp(opts Options) (*stamped, error) {
 	if s.vendored, err = liveappFiles(src, s.imports); err != nil {
 		return nil, err
 	}
-	if s.reqs, err = requirements(opts.Parts, mod, s.imports); err != nil {
+	if s.reqs, err = requirements(s.vendored, mod, s.imports); err != nil {
 		return nil, err
 	}
 	if s.goMod, err = newGoMod(opts.module(), mod.Go.Version, s.reqs); err != nil {

@@ -3,20 +3,25 @@ package appgen
 import (
 	"fmt"
 	"go/version"
+	"path"
 	"slices"
 	"strings"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
+
+	"github.com/liveapp/liveapp/internal/scaffold"
 )
 
 // modules lists the modules an app's packages and their tests build with, by
-// the part that needs them (Part "" for every app). Versions come from
-// liveapp's go.mod. The tests hold this list to what `go list -deps -test`
-// says of the template and of generated apps.
+// the liveapp package that needs them: pkg "" for every app, "accounts" for
+// apps that carry liveapp's accounts package (those with accounts, and any
+// whose own code imports it). Versions come from liveapp's go.mod. The tests
+// hold this list to what `go list -deps -test` says of the template and of
+// generated apps.
 var modules = []struct {
-	part  Part
+	pkg   string // a directory of liveapp's source
 	paths []string
 }{
 	{"", []string{
@@ -41,7 +46,7 @@ var modules = []struct {
 		"golang.org/x/sync",
 		"golang.org/x/text",
 	}},
-	{Auth, []string{
+	{"accounts", []string{
 		"github.com/alexedwards/argon2id",
 		"golang.org/x/sys",
 	}},
@@ -83,14 +88,17 @@ type requirement struct {
 	indirect      bool
 }
 
-// requirements returns what an app with parts requires: liveapp, and the
-// modules its build needs at the versions liveapp uses. Those that provide
-// packages the app imports itself (direct, by import path) are direct, the
-// others indirect, as go mod tidy would mark them.
-func requirements(parts Parts, liveapp *modfile.File, direct []string) ([]requirement, error) {
+// requirements returns what an app requires, given vendored, its copy of
+// liveapp's source: liveapp, and the modules its build needs at the versions
+// liveapp uses. Those that provide packages the app imports itself (direct, by
+// import path) are direct, the others indirect, as go mod tidy would mark them.
+func requirements(vendored []scaffold.File, liveapp *modfile.File, direct []string) ([]requirement, error) {
 	reqs := []requirement{{path: liveappModule, version: moduleVersion}}
+	carries := func(dir string) bool {
+		return slices.ContainsFunc(vendored, func(f scaffold.File) bool { return path.Dir(f.Path) == ThirdParty+"/"+dir })
+	}
 	for _, m := range modules {
-		if m.part != "" && !parts.has(m.part) {
+		if m.pkg != "" && !carries(m.pkg) {
 			continue
 		}
 		for _, p := range m.paths {
@@ -222,22 +230,54 @@ func replacesLiveapp(f *modfile.File) (bool, string) {
 	return false, ""
 }
 
-// addSums appends to an app's go.sum the lines of liveapp's it lacks. The go
-// command reads go.sum in any order and sorts it when it next writes it.
+// addSums returns the app's go.sum with the lines of liveapp's go.sum it
+// lacks, in the order the go command writes go.sum, and how many it added. It
+// returns app as it is when it lacks none.
 func addSums(app, liveapp []byte) (out []byte, added int) {
 	have := map[string]bool{}
+	var lines []string
 	for _, l := range splitLines(string(app)) {
-		have[l] = true
-	}
-	out = slices.Clone(app)
-	if len(out) > 0 && out[len(out)-1] != '\n' {
-		out = append(out, '\n')
+		if l != "" && !have[l] {
+			have[l] = true
+			lines = append(lines, l)
+		}
 	}
 	for _, l := range splitLines(string(liveapp)) {
 		if l != "" && !have[l] {
-			out = append(out, l+"\n"...)
+			have[l] = true
+			lines = append(lines, l)
 			added++
 		}
 	}
-	return out, added
+	if added == 0 {
+		return app, 0
+	}
+	return []byte(joinLines(sortSums(lines))), added
+}
+
+// sortSums sorts go.sum lines as the go command does: by module path, then
+// version, a version's go.mod line after its zip's. Lines it cannot read go
+// last, in their order.
+func sortSums(lines []string) []string {
+	byMod := map[module.Version][]string{}
+	var mods []module.Version
+	var odd []string
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) != 3 {
+			odd = append(odd, l)
+			continue
+		}
+		m := module.Version{Path: f[0], Version: f[1]}
+		if _, ok := byMod[m]; !ok {
+			mods = append(mods, m)
+		}
+		byMod[m] = append(byMod[m], l)
+	}
+	module.Sort(mods)
+	out := make([]string, 0, len(lines))
+	for _, m := range mods {
+		out = append(out, byMod[m]...)
+	}
+	return append(out, odd...)
 }
