@@ -57,9 +57,10 @@ func runUpgrade(out io.Writer, dir string, opts appgen.UpgradeOptions) error {
 	if err != nil {
 		return err
 	}
-	if !up.Changed() && len(up.Kept) == 0 {
-		_, err := fmt.Fprintf(out, "Nothing to do: %s has this liveapp's copy and files already.\n", app.Name)
-		return err
+	if !up.Changed() {
+		fmt.Fprintf(out, "Nothing to do: %s has this liveapp's copy and files already.\n", app.Name)
+		printKept(out, up.Kept)
+		return nil
 	}
 	list := func(verb string, paths []string) {
 		for _, p := range paths {
@@ -90,16 +91,22 @@ func runUpgrade(out io.Writer, dir string, opts appgen.UpgradeOptions) error {
 	if up.Manifest {
 		fmt.Fprintf(out, "%s: records what liveapp wrote\n", appgen.ManifestFile)
 	}
-	if len(up.Kept) > 0 {
-		fmt.Fprintln(out, "\nLeft as they are, because you changed them (merge what you want of liveapp's version by hand;\nliveapp new in another directory shows it):")
-		for _, k := range up.Kept {
-			fmt.Fprintf(out, "  %s: %s\n", k.Path, k.Why)
-		}
-	}
+	printKept(out, up.Kept)
 	_, err = fmt.Fprint(out, `
 Next, check that the app builds and passes its tests, and review the changes:
 
     go build ./... && go test ./...
 `)
 	return err
+}
+
+// printKept lists the files upgrade left as the user changed them.
+func printKept(out io.Writer, kept []appgen.Kept) {
+	if len(kept) == 0 {
+		return
+	}
+	fmt.Fprintln(out, "\nLeft as they are, because you changed them (merge what you want of liveapp's version by hand;\nliveapp new in another directory shows it):")
+	for _, k := range kept {
+		fmt.Fprintf(out, "  %s: %s\n", k.Path, k.Why)
+	}
 }

@@ -264,8 +264,25 @@ func TestAddAuthKeepsTheUsersChanges(t *testing.T) {
 	os.WriteFile(filepath.Join(app.Dir, "go.mod"), []byte(tidied), 0o644)
 	os.WriteFile(filepath.Join(app.Dir, "go.sum"), nil, 0o644)
 
+	before, _, err := readManifest(app.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := AddAuth(app, false); err != nil {
 		t.Fatal(err)
+	}
+	// The manifest records the files gen.auth wrote as liveapp's, and keeps
+	// the old hash of the one it merged into the user's version.
+	after, _, err := readManifest(app.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after["internal/web/routes.go"] != before["internal/web/routes.go"] {
+		t.Error("the manifest takes the user's routes.go, with accounts added, for liveapp's")
+	}
+	login, _ := os.ReadFile(filepath.Join(app.Dir, "internal/web/user_login.go"))
+	if !after.matches("internal/web/user_login.go", login) {
+		t.Error("the manifest does not record user_login.go")
 	}
 	b, _ = os.ReadFile(routes)
 	if !strings.Contains(string(b), `current.Live("/about"`) || !strings.Contains(string(b), `guest.Live("/users/register"`) {
