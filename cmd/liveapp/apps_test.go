@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/mod/modfile"
 
 	"github.com/liveapp/liveapp/pgtest"
 )
@@ -200,19 +200,13 @@ func checkAppBuilds(t *testing.T, goCmd, dir string, then ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mod, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	required := map[string]bool{} // path → direct
-	inBlock := false
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		l := strings.TrimSpace(sc.Text())
-		switch {
-		case l == "require (":
-			inBlock = true
-		case l == ")":
-			inBlock = false
-		case inBlock && l != "":
-			required[strings.Fields(l)[0]] = !strings.HasSuffix(l, "// indirect")
-		}
+	for _, r := range mod.Require {
+		required[r.Mod.Path] = !r.Indirect
 	}
 	for m := range used {
 		d, ok := required[m]
