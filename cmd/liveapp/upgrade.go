@@ -59,7 +59,7 @@ func runUpgrade(out io.Writer, dir string, opts appgen.UpgradeOptions) error {
 	}
 	if !up.Changed() {
 		fmt.Fprintf(out, "Nothing to do: %s has this liveapp's copy and files already.\n", app.Name)
-		printKept(out, up.Kept)
+		printKept(out, app, up.Kept)
 		return nil
 	}
 	list := func(verb string, paths []string) {
@@ -91,7 +91,7 @@ func runUpgrade(out io.Writer, dir string, opts appgen.UpgradeOptions) error {
 	if up.Manifest {
 		fmt.Fprintf(out, "%s: records what liveapp wrote\n", appgen.ManifestFile)
 	}
-	printKept(out, up.Kept)
+	printKept(out, app, up.Kept)
 	_, err = fmt.Fprint(out, `
 Next, check that the app builds and passes its tests, and review the changes:
 
@@ -100,13 +100,15 @@ Next, check that the app builds and passes its tests, and review the changes:
 	return err
 }
 
-// printKept lists the files upgrade left as the user changed them.
-func printKept(out io.Writer, kept []appgen.Kept) {
+// printKept lists the files upgrade left as the user changed them, and how to
+// see liveapp's version of them.
+func printKept(out io.Writer, app *appgen.App, kept []appgen.Kept) {
 	if len(kept) == 0 {
 		return
 	}
-	fmt.Fprintln(out, "\nLeft as they are, because you changed them (merge what you want of liveapp's version by hand;\nliveapp new in another directory shows it):")
+	fmt.Fprintln(out, "\nLeft as they are, because you changed them; merge what you want of liveapp's version:")
 	for _, k := range kept {
 		fmt.Fprintf(out, "  %s: %s\n", k.Path, k.Why)
 	}
+	fmt.Fprintf(out, "(liveapp new %s --module %s, run in an empty directory, writes liveapp's version.)\n", app.Name, app.Module)
 }

@@ -59,6 +59,7 @@ func TestUpgrade(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
+		t.Logf("liveapp upgrade --force says:\n%s", out)
 		for _, want := range []string{
 			"liveapp's source, in third_party/liveapp:\n",
 			"  change third_party/liveapp/live/stats.go\n",
