@@ -197,7 +197,7 @@ func AddAuth(app *App, force bool) (scaffold.Result, error) {
 		return res, err
 	}
 	edits = append(edits, modEdits...)
-	m, _, err := readManifest(app.Dir)
+	m, hasManifest, err := readManifest(app.Dir)
 	if err != nil {
 		return res, err
 	}
@@ -209,7 +209,10 @@ func AddAuth(app *App, force bool) (scaffold.Result, error) {
 	edited, err := scaffold.Write(app.Dir, edits, true)
 	res.Written = append(wrote.Written, edited.Written...)
 	res.Unchanged = append(res.Unchanged, wrote.Unchanged...)
-	if err != nil {
+	if err != nil || !hasManifest {
+		// Without a manifest, made before liveapp wrote one, a new one
+		// would list only gen.auth's files: upgrade would take the others,
+		// the copy of liveapp among them, for the user's.
 		return res, err
 	}
 	recorded, err := recordUnchanged(app.Dir, m, slices.Concat(target.template, target.vendored))

@@ -415,3 +415,14 @@ func TestParseTemplateRefusesBrokenMarkers(t *testing.T) {
 		}
 	}
 }
+
+func TestAddAuthWritesNoManifestWhereThereWasNone(t *testing.T) {
+	app := write(t, Parts{})
+	os.Remove(filepath.Join(app.Dir, ManifestFile))
+	if _, err := AddAuth(app, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(app.Dir, ManifestFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("gen.auth wrote %s in an app made without it (%v)", ManifestFile, err)
+	}
+}

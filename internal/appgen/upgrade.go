@@ -110,6 +110,11 @@ func Upgrade(app *App, opts UpgradeOptions) (*Upgraded, error) {
 	if ok, to := replacesLiveapp(goMod); !ok {
 		return nil, notACopyError(to)
 	}
+	if fi, err := os.Lstat(filepath.Join(app.Dir, ThirdParty)); err == nil && !fi.IsDir() {
+		// A link to a checkout of liveapp, say: writing through it would
+		// change the checkout, even with Force.
+		return nil, fmt.Errorf("%s is not a directory (%s): liveapp upgrade replaces a copy of liveapp, which liveapp new makes", ThirdParty, fi.Mode().Type())
+	}
 	m, hadManifest, err := readManifest(app.Dir)
 	if err != nil {
 		return nil, err

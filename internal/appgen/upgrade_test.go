@@ -351,6 +351,25 @@ func TestUpgradeCarriesThePackagesTheAppsOwnCodeImports(t *testing.T) {
 	})
 }
 
+func TestUpgradeRefusesALinkedCopyEvenWhenForced(t *testing.T) {
+	app := write(t, Full)
+	checkout := t.TempDir()
+	copied := filepath.Join(app.Dir, filepath.FromSlash(ThirdParty))
+	if err := os.RemoveAll(copied); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(checkout, copied); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	_, err := Upgrade(app, UpgradeOptions{Force: true})
+	if err == nil || !strings.Contains(err.Error(), "is not a directory") {
+		t.Fatalf("got %v", err)
+	}
+	if entries, _ := os.ReadDir(checkout); len(entries) > 0 {
+		t.Error("upgrade wrote through the link")
+	}
+}
+
 func TestUpgradeNeedsTheCopy(t *testing.T) {
 	for _, tt := range []struct {
 		name, replace, want string
