@@ -59,7 +59,7 @@ func runUpgrade(out io.Writer, dir string, opts appgen.UpgradeOptions) error {
 	}
 	if !up.Changed() {
 		fmt.Fprintf(out, "Nothing to do: %s has this liveapp's copy and files already.\n", app.Name)
-		printKept(out, app, up.Kept)
+		printKept(out, app, up)
 		return nil
 	}
 	list := func(verb string, paths []string) {
@@ -91,7 +91,7 @@ func runUpgrade(out io.Writer, dir string, opts appgen.UpgradeOptions) error {
 	if up.Manifest {
 		fmt.Fprintf(out, "%s: records what liveapp wrote\n", appgen.ManifestFile)
 	}
-	printKept(out, app, up.Kept)
+	printKept(out, app, up)
 	_, err = fmt.Fprint(out, `
 Next, check that the app builds and passes its tests, and review the changes:
 
@@ -102,13 +102,23 @@ Next, check that the app builds and passes its tests, and review the changes:
 
 // printKept lists the files upgrade left as the user changed them, and how to
 // see liveapp's version of them.
-func printKept(out io.Writer, app *appgen.App, kept []appgen.Kept) {
-	if len(kept) == 0 {
+func printKept(out io.Writer, app *appgen.App, up *appgen.Upgraded) {
+	if len(up.Kept) == 0 {
 		return
 	}
 	fmt.Fprintln(out, "\nLeft as they are, because you changed them; merge what you want of liveapp's version:")
-	for _, k := range kept {
+	for _, k := range up.Kept {
 		fmt.Fprintf(out, "  %s: %s\n", k.Path, k.Why)
 	}
-	fmt.Fprintf(out, "(liveapp new %s --module %s, run in an empty directory, writes liveapp's version.)\n", app.Name, app.Module)
+	how := "liveapp new " + app.Name
+	if app.Module != app.Name {
+		how += " --module " + app.Module
+	}
+	switch {
+	case !up.Parts.Auth:
+		how += " --no-auth"
+	case !up.Parts.Projects:
+		how += " --no-auth followed by liveapp gen.auth"
+	}
+	fmt.Fprintf(out, "(In an empty directory, %s writes liveapp's version.)\n", how)
 }

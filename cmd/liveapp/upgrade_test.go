@@ -15,21 +15,24 @@ import (
 
 // TestUpgrade makes an app with an older liveapp, then upgrades it as a user
 // would: upgrade refuses the copy of liveapp edited in place, --force replaces
-// it, and the app builds, vets and compiles its tests offline.
+// it, and the app builds and vets (tests included) offline. The app is one
+// without accounts, the quicker to build: the appgen tests show that an
+// upgraded app with accounts is, file for file, what liveapp new makes, which
+// TestGeneratedApps builds and tests.
 func TestUpgrade(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds an upgraded app")
 	}
 	goCmd := needGo(t)
 	t.Chdir(t.TempDir())
-	files, err := appgen.Files(appgen.Options{Name: "shop", Module: "example.com/shop", Parts: appgen.Full, Release: olderRelease(t)})
+	files, err := appgen.Files(appgen.Options{Name: "blog", Release: olderRelease(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := scaffold.Write("shop", files, false); err != nil {
+	if _, err := scaffold.Write("blog", files, false); err != nil {
 		t.Fatal(err)
 	}
-	t.Chdir("shop")
+	t.Chdir("blog")
 	edit := func(p, old, new string) {
 		t.Helper()
 		b, err := os.ReadFile(p)
@@ -77,7 +80,7 @@ func TestUpgrade(t *testing.T) {
 		if b, _ := os.ReadFile("README.md"); !strings.Contains(string(b), "My notes.") {
 			t.Error("upgrade overwrote the user's README.md")
 		}
-		checkAppBuilds(t, goCmd, ".", "test", "-count=1", "-run", "^$", "./...")
+		checkAppBuilds(t, goCmd, ".")
 	})
 
 	t.Run("upgrade again has nothing to do", func(t *testing.T) {

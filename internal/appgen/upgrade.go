@@ -47,6 +47,7 @@ type Upgraded struct {
 	GoMod    []string // each change to go.mod, as a line: "github.com/jackc/pgx/v5 v5.11.0 => v5.12.0"
 	GoSum    int      // lines added to go.sum
 	Manifest bool     // whether ManifestFile was written
+	Parts    Parts    // the parts the app has, by its files, which the release's files were stamped with
 }
 
 // Changed reports whether Upgrade wrote anything.
@@ -129,7 +130,7 @@ func Upgrade(app *App, opts UpgradeOptions) (*Upgraded, error) {
 		return nil, err
 	}
 
-	up := &Upgraded{}
+	up := &Upgraded{Parts: parts}
 	plan, err := planTemplate(app.Dir, m, target.template, up)
 	if err != nil {
 		return nil, err
@@ -153,29 +154,7 @@ func Upgrade(app *App, opts UpgradeOptions) (*Upgraded, error) {
 	if err := checkSource(current, vendored, m, hadManifest); err != nil && !opts.Force {
 		return nil, err
 	}
-	var writes []scaffold.File
-	var removes []string
-	want := map[string]bool{}
-	for _, f := range vendored {
-		want[f.Path] = true
-		old, ok := current[f.Path]
-		switch {
-		case !ok:
-			up.Source.Added = append(up.Source.Added, f.Path)
-		case !bytes.Equal(old, f.Data):
-			up.Source.Changed = append(up.Source.Changed, f.Path)
-		default:
-			continue
-		}
-		writes = append(writes, f)
-	}
-	for p := range current {
-		if !want[p] {
-			up.Source.Removed = append(up.Source.Removed, p)
-			removes = append(removes, p)
-		}
-	}
-	slices.Sort(up.Source.Removed)
+	writes, removes := diffSource(current, vendored, &up.Source)
 	for p := range m {
 		if strings.HasPrefix(p, ThirdParty+"/") {
 			delete(m, p)
@@ -208,11 +187,6 @@ func Upgrade(app *App, opts UpgradeOptions) (*Upgraded, error) {
 			writes = append(writes, scaffold.File{Path: "go.sum", Data: newSum})
 		}
 	}
-	manifestData := m.format()
-	if old, err := os.ReadFile(filepath.Join(app.Dir, ManifestFile)); err != nil || !bytes.Equal(old, manifestData) {
-		up.Manifest = true
-		writes = append(writes, scaffold.File{Path: ManifestFile, Data: manifestData})
-	}
 
 	// Write, the manifest last: until then, a file already written holds
 	// what the release has, which a second run takes as unchanged.
@@ -224,7 +198,42 @@ func Upgrade(app *App, opts UpgradeOptions) (*Upgraded, error) {
 			return up, err
 		}
 	}
+	manifestData := m.format()
+	if old, err := os.ReadFile(filepath.Join(app.Dir, ManifestFile)); err != nil || !bytes.Equal(old, manifestData) {
+		up.Manifest = true
+		if _, err := scaffold.Write(app.Dir, []scaffold.File{{Path: ManifestFile, Data: manifestData}}, true); err != nil {
+			return up, err
+		}
+	}
 	return up, nil
+}
+
+// diffSource returns what turns current, the app's copy of liveapp, into
+// vendored, the release's: the files to write and those to remove. It lists
+// them in changes.
+func diffSource(current map[string][]byte, vendored []scaffold.File, changes *Changes) (writes []scaffold.File, removes []string) {
+	inRelease := map[string]bool{}
+	for _, f := range vendored {
+		inRelease[f.Path] = true
+		old, ok := current[f.Path]
+		switch {
+		case !ok:
+			changes.Added = append(changes.Added, f.Path)
+		case !bytes.Equal(old, f.Data):
+			changes.Changed = append(changes.Changed, f.Path)
+		default:
+			continue
+		}
+		writes = append(writes, f)
+	}
+	for p := range current {
+		if !inRelease[p] {
+			removes = append(removes, p)
+		}
+	}
+	slices.Sort(removes)
+	changes.Removed = slices.Clone(removes)
+	return writes, removes
 }
 
 func notACopyError(to string) error {
