@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/mod/modfile"
 
 	"github.com/liveapp/liveapp/pgtest"
 )
@@ -126,6 +126,15 @@ func needGo(t *testing.T) string {
 // indirect as go mod tidy would.
 func checkApp(t *testing.T, goCmd, dir string) {
 	t.Helper()
+	checkAppBuilds(t, goCmd, dir, "test", "-count=1", "./...")
+}
+
+// checkAppBuilds builds and vets the app in dir offline, runs the go command
+// with then (when given) the same way, and checks that its go.mod requires
+// exactly the modules the build uses, marked direct or indirect as go mod tidy
+// would.
+func checkAppBuilds(t *testing.T, goCmd, dir string, then ...string) {
+	t.Helper()
 	// -mod=readonly is the default, made explicit so that a GOFLAGS in the go
 	// env file cannot hide a missing requirement or go.sum line.
 	env := append(os.Environ(), "GOFLAGS=-mod=readonly", "GOPROXY=off")
@@ -143,7 +152,9 @@ func checkApp(t *testing.T, goCmd, dir string) {
 	}
 	goRun("build", "./...")
 	goRun("vet", "./...")
-	goRun("test", "-count=1", "./...")
+	if len(then) > 0 {
+		goRun(then...)
+	}
 
 	// What the build uses, by the go command.
 	type pkg struct {
@@ -189,19 +200,13 @@ func checkApp(t *testing.T, goCmd, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mod, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	required := map[string]bool{} // path → direct
-	inBlock := false
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		l := strings.TrimSpace(sc.Text())
-		switch {
-		case l == "require (":
-			inBlock = true
-		case l == ")":
-			inBlock = false
-		case inBlock && l != "":
-			required[strings.Fields(l)[0]] = !strings.HasSuffix(l, "// indirect")
-		}
+	for _, r := range mod.Require {
+		required[r.Mod.Path] = !r.Indirect
 	}
 	for m := range used {
 		d, ok := required[m]

@@ -29,7 +29,9 @@ that explains each part.
 The app carries its own copy of liveapp in third_party/liveapp, which its
 go.mod points at, so liveapp need not be published: the app builds with the
 modules liveapp itself uses (pgx and a few more), from the Go module cache or
-the module proxy, and its go.sum already lists them.
+the module proxy, and its go.sum already lists them. liveapp.sum records what
+liveapp wrote, so that liveapp upgrade can later replace the copy, and the
+files you have not changed, with a newer liveapp's.
 
 With --no-auth the app has no accounts and no projects: a home page, the
 layout, configuration, migrations and tests. liveapp gen.auth adds accounts

@@ -16,7 +16,7 @@ minimal DOM patches. State never leaves the server.`,
 	}
 	root.AddCommand(newVersionCmd())
 	root.AddCommand(newNewCmd())
-	root.AddCommand(newGenAuthCmd())
+	root.AddCommand(newGenAuthCmd(), newUpgradeCmd())
 	root.AddCommand(newMigrateCmd())
 	root.AddCommand(newGenLiveCmd())
 	root.AddCommand(newDevCmd(), newDBCmd())

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/liveapp/liveapp"
 	"github.com/liveapp/liveapp/internal/scaffold"
 )
 
@@ -40,18 +39,18 @@ func FindApp(dir string) (*App, error) {
 		if err != nil {
 			return nil, err
 		}
-		mod, err := parseGoMod(data)
+		mod, err := parseGoMod(filepath.Join(d, "go.mod"), data)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", filepath.Join(d, "go.mod"), err)
+			return nil, err
 		}
-		if _, ok := mod.require[liveappModule]; !ok || mod.module == liveappModule {
+		if _, ok := requiredVersion(mod, liveappModule); !ok || mod.Module.Mod.Path == liveappModule {
 			return nil, fmt.Errorf("not in a liveapp app: %s does not require %s", filepath.Join(d, "go.mod"), liveappModule)
 		}
 		name, err := commandName(d)
 		if err != nil {
 			return nil, err
 		}
-		return &App{Dir: d, Module: mod.module, Name: name}, nil
+		return &App{Dir: d, Module: mod.Module.Mod.Path, Name: name}, nil
 	}
 }
 
@@ -77,6 +76,27 @@ func commandName(dir string) (string, error) {
 		return "", fmt.Errorf("%s has no cmd/NAME/main.go: is it a liveapp app?", dir)
 	}
 	return "", fmt.Errorf("%s has several commands (cmd/%s): cannot tell which is the app's", dir, strings.Join(names, ", cmd/"))
+}
+
+// parts returns the parts the app has: those of which it holds at least one
+// whole file of the template tmpl. Projects count only with accounts.
+func (app *App) parts(tmpl []templateFile) Parts {
+	var has Parts
+	for _, f := range tmpl {
+		if f.part == "" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(app.Dir, filepath.FromSlash(renamePath(f.path, app.Name)))); err == nil {
+			switch f.part {
+			case Auth:
+				has.Auth = true
+			case Projects:
+				has.Projects = true
+			}
+		}
+	}
+	has.Projects = has.Projects && has.Auth
+	return has
 }
 
 // MarkerError says which files lack the liveapp:auth markers gen.auth needs, or
@@ -107,20 +127,9 @@ func AddAuth(app *App, force bool) (scaffold.Result, error) {
 	if err != nil {
 		return res, err
 	}
-	exists := func(p string) bool {
-		_, err := os.Stat(filepath.Join(app.Dir, filepath.FromSlash(p)))
-		return err == nil
-	}
-	hadAuth, hasProjects := false, false
-	for _, f := range tmpl {
-		switch p := renamePath(f.path, app.Name); {
-		case f.part == Auth && exists(p):
-			hadAuth = true
-		case f.part == Projects && exists(p):
-			hasProjects = true
-		}
-	}
-	to := Parts{Auth: true, Projects: hasProjects}
+	had := app.parts(tmpl)
+	hadAuth := had.Auth
+	to := Parts{Auth: true, Projects: had.Projects}
 	target, err := stampApp(Options{Name: app.Name, Module: app.Module, Parts: to})
 	if err != nil {
 		return res, err
@@ -135,7 +144,7 @@ func AddAuth(app *App, force bool) (scaffold.Result, error) {
 	}
 	targetData := map[string][]byte{}
 	var whole []scaffold.File
-	for _, f := range target.files {
+	for _, f := range slices.Concat(target.template, target.vendored) {
 		targetData[f.Path] = f.Data
 		if !inBare[f.Path] && owner(f.Path) != Projects {
 			whole = append(whole, f)
@@ -183,11 +192,15 @@ func AddAuth(app *App, force bool) (scaffold.Result, error) {
 	}
 
 	// go.mod and go.sum get what accounts need, leaving the rest alone.
-	modEdits, err := addModules(app, target.reqs)
+	modEdits, err := addModules(app, target)
 	if err != nil {
 		return res, err
 	}
 	edits = append(edits, modEdits...)
+	m, hasManifest, err := readManifest(app.Dir)
+	if err != nil {
+		return res, err
+	}
 
 	wrote, err := scaffold.Write(app.Dir, whole, force)
 	if err != nil {
@@ -196,7 +209,34 @@ func AddAuth(app *App, force bool) (scaffold.Result, error) {
 	edited, err := scaffold.Write(app.Dir, edits, true)
 	res.Written = append(wrote.Written, edited.Written...)
 	res.Unchanged = append(res.Unchanged, wrote.Unchanged...)
+	if err != nil || !hasManifest {
+		// Without a manifest, made before liveapp wrote one, a new one
+		// would list only gen.auth's files: upgrade would take the others,
+		// the copy of liveapp among them, for the user's.
+		return res, err
+	}
+	recorded, err := recordUnchanged(app.Dir, m, slices.Concat(target.template, target.vendored))
+	res.Written = append(res.Written, recorded.Written...)
 	return res, err
+}
+
+// recordUnchanged records in the app's manifest, m as read before a command
+// wrote, each of files that the app holds as liveapp wrote it, and writes the
+// manifest if that changed it. A file that differs, the user's version or a
+// merge of theirs and liveapp's, keeps the hash it had, if any: it stays
+// changed in upgrade's eyes.
+func recordUnchanged(dir string, m manifest, files []scaffold.File) (scaffold.Result, error) {
+	before := string(m.format())
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		if err == nil && bytes.Equal(data, f.Data) {
+			m[f.Path] = hashOf(data)
+		}
+	}
+	if string(m.format()) == before {
+		return scaffold.Result{}, nil
+	}
+	return scaffold.Write(dir, []scaffold.File{{Path: ManifestFile, Data: m.format()}}, true)
 }
 
 func isAuthRegion(b block) bool { return b.part == Auth }
@@ -293,23 +333,23 @@ var spaces = regexp.MustCompile(`\s+`)
 // normalize makes text comparable whatever gofmt did to its spacing.
 func normalize(s string) string { return strings.TrimSpace(spaces.ReplaceAllString(s, " ")) }
 
-// addModules returns go.mod and go.sum with what reqs, the requirements of the
-// app with accounts, add to them, if anything: the missing requirements, each
-// in the block of its kind in path order, which turns go.mod as liveapp new
-// --no-auth wrote it into what liveapp new writes; and, when go.mod lacked
-// some, the lines of liveapp's go.sum that the app's lacks. A go.mod that has
-// them all is left alone with its go.sum, which go mod tidy may have trimmed.
-func addModules(app *App, reqs []requirement) ([]scaffold.File, error) {
+// addModules returns go.mod and go.sum with what target, the app with
+// accounts, adds to them, if anything: the missing requirements, each in the
+// block of its kind in path order, which turns go.mod as liveapp new --no-auth
+// wrote it into what liveapp new writes; and, when go.mod changed, the lines
+// of liveapp's go.sum that the app's lacks. A go.mod that has them all is left
+// alone with its go.sum, which go mod tidy may have trimmed.
+func addModules(app *App, target *stamped) ([]scaffold.File, error) {
 	var edits []scaffold.File
 	mod, err := os.ReadFile(filepath.Join(app.Dir, "go.mod"))
 	if err != nil {
 		return nil, err
 	}
-	newMod, err := addRequirements(mod, reqs)
+	newMod, changes, err := mergeGoMod(mod, target.liveapp, target.reqs)
 	if err != nil {
-		return nil, fmt.Errorf("go.mod: %w", err)
+		return nil, err
 	}
-	if bytes.Equal(newMod, mod) {
+	if len(changes) == 0 {
 		return nil, nil
 	}
 	edits = append(edits, scaffold.File{Path: "go.mod", Data: newMod})
@@ -318,11 +358,7 @@ func addModules(app *App, reqs []requirement) ([]scaffold.File, error) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	liveappSum, err := fs.ReadFile(liveapp.Source(), "go.sum")
-	if err != nil {
-		return nil, err
-	}
-	if newSum := addSums(sum, liveappSum); !bytes.Equal(newSum, sum) {
+	if newSum, added := addSums(sum, target.goSum); added > 0 {
 		edits = append(edits, scaffold.File{Path: "go.sum", Data: newSum})
 	}
 	return edits, nil

@@ -12,15 +12,18 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/liveapp/liveapp"
 	"github.com/liveapp/liveapp/internal/scaffold"
 )
 
 // Options describe an app to stamp out.
 type Options struct {
-	Name   string // the app's name: its directory, cmd/Name, its binary, AppName
-	Module string // its module path; "" means Name
-	Parts  Parts
+	Name    string // the app's name: its directory, cmd/Name, its binary, AppName
+	Module  string // its module path; "" means Name
+	Parts   Parts
+	Release Release // the liveapp to stamp it from; the zero Release is the CLI's own
 }
 
 func (o Options) module() string {
@@ -30,24 +33,65 @@ func (o Options) module() string {
 	return o.Module
 }
 
+// Release is a version of liveapp an app is made from or upgraded to: its
+// module source and its app template. The zero Release is the one built into
+// the CLI, liveapp.Source and liveapp.Template; tests stamp apps from others.
+type Release struct {
+	Source   fs.FS // laid out as liveapp.Source returns it: go.mod, go.sum, package directories
+	Template fs.FS // laid out as liveapp.Template returns it: the template's files
+}
+
+func (r Release) source() fs.FS {
+	if r.Source == nil {
+		return liveapp.Source()
+	}
+	return r.Source
+}
+
+func (r Release) template() ([]templateFile, error) {
+	if r.Template == nil {
+		return loadTemplate()
+	}
+	return readTemplate(r.Template)
+}
+
 // ThirdParty is where an app keeps its copy of liveapp's source.
 const ThirdParty = "third_party/liveapp"
 
 // Files returns every file of a new app: the template's, stamped with opts,
-// then liveapp's source under ThirdParty, go.mod and go.sum. Paths are
-// slash-separated and relative to the app's root.
+// then liveapp's source under ThirdParty, go.mod, go.sum and the manifest
+// (ManifestFile) of what liveapp wrote. Paths are slash-separated and relative
+// to the app's root.
 func Files(opts Options) ([]scaffold.File, error) {
 	app, err := stampApp(opts)
 	if err != nil {
 		return nil, err
 	}
-	return app.files, nil
+	return app.files(), nil
 }
 
-// stamped is an app as Files makes it, with what its go.mod requires.
+// stamped is an app as Files makes it, in its parts.
 type stamped struct {
-	files []scaffold.File
-	reqs  []requirement
+	template []scaffold.File // the template's files, stamped
+	vendored []scaffold.File // liveapp's source, under ThirdParty
+	goMod    []byte
+	goSum    []byte        // liveapp's
+	reqs     []requirement // what goMod requires
+	imports  []string      // what the template's files import
+	liveapp  *modfile.File // liveapp's go.mod
+	release  Release
+}
+
+// files returns every file of the app, the manifest last.
+func (s *stamped) files() []scaffold.File {
+	files := slices.Concat(s.template, s.vendored, []scaffold.File{
+		{Path: "go.mod", Data: s.goMod},
+		{Path: "go.sum", Data: s.goSum},
+	})
+	m := manifest{}
+	m.record(s.template)
+	m.record(s.vendored)
+	return append(files, scaffold.File{Path: ManifestFile, Data: m.format()})
 }
 
 func stampApp(opts Options) (*stamped, error) {
@@ -60,18 +104,17 @@ func stampApp(opts Options) (*stamped, error) {
 	if opts.Parts.Projects && !opts.Parts.Auth {
 		return nil, fmt.Errorf("appgen: projects need accounts: their owners are users")
 	}
-	tmpl, err := loadTemplate()
+	tmpl, err := opts.Release.template()
 	if err != nil {
 		return nil, err
 	}
-	src := liveapp.Source()
+	src := opts.Release.source()
 	mod, err := readGoMod(src)
 	if err != nil {
 		return nil, err
 	}
 
-	var files []scaffold.File
-	var imports []string
+	s := &stamped{liveapp: mod, release: opts.Release}
 	for _, f := range tmpl {
 		if f.part != "" && !opts.Parts.has(f.part) {
 			continue
@@ -85,30 +128,24 @@ func stampApp(opts Options) (*stamped, error) {
 			if err != nil {
 				return nil, err
 			}
-			imports = append(imports, imps...)
+			s.imports = append(s.imports, imps...)
 		}
-		files = append(files, file)
+		s.template = append(s.template, file)
 	}
 
-	vendored, err := liveappFiles(src, imports)
-	if err != nil {
+	if s.vendored, err = liveappFiles(src, s.imports); err != nil {
 		return nil, err
 	}
-	files = append(files, vendored...)
-
-	reqs, err := requirements(opts.Parts, mod, imports)
-	if err != nil {
+	if s.reqs, err = requirements(s.vendored, mod, s.imports); err != nil {
 		return nil, err
 	}
-	sum, err := fs.ReadFile(src, "go.sum")
-	if err != nil {
+	if s.goMod, err = newGoMod(opts.module(), mod.Go.Version, s.reqs); err != nil {
+		return nil, err
+	}
+	if s.goSum, err = fs.ReadFile(src, "go.sum"); err != nil {
 		return nil, fmt.Errorf("appgen: liveapp's go.sum: %w", err)
 	}
-	files = append(files,
-		scaffold.File{Path: "go.mod", Data: formatGoMod(opts.module(), mod.goLine, reqs)},
-		scaffold.File{Path: "go.sum", Data: sum},
-	)
-	return &stamped{files: files, reqs: reqs}, nil
+	return s, nil
 }
 
 // templateFile is one file of the template, read and parsed once.
@@ -119,14 +156,17 @@ type templateFile struct {
 	blocks []block // parsed, when the file has markers
 }
 
-// loadTemplate reads and parses the template once.
-var loadTemplate = sync.OnceValues(func() ([]templateFile, error) {
+// loadTemplate reads and parses the CLI's own template once.
+var loadTemplate = sync.OnceValues(func() ([]templateFile, error) { return readTemplate(liveapp.Template()) })
+
+// readTemplate reads and parses a template.
+func readTemplate(tmpl fs.FS) ([]templateFile, error) {
 	var files []templateFile
-	err := fs.WalkDir(liveapp.Template(), ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(tmpl, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := fs.ReadFile(liveapp.Template(), p)
+		data, err := fs.ReadFile(tmpl, p)
 		if err != nil {
 			return err
 		}
@@ -140,7 +180,7 @@ var loadTemplate = sync.OnceValues(func() ([]templateFile, error) {
 		return nil
 	})
 	return files, err
-})
+}
 
 // stamp returns the file as it is in an app with parts, name and module.
 func (f templateFile) stamp(parts Parts, name, module string) (scaffold.File, error) {
@@ -232,16 +272,16 @@ func liveappFiles(src fs.FS, imports []string) ([]scaffold.File, error) {
 }
 
 // readGoMod reads liveapp's go.mod from its source.
-func readGoMod(src fs.FS) (*goMod, error) {
+func readGoMod(src fs.FS) (*modfile.File, error) {
 	data, err := fs.ReadFile(src, "go.mod")
 	if err != nil {
 		return nil, fmt.Errorf("appgen: liveapp's go.mod: %w", err)
 	}
-	m, err := parseGoMod(data)
+	m, err := parseGoMod("liveapp's go.mod", data)
 	if err != nil {
-		return nil, fmt.Errorf("appgen: liveapp's %w", err)
+		return nil, fmt.Errorf("appgen: %w", err)
 	}
-	if m.goLine == "" {
+	if m.Go == nil {
 		return nil, fmt.Errorf("appgen: liveapp's go.mod has no go line")
 	}
 	return m, nil

@@ -264,8 +264,25 @@ func TestAddAuthKeepsTheUsersChanges(t *testing.T) {
 	os.WriteFile(filepath.Join(app.Dir, "go.mod"), []byte(tidied), 0o644)
 	os.WriteFile(filepath.Join(app.Dir, "go.sum"), nil, 0o644)
 
+	before, _, err := readManifest(app.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := AddAuth(app, false); err != nil {
 		t.Fatal(err)
+	}
+	// The manifest records the files gen.auth wrote as liveapp's, and keeps
+	// the old hash of the one it merged into the user's version.
+	after, _, err := readManifest(app.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after["internal/web/routes.go"] != before["internal/web/routes.go"] {
+		t.Error("the manifest takes the user's routes.go, with accounts added, for liveapp's")
+	}
+	login, _ := os.ReadFile(filepath.Join(app.Dir, "internal/web/user_login.go"))
+	if !after.matches("internal/web/user_login.go", login) {
+		t.Error("the manifest does not record user_login.go")
 	}
 	b, _ = os.ReadFile(routes)
 	if !strings.Contains(string(b), `current.Live("/about"`) || !strings.Contains(string(b), `guest.Live("/users/register"`) {
@@ -396,5 +413,16 @@ func TestParseTemplateRefusesBrokenMarkers(t *testing.T) {
 		if _, err := parseTemplate("x.go", text); err == nil {
 			t.Errorf("accepted:\n%s", text)
 		}
+	}
+}
+
+func TestAddAuthWritesNoManifestWhereThereWasNone(t *testing.T) {
+	app := write(t, Parts{})
+	os.Remove(filepath.Join(app.Dir, ManifestFile))
+	if _, err := AddAuth(app, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(app.Dir, ManifestFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("gen.auth wrote %s in an app made without it (%v)", ManifestFile, err)
 	}
 }

@@ -1,6 +1,7 @@
 // Package appgen stamps out liveapp apps from the template, the complete app in
-// the repository's template/ directory, and adds accounts to apps made without
-// them. liveapp new and liveapp gen.auth are its commands.
+// the repository's template/ directory, adds accounts to apps made without
+// them, and upgrades the copy of liveapp an app carries. liveapp new, liveapp
+// gen.auth and liveapp upgrade are its commands.
 //
 // # Stamping
 //
@@ -15,7 +16,14 @@
 // directive pointing there. Its go.mod requires the modules its build needs,
 // at liveapp's versions (the modules table, which the tests hold to what the
 // go command says), and its go.sum is liveapp's, so that go build, vet and
-// test need nothing but the module cache.
+// test need nothing but the module cache. go.mod is read and written with
+// golang.org/x/mod/modfile.
+//
+// It also writes ManifestFile, liveapp.sum: the SHA-256 of each file it wrote
+// (the template's and the copy's), in sha256sum's format, which is how
+// gen.auth and Upgrade later tell the user's changes from liveapp's. A Release
+// names the liveapp an app is stamped from: the CLI's own, or, in tests,
+// another.
 //
 // # Parts
 //
@@ -45,4 +53,15 @@
 // changed elsewhere; it refuses a file whose anchors are gone or surround lines
 // the user changed. The Projects part leaves no anchors: no command adds it
 // back.
+// # Upgrades
+//
+// Upgrade replaces an app's copy of liveapp with a Release's, refusing when the
+// copy differs from what the manifest records (the user edited liveapp in
+// place) unless forced. It merges into go.mod what the new copy needs (its go
+// version, higher versions of modules both require, new modules) and into
+// go.sum the lines of liveapp's that the app's lacks. It stamps the app again
+// from the Release, with the parts the app has by its files, and replaces each
+// file whose content still has the manifest's hash, adds the files the app
+// never had, removes those the Release dropped, and leaves the others, the
+// user's, listing those whose liveapp version differs.
 package appgen

@@ -1,19 +1,27 @@
 package appgen
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
+	"go/version"
+	"path"
 	"slices"
 	"strings"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
+
+	"github.com/liveapp/liveapp/internal/scaffold"
 )
 
 // modules lists the modules an app's packages and their tests build with, by
-// the part that needs them (Part "" for every app). Versions come from
-// liveapp's go.mod. The tests hold this list to what `go list -deps -test`
-// says of the template and of generated apps.
+// the liveapp package that needs them: pkg "" for every app, "accounts" for
+// apps that carry liveapp's accounts package (those with accounts, and any
+// whose own code imports it). Versions come from liveapp's go.mod. The tests
+// hold this list to what `go list -deps -test` says of the template and of
+// generated apps.
 var modules = []struct {
-	part  Part
+	pkg   string // a directory of liveapp's source
 	paths []string
 }{
 	{"", []string{
@@ -38,7 +46,7 @@ var modules = []struct {
 		"golang.org/x/sync",
 		"golang.org/x/text",
 	}},
-	{Auth, []string{
+	{"accounts", []string{
 		"github.com/alexedwards/argon2id",
 		"golang.org/x/sys",
 	}},
@@ -48,51 +56,31 @@ var modules = []struct {
 // in its place: the replace directive points it at third_party/liveapp.
 const moduleVersion = "v0.0.0-00010101000000-000000000000"
 
-// goMod is the part of a go.mod file the generator reads.
-type goMod struct {
-	module  string
-	goLine  string            // "go 1.26.0"
-	require map[string]string // module path → version
+// replacement is the directory an app's go.mod points liveapp at.
+const replacement = "./" + ThirdParty
+
+// parseGoMod parses a go.mod file, name saying which in errors, and checks
+// that it has a module line.
+func parseGoMod(name string, data []byte) (*modfile.File, error) {
+	f, err := modfile.Parse(name, data, nil)
+	if err != nil {
+		return nil, err
+	}
+	if f.Module == nil {
+		return nil, fmt.Errorf("%s has no module line", name)
+	}
+	return f, nil
 }
 
-// parseGoMod reads the module, go and require lines of a go.mod file: enough for
-// the files liveapp writes and the edits people make to them by hand or with
-// the go command.
-func parseGoMod(data []byte) (*goMod, error) {
-	m := &goMod{require: map[string]string{}}
-	inRequire := false
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if i := strings.Index(line, "//"); i >= 0 {
-			line = line[:i]
-		}
-		f := strings.Fields(line)
-		switch {
-		case len(f) == 0:
-		case inRequire && f[0] == ")":
-			inRequire = false
-		case inRequire && len(f) == 2:
-			m.require[unquote(f[0])] = f[1]
-		case f[0] == "module" && len(f) == 2:
-			m.module = unquote(f[1])
-		case f[0] == "go" && len(f) == 2:
-			m.goLine = "go " + f[1]
-		case f[0] == "require" && len(f) == 2 && f[1] == "(":
-			inRequire = true
-		case f[0] == "require" && len(f) == 3:
-			m.require[unquote(f[1])] = f[2]
-		case inRequire:
-			return nil, fmt.Errorf("go.mod:%d: cannot read %q", n, sc.Text())
+// requiredVersion returns the version f requires of the module at path.
+func requiredVersion(f *modfile.File, path string) (string, bool) {
+	for _, r := range f.Require {
+		if r.Mod.Path == path {
+			return r.Mod.Version, true
 		}
 	}
-	if m.module == "" {
-		return nil, fmt.Errorf("go.mod has no module line")
-	}
-	return m, nil
+	return "", false
 }
-
-func unquote(s string) string { return strings.Trim(s, "\"`") }
 
 // requirement is one line of an app's go.mod.
 type requirement struct {
@@ -100,26 +88,21 @@ type requirement struct {
 	indirect      bool
 }
 
-func (r requirement) String() string {
-	s := "\t" + r.path + " " + r.version
-	if r.indirect {
-		s += " // indirect"
-	}
-	return s
-}
-
-// requirements returns what an app with parts requires: liveapp, and the
-// modules its build needs at the versions liveapp uses. Those that provide
-// packages the app imports itself (direct, by import path) are direct, the
-// others indirect, as go mod tidy would mark them.
-func requirements(parts Parts, liveapp *goMod, direct []string) ([]requirement, error) {
+// requirements returns what an app requires, given vendored, its copy of
+// liveapp's source: liveapp, and the modules its build needs at the versions
+// liveapp uses. Those that provide packages the app imports itself (direct, by
+// import path) are direct, the others indirect, as go mod tidy would mark them.
+func requirements(vendored []scaffold.File, liveapp *modfile.File, direct []string) ([]requirement, error) {
 	reqs := []requirement{{path: liveappModule, version: moduleVersion}}
+	carries := func(dir string) bool {
+		return slices.ContainsFunc(vendored, func(f scaffold.File) bool { return path.Dir(f.Path) == ThirdParty+"/"+dir })
+	}
 	for _, m := range modules {
-		if m.part != "" && !parts.has(m.part) {
+		if m.pkg != "" && !carries(m.pkg) {
 			continue
 		}
 		for _, p := range m.paths {
-			v, ok := liveapp.require[p]
+			v, ok := requiredVersion(liveapp, p)
 			if !ok {
 				return nil, fmt.Errorf("appgen: liveapp's go.mod does not require %s, which apps need", p)
 			}
@@ -141,95 +124,160 @@ func requirements(parts Parts, liveapp *goMod, direct []string) ([]requirement, 
 	return reqs, nil
 }
 
-// formatGoMod writes an app's go.mod: direct requirements, then indirect ones,
+// newGoMod writes an app's go.mod: direct requirements, then indirect ones,
 // then the replace directive that makes liveapp's copy in third_party/liveapp
 // the one the app builds with.
-func formatGoMod(module, goLine string, reqs []requirement) []byte {
-	var b strings.Builder
-	fmt.Fprintf(&b, "module %s\n\n%s\n", module, goLine)
-	for _, indirect := range []bool{false, true} {
-		var block []string
-		for _, r := range reqs {
-			if r.indirect == indirect {
-				block = append(block, r.String())
-			}
-		}
-		if len(block) > 0 {
-			fmt.Fprintf(&b, "\nrequire (\n%s\n)\n", strings.Join(block, "\n"))
-		}
+func newGoMod(modulePath, goVersion string, reqs []requirement) ([]byte, error) {
+	f := new(modfile.File)
+	if err := f.AddModuleStmt(modulePath); err != nil {
+		return nil, fmt.Errorf("appgen: go.mod: %w", err)
 	}
-	fmt.Fprintf(&b, "\n// liveapp, copied into the app by liveapp new: the app builds without fetching it.\nreplace %s => ./third_party/liveapp\n", liveappModule)
-	return []byte(b.String())
-}
-
-// addRequirements adds to an app's go.mod the requirements it lacks, each in
-// the require block of its kind (direct or indirect), in path order. It leaves
-// alone modules the app requires already, at whatever version.
-func addRequirements(data []byte, reqs []requirement) ([]byte, error) {
-	have, err := parseGoMod(data)
-	if err != nil {
-		return nil, err
+	if err := f.AddGoStmt(goVersion); err != nil {
+		return nil, fmt.Errorf("appgen: go.mod: %w", err)
 	}
-	lines := splitLines(string(data))
+	var lines []*modfile.Require
 	for _, r := range reqs {
-		if _, ok := have.require[r.path]; ok {
-			continue
-		}
-		lines = insertRequirement(lines, r)
+		lines = append(lines, &modfile.Require{Mod: module.Version{Path: r.path, Version: r.version}, Indirect: r.indirect})
 	}
-	return []byte(joinLines(lines)), nil
+	f.SetRequireSeparateIndirect(lines)
+	if err := f.AddReplace(liveappModule, "", replacement, ""); err != nil {
+		return nil, fmt.Errorf("appgen: go.mod: %w", err)
+	}
+	f.Replace[0].Syntax.Before = []modfile.Comment{{Token: "// liveapp, copied into the app by liveapp new: the app builds without fetching it."}}
+	f.Cleanup()
+	return f.Format()
 }
 
-// insertRequirement puts r into the last require block that has lines of its
-// kind, before the first path that sorts after it; without such a block, into
-// a new one at the end.
-func insertRequirement(lines []string, r requirement) []string {
-	start, end := -1, -1 // the chosen block's lines, between "require (" and ")"
-	for i := 0; i < len(lines); i++ {
-		if strings.TrimSpace(lines[i]) != "require (" {
-			continue
+// mergeGoMod returns the app's go.mod, data, with what liveapp (its go.mod)
+// and reqs (the requirements liveapp new would write for the app) need, and a
+// line for each change it made:
+//
+//   - the go version, raised to liveapp's;
+//   - each module liveapp requires that the app requires at a lower version,
+//     raised to liveapp's, as the go command would select it anyway;
+//   - each of reqs the app lacks, added to the block of its kind (direct or
+//     indirect), as go get adds it; one it marks indirect that reqs says the
+//     app imports, marked direct.
+//
+// It leaves everything else as it is: the user's own requirements, comments,
+// and modules the app requires that reqs does not list.
+func mergeGoMod(data []byte, liveapp *modfile.File, reqs []requirement) ([]byte, []string, error) {
+	f, err := parseGoMod("go.mod", data)
+	if err != nil {
+		return nil, nil, err
+	}
+	var changes []string
+	if liveapp.Go != nil && (f.Go == nil || version.Compare("go"+f.Go.Version, "go"+liveapp.Go.Version) < 0) {
+		old := "none"
+		if f.Go != nil {
+			old = f.Go.Version
 		}
-		j := i + 1
-		kind := false
-		for j < len(lines) && strings.TrimSpace(lines[j]) != ")" {
-			if strings.Contains(lines[j], "// indirect") == r.indirect && strings.TrimSpace(lines[j]) != "" {
-				kind = true
+		if err := f.AddGoStmt(liveapp.Go.Version); err != nil {
+			return nil, nil, err
+		}
+		changes = append(changes, fmt.Sprintf("go %s => %s", old, liveapp.Go.Version))
+	}
+	for _, r := range liveapp.Require {
+		have, ok := requiredVersion(f, r.Mod.Path)
+		if ok && semver.Compare(have, r.Mod.Version) < 0 {
+			if err := f.AddRequire(r.Mod.Path, r.Mod.Version); err != nil {
+				return nil, nil, err
 			}
-			j++
-		}
-		if kind {
-			start, end = i+1, j
-		}
-		i = j
-	}
-	if start < 0 {
-		return append(lines, "", "require (", r.String(), ")")
-	}
-	at := end
-	for k := start; k < end; k++ {
-		if f := strings.Fields(lines[k]); len(f) > 0 && unquote(f[0]) > r.path {
-			at = k
-			break
+			changes = append(changes, fmt.Sprintf("%s %s => %s", r.Mod.Path, have, r.Mod.Version))
 		}
 	}
-	return slices.Insert(lines, at, r.String())
+	all := slices.Clone(f.Require)
+	for _, r := range reqs {
+		i := slices.IndexFunc(all, func(have *modfile.Require) bool { return have.Mod.Path == r.path })
+		switch {
+		case i < 0:
+			all = append(all, &modfile.Require{Mod: module.Version{Path: r.path, Version: r.version}, Indirect: r.indirect})
+			changes = append(changes, fmt.Sprintf("%s %s (added)", r.path, r.version)+indirectNote(r.indirect))
+		case all[i].Indirect && !r.indirect:
+			all[i] = &modfile.Require{Mod: all[i].Mod, Syntax: all[i].Syntax}
+			changes = append(changes, fmt.Sprintf("%s %s (now direct: the app imports it)", r.path, all[i].Mod.Version))
+		}
+	}
+	if len(changes) == 0 {
+		return data, nil, nil
+	}
+	f.SetRequireSeparateIndirect(all)
+	f.SortBlocks()
+	f.Cleanup()
+	out, err := f.Format()
+	return out, changes, err
 }
 
-// addSums appends to an app's go.sum the lines of liveapp's it lacks. The go
-// command reads go.sum in any order and sorts it when it next writes it.
-func addSums(app, liveapp []byte) []byte {
-	have := map[string]bool{}
-	for _, l := range splitLines(string(app)) {
-		have[l] = true
+func indirectNote(indirect bool) string {
+	if indirect {
+		return " // indirect"
 	}
-	out := slices.Clone(app)
-	if len(out) > 0 && out[len(out)-1] != '\n' {
-		out = append(out, '\n')
+	return ""
+}
+
+// replacesLiveapp reports whether the app's go.mod points liveapp at its copy
+// in third_party/liveapp, and where it points it otherwise ("" for nowhere).
+func replacesLiveapp(f *modfile.File) (bool, string) {
+	for _, r := range f.Replace {
+		if r.Old.Path == liveappModule {
+			to := r.New.Path
+			if r.New.Version != "" {
+				to += "@" + r.New.Version
+			}
+			return strings.TrimSuffix(r.New.Path, "/") == replacement && r.New.Version == "", to
+		}
+	}
+	return false, ""
+}
+
+// addSums returns the app's go.sum with the lines of liveapp's go.sum it
+// lacks, in the order the go command writes go.sum, and how many it added. It
+// returns app as it is when it lacks none.
+func addSums(app, liveapp []byte) (out []byte, added int) {
+	have := map[string]bool{}
+	var lines []string
+	for _, l := range splitLines(string(app)) {
+		if l != "" && !have[l] {
+			have[l] = true
+			lines = append(lines, l)
+		}
 	}
 	for _, l := range splitLines(string(liveapp)) {
 		if l != "" && !have[l] {
-			out = append(out, l+"\n"...)
+			have[l] = true
+			lines = append(lines, l)
+			added++
 		}
 	}
-	return out
+	if added == 0 {
+		return app, 0
+	}
+	return []byte(joinLines(sortSums(lines))), added
+}
+
+// sortSums sorts go.sum lines as the go command does: by module path, then
+// version, a version's go.mod line after its zip's. Lines it cannot read go
+// last, in their order.
+func sortSums(lines []string) []string {
+	byMod := map[module.Version][]string{}
+	var mods []module.Version
+	var odd []string
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) != 3 {
+			odd = append(odd, l)
+			continue
+		}
+		m := module.Version{Path: f[0], Version: f[1]}
+		if _, ok := byMod[m]; !ok {
+			mods = append(mods, m)
+		}
+		byMod[m] = append(byMod[m], l)
+	}
+	module.Sort(mods)
+	out := make([]string, 0, len(lines))
+	for _, m := range mods {
+		out = append(out, byMod[m]...)
+	}
+	return append(out, odd...)
 }

@@ -1,7 +1,6 @@
 package genlive
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -15,6 +14,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"golang.org/x/mod/modfile"
 
 	liveappmigrations "github.com/liveapp/liveapp/migrations"
 )
@@ -51,7 +52,7 @@ func FindApp(dir string) (*App, error) {
 		if err != nil {
 			return nil, err
 		}
-		app := &App{Dir: root, Module: modulePath(mod)}
+		app := &App{Dir: root, Module: modfile.ModulePath(mod)}
 		if app.Module == "" {
 			return nil, fmt.Errorf("%s has no module line", filepath.Join(root, "go.mod"))
 		}
@@ -62,22 +63,6 @@ func FindApp(dir string) (*App, error) {
 		}
 		return app, nil
 	}
-}
-
-// modulePath returns the path of the module line of a go.mod, or "".
-func modulePath(gomod []byte) string {
-	sc := bufio.NewScanner(bytes.NewReader(gomod))
-	for sc.Scan() {
-		line, _, _ := strings.Cut(sc.Text(), "//")
-		fields := strings.Fields(line)
-		if len(fields) == 2 && fields[0] == "module" {
-			if p, err := strconv.Unquote(fields[1]); err == nil {
-				return p
-			}
-			return fields[1]
-		}
-	}
-	return ""
 }
 
 // path returns the OS path of the slash-separated path rel in the app.
