@@ -136,7 +136,9 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	defer ps.Close() // after app.Shutdown, before db.Close
 
 	// liveapp:auth begin
-	var mailer mail.Mailer = &mail.DevMailbox{}
+	// In dev, emails are kept in a file under .liveapp (beside the binary
+	// liveapp dev builds), so that they survive restarts.
+	var mailer mail.Mailer = &mail.DevMailbox{File: filepath.Join(".liveapp", "mailbox.json")}
 	if !cfg.Dev {
 		mailer = cfg.SMTP
 	}
