@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strconv"
@@ -24,6 +25,7 @@ type config struct {
 	SMTP *mail.SMTP // nil in dev, which uses a DevMailbox
 	// liveapp:auth end
 	TrustProxy bool
+	LogLevel   slog.Level // LOG_LEVEL; Info by default
 
 	// Warnings are printed at startup: dev-mode shortcuts the user should
 	// know about.
@@ -135,6 +137,14 @@ func loadConfig(getenv func(string) string) (*config, error) {
 		c.TrustProxy = true
 	default:
 		bad("TRUST_PROXY=%q: want true or false", v)
+	}
+
+	// In dev, Info shows a line per request and per live event; debug adds
+	// the runtime's own (liveapp dev --verbose sets it).
+	if v := getenv("LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			bad("LOG_LEVEL=%q: want debug, info, warn or error", v)
+		}
 	}
 
 	if len(errs) > 0 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -71,6 +72,7 @@ func TestProdRefusesToStartWithoutItsSettings(t *testing.T) {
 		// liveapp:auth end
 		{"a bad port", with(prod, "PORT", "http"), "PORT"},
 		{"an unknown environment", with(prod, "APP_ENV", "production"), "APP_ENV"},
+		{"an unknown log level", with(prod, "LOG_LEVEL", "loud"), `LOG_LEVEL="loud": want debug, info, warn or error`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,6 +109,12 @@ func TestDevDefaults(t *testing.T) {
 	}
 	if string(c.Secret) != devSecret || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "dev-only secret") {
 		t.Errorf("secret %q, warnings %q: want the dev secret, with a warning", c.Secret, c.Warnings)
+	}
+	if c.LogLevel != slog.LevelInfo {
+		t.Errorf("log level %v, want info: debug lines only when asked for", c.LogLevel)
+	}
+	if c, err := loadConfig(env(with(map[string]string{"DATABASE_URL": "x"}, "LOG_LEVEL", "debug"))); err != nil || c.LogLevel != slog.LevelDebug {
+		t.Errorf("LOG_LEVEL=debug: %v, %v", c, err)
 	}
 	if _, err := loadConfig(env(nil)); err == nil || !strings.Contains(err.Error(), "liveapp dev") {
 		t.Errorf("dev without a database: %v, want a hint at liveapp dev", err)

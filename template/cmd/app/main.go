@@ -82,7 +82,7 @@ func run(args []string) error {
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
-	log := newLogger(cfg.Dev)
+	log := newLogger(cfg.Dev, cfg.LogLevel)
 	for _, w := range cfg.Warnings {
 		log.Warn(w)
 	}
@@ -264,9 +264,12 @@ func devDir(dev bool, log *slog.Logger) string {
 	return webDir
 }
 
-func newLogger(dev bool) *slog.Logger {
+// newLogger logs from level up: as text for a terminal in dev, as JSON lines
+// for a log collector in production.
+func newLogger(dev bool, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
 	if dev {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		return slog.New(slog.NewTextHandler(os.Stderr, opts))
 	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 }

@@ -94,5 +94,5 @@ func (a *App) routes() http.Handler {
 	if a.cfg.TrustProxy {
 		h = clientAddrFromProxy(h)
 	}
-	return h
+	return logRequests(h, a.log, activityLevel(a.cfg.Dev))
 }
