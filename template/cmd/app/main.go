@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -82,7 +83,7 @@ func run(args []string) error {
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
-	log := newLogger(cfg.Dev, cfg.LogLevel)
+	log := newLogger(os.Stderr, cfg.Dev, cfg.LogLevel)
 	for _, w := range cfg.Warnings {
 		log.Warn(w)
 	}
@@ -264,12 +265,25 @@ func devDir(dev bool, log *slog.Logger) string {
 	return webDir
 }
 
-// newLogger logs from level up: as text for a terminal in dev, as JSON lines
-// for a log collector in production.
-func newLogger(dev bool, level slog.Level) *slog.Logger {
+// newLogger logs to w from level up: as JSON lines for a log collector in
+// production, and in dev as short text lines for a terminal, with the time of
+// day and the level only when it is not INFO:
+//
+//	time=13:49:57 msg="GET /projects" status=200 took=1.2ms
+func newLogger(w io.Writer, dev bool, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
-	if dev {
-		return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	if !dev {
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	opts.ReplaceAttr = func(groups []string, a slog.Attr) slog.Attr {
+		switch {
+		case len(groups) > 0:
+		case a.Key == slog.TimeKey:
+			return slog.String(a.Key, a.Value.Time().Format(time.TimeOnly))
+		case a.Key == slog.LevelKey && a.Value.Any() == slog.LevelInfo:
+			return slog.Attr{}
+		}
+		return a
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
