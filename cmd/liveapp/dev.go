@@ -100,7 +100,7 @@ func runDev(ctx context.Context, out, appOut io.Writer, dir string, opts devOpti
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return fmt.Errorf("port %d is in use (another liveapp dev, or the app itself?): stop it, or choose another port with --port", port)
+			return fmt.Errorf("port %d is in use (another liveapp dev, or the app itself?): stop it, or choose another port with --port or PORT", port)
 		}
 		return err
 	}
