@@ -87,6 +87,7 @@ type conn struct {
 	inbox     []job          // server-side work for the worker
 	out       [][]byte       // frames for the writer
 	outBytes  int            // the bytes in out
+	sent      int            // the bytes of every frame queued, for Config.Observe
 	finalCode int            // a close frame to send once out is written
 	working   bool           // a worker goroutine runs
 	writing   bool           // a writer goroutine runs

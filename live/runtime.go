@@ -123,6 +123,13 @@ type Config struct {
 	// Logger receives errors and panics. Nil uses slog.Default().
 	Logger *slog.Logger
 
+	// Observe, when set, is told of every mount, event, navigation and live patch a
+	// connected view handles, with its duration and the bytes sent (see Activity):
+	// LogActivity makes a dev log of it, and a dashboard or metrics can count it. It is
+	// called on the socket's worker, after the work and before the next: it must be quick
+	// and must not block. Nil reports nothing, and costs nothing.
+	Observe func(Activity)
+
 	// Now returns the current time, for token expiry, rate limits and cool-downs. Nil
 	// uses time.Now. Tests set it to move time without sleeping.
 	Now func() time.Time

@@ -310,11 +310,13 @@ func (c *conn) beat() {
 // join mounts the socket's view (again, after a failure) and sends it whole.
 func (c *conn) join(r *route) {
 	s := c.sock
+	o := c.observe()
 	s.resetActions()
 	s.pushes = s.pushes[:0]
 	ctx, cancel := c.callContext()
 	err := c.rt.mount(ctx, s, r)
 	cancel()
+	defer func() { o.done(c, ActivityMount, "", err) }()
 	if err != nil {
 		c.rt.log.Error("live: connected mount failed", "route", r.pattern, "err", err)
 		c.send(frameError(c.errMessage(err)))
@@ -438,6 +440,7 @@ func (c *conn) startTimers() {
 func (c *conn) handle(f *clientFrame) {
 	s := c.sock
 	s.resetActions()
+	o := c.observe()
 	switch f.Kind {
 	case frameEvent:
 		if f.Event == "lv:clear-flash" {
@@ -452,22 +455,27 @@ func (c *conn) handle(f *clientFrame) {
 				msg = fmt.Sprintf("unknown event %q: the view registers %s", truncate(f.Event, 64), s.eventNames())
 			}
 			c.send(frameReply(f.Ref, nil, msg, nil))
+			o.done(c, ActivityEvent, truncate(f.Event, 64), errors.New(msg))
 			return
 		}
 		if reg.bucket != nil && !reg.bucket.allow(c.rt.now()) {
 			c.send(frameReply(f.Ref, nil, "too many events: slow down", nil))
+			o.done(c, ActivityEvent, f.Event, errors.New("too many events"))
 			return
 		}
 		ctx, cancel := c.callContext()
 		err := reg.fn(ctx, f.Params)
 		cancel()
 		c.after(f.Ref, c.errMessage(err))
+		o.done(c, ActivityEvent, f.Event, err)
 	case frameNavigate:
 		s.navigate = f.URL
 		c.after(f.Ref, "")
+		o.done(c, ActivityNavigate, "", nil)
 	case framePatch:
 		s.patchURL = f.URL
 		c.after(f.Ref, "")
+		o.done(c, ActivityPatch, "", nil)
 	case frameFlood:
 		c.closeAfterQueued(CloseRateLimit)
 	case frameSync:

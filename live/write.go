@@ -25,6 +25,7 @@ func (c *conn) send(frame []byte) {
 	}
 	c.out = append(c.out, frame)
 	c.outBytes += len(frame)
+	c.sent += len(frame)
 	c.startWriter()
 	c.mu.Unlock()
 }

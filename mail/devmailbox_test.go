@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -125,8 +127,82 @@ func TestDevMailboxPages(t *testing.T) {
 		}
 	}
 	w := httptest.NewRecorder()
-	b.ServeHTTP(w, httptest.NewRequest("POST", "/dev/mailbox", nil))
+	b.ServeHTTP(w, httptest.NewRequest("PUT", "/dev/mailbox", nil))
 	if w.Code != http.StatusMethodNotAllowed {
-		t.Errorf("POST: %d, want 405", w.Code)
+		t.Errorf("PUT: %d, want 405", w.Code)
+	}
+}
+
+func TestDevMailboxClearsFromItsOwnPageOnly(t *testing.T) {
+	b := &mail.DevMailbox{}
+	b.Send(t.Context(), mail.Message{To: "alice@example.com", Subject: "Log in"})
+	if _, list := get(t, b, "/dev/mailbox"); !strings.Contains(list, `<form method="post"`) {
+		t.Errorf("the list has no clear button:\n%s", list)
+	}
+	post := func(header, value string) int {
+		r := httptest.NewRequest("POST", "http://localhost:4000/dev/mailbox", nil)
+		if header != "" {
+			r.Header.Set(header, value)
+		}
+		w := httptest.NewRecorder()
+		b.ServeHTTP(w, r)
+		return w.Code
+	}
+	for _, tt := range []struct{ header, value string }{
+		{"Sec-Fetch-Site", "cross-site"},
+		{"Sec-Fetch-Site", "same-site"},
+		{"Origin", "http://evil.example"},
+	} {
+		if code := post(tt.header, tt.value); code != http.StatusForbidden || len(b.Messages()) != 1 {
+			t.Errorf("POST with %s %q: %d, %d messages left; want 403 and the message kept", tt.header, tt.value, code, len(b.Messages()))
+		}
+	}
+	if code := post("Sec-Fetch-Site", "same-origin"); code != http.StatusSeeOther || len(b.Messages()) != 0 {
+		t.Errorf("POST from the page: %d, %d messages left; want 303 and none", code, len(b.Messages()))
+	}
+	b.Send(t.Context(), mail.Message{To: "alice@example.com"})
+	if got := b.Messages(); len(got) != 1 || got[0].ID != 2 {
+		t.Errorf("after a clear, a new message is %+v: want it numbered 2", got)
+	}
+	if code := post("Origin", "http://localhost:4000"); code != http.StatusSeeOther || len(b.Messages()) != 0 {
+		t.Errorf("POST with the page's Origin: %d, %d messages left; want 303 and none", code, len(b.Messages()))
+	}
+}
+
+// TestDevMailboxInAFileSurvivesRestarts: a second mailbox on the same file,
+// as in the app's next process under liveapp dev, has the first one's
+// messages, and its own numbering goes on from them.
+func TestDevMailboxInAFileSurvivesRestarts(t *testing.T) {
+	file := filepath.Join(t.TempDir(), ".liveapp", "mailbox.json")
+	before := &mail.DevMailbox{File: file, Limit: 2}
+	for _, subj := range []string{"dropped", "Welcome", "Log in"} {
+		if err := before.Send(t.Context(), mail.Message{To: "alice@example.com", Subject: subj, Text: "https://app.example/log-in/abc"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the file: %v, %v; want it readable by its owner only", fi, err)
+	}
+	after := &mail.DevMailbox{File: file, Limit: 2}
+	got := after.Messages()
+	if len(got) != 2 || got[0].Subject != "Log in" || got[0].ID != 3 || got[1].Subject != "Welcome" || got[0].At.IsZero() {
+		t.Fatalf("after a restart: %+v", got)
+	}
+	if _, page := get(t, after, "/dev/mailbox?id=3"); !strings.Contains(page, `<a href="https://app.example/log-in/abc">`) {
+		t.Errorf("message 3 after a restart:\n%s", page)
+	}
+	if err := after.Send(t.Context(), mail.Message{To: "bob@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	// The old process, still up while the new one starts, sees it too.
+	if got := before.Messages(); len(got) != 2 || got[0].ID != 4 || got[0].To != "bob@example.com" {
+		t.Errorf("the first mailbox sees %+v", got)
+	}
+
+	if err := os.WriteFile(file, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := after.Send(t.Context(), mail.Message{To: "bob@example.com"}); err == nil || !strings.Contains(err.Error(), "delete it to start afresh") {
+		t.Errorf("Send on a damaged file: %v", err)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/mod/modfile"
 
+	"github.com/liveapp/liveapp/internal/devdb"
+	"github.com/liveapp/liveapp/internal/pgcluster"
 	"github.com/liveapp/liveapp/pgtest"
 )
 
@@ -29,7 +31,15 @@ func TestGeneratedApps(t *testing.T) {
 		t.Skip("builds and tests generated apps")
 	}
 	goCmd := needGo(t)
-	t.Chdir(t.TempDir())
+	tmp := t.TempDir()
+	// As root, the development database runs as an unprivileged user, who
+	// must reach the app's directory: t.TempDir and its parent are private.
+	for _, d := range []string{tmp, filepath.Dir(tmp)} {
+		if err := os.Chmod(d, 0o711); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(tmp)
 
 	t.Run("liveapp new makes an app that builds, vets and passes its tests offline", func(t *testing.T) {
 		if _, err := run(t, "new", "shop", "--module", "example.com/shop"); err != nil {
@@ -55,6 +65,30 @@ func TestGeneratedApps(t *testing.T) {
 			where schemaname = 'public' and tablename in ('projects', 'users', 'users_tokens')`).Scan(&tables)
 		if err != nil || tables != "projects users users_tokens" {
 			t.Errorf("after migrate, the tables are %q (%v)", tables, err)
+		}
+	})
+
+	t.Run("liveapp migrate without DATABASE_URL migrates the development database, and says so", func(t *testing.T) {
+		if _, err := pgcluster.FindBin(""); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatal(err)
+			}
+			t.Skip(err)
+		}
+		t.Setenv("DATABASE_URL", "")
+		t.Chdir("shop")
+		out, err := run(t, "migrate")
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		for _, want := range []string{"starting the development database in .liveapp/db", "migrating the development database (created it): postgres://", "/shop_dev?", "stopped the development database"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the output lacks %q:\n%s", want, out)
+			}
+		}
+		st, err := devdb.New(".", "shop").Status()
+		if err != nil || !st.Created || st.Running || st.InUse {
+			t.Errorf("after migrate: %+v, %v", st, err)
 		}
 	})
 

@@ -62,9 +62,9 @@ func TestDevInTheBrowser(t *testing.T) {
 	app := filepath.Join(tmp, "demo")
 
 	port := freePort(t)
-	dev := exec.Command(cli, "dev", "--port", strconv.Itoa(port))
+	dev := exec.Command(cli, "dev") // on PORT
 	dev.Dir = app
-	dev.Env = withoutEnv(os.Environ(), "DATABASE_URL")
+	dev.Env = append(withoutEnv(withoutEnv(os.Environ(), "DATABASE_URL"), "PORT"), "PORT="+strconv.Itoa(port))
 	var out syncBuffer
 	dev.Stdout, dev.Stderr = &out, &out
 	if err := dev.Start(); err != nil {
@@ -91,6 +91,32 @@ func TestDevInTheBrowser(t *testing.T) {
 
 	waitOutput(t, &out, exited, "started demo", 10*time.Minute)
 	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	if !strings.Contains(out.String(), "  app       http://localhost:"+strconv.Itoa(port)+"\n") {
+		t.Errorf("liveapp dev does not serve on PORT:\n%s", out.String())
+	}
+
+	t.Run("a second liveapp dev refuses before it starts anything", func(t *testing.T) {
+		second := exec.Command(cli, "dev", "--port", strconv.Itoa(freePort(t)))
+		second.Dir = app
+		second.Env = withoutEnv(os.Environ(), "DATABASE_URL")
+		got, err := second.CombinedOutput()
+		if err == nil || !strings.Contains(string(got), "another liveapp dev runs for this app") {
+			t.Fatalf("%v:\n%s", err, got)
+		}
+		if strings.Contains(string(got), "starting") {
+			t.Errorf("it said it was starting before it refused:\n%s", got)
+		}
+	})
+
+	t.Run("liveapp migrate uses the development database liveapp dev runs", func(t *testing.T) {
+		migrate := exec.Command(cli, "migrate")
+		migrate.Dir = filepath.Join(app, "internal")
+		migrate.Env = withoutEnv(os.Environ(), "DATABASE_URL")
+		got, err := migrate.CombinedOutput()
+		if err != nil || !strings.Contains(string(got), "migrating the development database in .liveapp/db, which runs: postgres://") {
+			t.Fatalf("%v:\n%s", err, got)
+		}
+	})
 
 	// A live form, with what the user typed: the server's state.
 	testbrowser.Do(t, tab, chromedp.Navigate(url+"/users/register"))
@@ -133,10 +159,34 @@ func TestDevInTheBrowser(t *testing.T) {
 		testbrowser.WaitFor(t, tab, stateKept)
 	})
 
+	// An email in the dev mailbox, sent by a registration in another tab.
+	mailbox := testbrowser.NewTab(t, tab)
+	testbrowser.Do(t, mailbox, chromedp.Navigate(url+"/users/register"))
+	testbrowser.WaitFor(t, mailbox, testbrowser.Connected)
+	testbrowser.Do(t, mailbox, chromedp.SendKeys(chromedp.ID("email"), "zed@example.com"), chromedp.Click(chromedp.ID("register")))
+	testbrowser.WaitFor(t, mailbox, `location.pathname === '/users/log-in'`)
+	inMailbox := func(t *testing.T) bool {
+		t.Helper()
+		testbrowser.Do(t, mailbox, chromedp.Navigate(url+"/dev/mailbox"))
+		return testbrowser.Eval[bool](t, mailbox, `[...document.querySelectorAll('tr')].some(r => r.innerText.includes('zed@example.com'))`)
+	}
+	// The email leaves after the answer: load the page until it lists it.
+	for deadline := time.Now().Add(testbrowser.Timeout); !inMailbox(t); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the dev mailbox lists no email to zed@example.com after %v", testbrowser.Timeout)
+		}
+	}
+
 	t.Run("a Go edit rebuilds and restarts the app, and the page reconnects to it", func(t *testing.T) {
 		saved := edit(t, "internal/web/user_registration.go", `title(s, "Register")`, `title(s, "Sign up")`)
 		testbrowser.WaitForWithin(t, tab, `document.title.startsWith('Sign up') && `+testbrowser.Connected, buildTimeout)
 		latency["Go"] = time.Since(saved)
+	})
+
+	t.Run("the dev mailbox keeps its emails across the restart", func(t *testing.T) {
+		if !inMailbox(t) {
+			t.Errorf("after the restart, the dev mailbox lost the email to zed@example.com")
+		}
 	})
 
 	t.Run("a syntax error shows over the page; fixing it recovers", func(t *testing.T) {
@@ -150,6 +200,34 @@ func TestDevInTheBrowser(t *testing.T) {
 		save(t, broken, []byte("package web\n\nfunc broken() {}\n"))
 		edit(t, "internal/web/user_registration.go", `title(s, "Sign up")`, `title(s, "Join")`)
 		testbrowser.WaitForWithin(t, tab, `document.title.startsWith('Join') && `+overlayText+` === null && `+testbrowser.Connected, buildTimeout)
+	})
+
+	t.Run("a template that does not parse is reported alone, over the page", func(t *testing.T) {
+		before := len(out.String())
+		edit(t, "internal/web/templates/user_registration.html", "Sign up, please", "Sign up, {{.Nope")
+		testbrowser.WaitForWithin(t, tab, overlayText+`?.includes('user_registration.html:') ?? false`, buildTimeout)
+		waitOutput(t, &out, exited, "user_registration.html changed: the templates do not parse", buildTimeout)
+		if said := out.String()[before:]; strings.Contains(said, "re-rendered") || strings.Contains(said, "templates kept") {
+			t.Errorf("the terminal said more than the error:\n%s", said)
+		}
+		edit(t, "internal/web/templates/user_registration.html", "Sign up, {{.Nope", "Sign up, now")
+		testbrowser.WaitFor(t, tab, `document.querySelector('h1')?.textContent === 'Sign up, now' && `+overlayText+` === null`)
+	})
+
+	t.Run("the terminal has a line per request, live mount and event, and no debug lines", func(t *testing.T) {
+		said := out.String()
+		for _, want := range []string{
+			`msg="GET /users/register" status=200 took=`,
+			`msg="live mount" view=web.Register route=/users/register took=`,
+			`msg="live event" view=web.Register event=save route=/users/register took=`,
+		} {
+			if !strings.Contains(said, want) {
+				t.Errorf("the output lacks %s", want)
+			}
+		}
+		if strings.Contains(said, "level=DEBUG") {
+			t.Errorf("the output has debug lines without --verbose")
+		}
 	})
 
 	t.Logf("from save to updated page: template %v, stylesheet %v, Go %v", latency["template"], latency["stylesheet"], latency["Go"])

@@ -85,6 +85,16 @@ func TestGeneratedAppInABrowser(t *testing.T) {
 		t.Fatalf("after bob's crafted delete, alice's project exists %d times", n)
 	}
 
+	// The sessions page on a phone, 390 px wide: each date on one line, and the
+	// table inside the card's padding, with nothing to scroll sideways.
+	phone := testbrowser.NewTab(t, alice)
+	testbrowser.Do(t, phone, chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/users/sessions"))
+	testbrowser.WaitFor(t, phone, testbrowser.Connected+` && !!document.querySelector('#sessions tr')`)
+	layout := testbrowser.Eval[string](t, phone, sessionsLayout)
+	if layout != "" {
+		t.Errorf("the sessions page at 390 px: %s", layout)
+	}
+
 	// Logging out in one tab closes the socket of the session's other tab (a disconnect
 	// broadcast, 4000), whose client reconnects at once rather than after its backoff,
 	// and so lands on the login page by itself.
@@ -102,6 +112,37 @@ func TestGeneratedAppInABrowser(t *testing.T) {
 		t.Errorf("the other tab's socket closed with %d, reconnected at once: %v; want 4000, true", c.Code, c.ReconnectedAtOnce)
 	}
 }
+
+// sessionsLayout checks the layout of the sessions page and returns what is
+// wrong with it, or "": each date cell's text on one line, the table within the
+// card's padding, and the page no wider than the window.
+const sessionsLayout = `(() => {
+	const problems = [];
+	const lines = el => {
+		const r = document.createRange();
+		r.selectNodeContents(el);
+		return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size;
+	};
+	for (const row of document.querySelectorAll('#sessions tr')) {
+		for (const td of [...row.cells].slice(2, 4)) {
+			const n = lines(td);
+			if (n !== 1) problems.push('the date "' + td.innerText + '" takes ' + n + ' lines');
+		}
+	}
+	const card = document.querySelector('.card');
+	const table = card.querySelector('table');
+	const c = card.getBoundingClientRect(), tb = table.getBoundingClientRect(), st = getComputedStyle(card);
+	const left = c.left + parseFloat(st.borderLeftWidth) + parseFloat(st.paddingLeft);
+	const right = c.right - parseFloat(st.borderRightWidth) - parseFloat(st.paddingRight);
+	if (tb.left < left - 0.5 || tb.right > right + 0.5) {
+		problems.push('the table spans ' + tb.left + '..' + tb.right + ' px, the card\'s padding box ' + left + '..' + right);
+	}
+	if (card.scrollWidth > card.clientWidth) problems.push('the card scrolls sideways');
+	if (document.documentElement.scrollWidth > innerWidth) {
+		problems.push('the page is ' + document.documentElement.scrollWidth + ' px wide in a ' + innerWidth + ' px window');
+	}
+	return problems.join('; ');
+})()`
 
 // serveApp starts the app binary bin in dev mode on a free 127.0.0.1 port, from the app's
 // directory, with the database dbURL, and returns its base URL once it answers.

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
 
 	"github.com/spf13/cobra"
 
@@ -49,7 +51,7 @@ same command twice changes nothing; routes already in routes.go are left alone.`
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runGenLive(cmd.OutOrStdout(), ".", args[0], args[1], args[2:], force)
+			return runGenLive(cmd.OutOrStdout(), selfCommand(os.Args[0], exec.LookPath, os.Executable), ".", args[0], args[1], args[2:], force)
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite files that exist with other content")
@@ -57,8 +59,8 @@ same command twice changes nothing; routes already in routes.go are left alone.`
 }
 
 // runGenLive generates the resource into the app that dir is in and reports
-// what it did on out.
-func runGenLive(out io.Writer, dir, singular, plural string, fields []string, force bool) error {
+// what it did on out, with self as the command that runs liveapp.
+func runGenLive(out io.Writer, self, dir, singular, plural string, fields []string, force bool) error {
 	r, err := genlive.NewResource(singular, plural, fields)
 	if err != nil {
 		return err
@@ -95,12 +97,13 @@ func runGenLive(out io.Writer, dir, singular, plural string, fields []string, fo
 	}
 	fmt.Fprintf(out, `
 Next:
-  1. Apply %s: run "liveapp migrate", or restart the app,
-     which applies pending migrations when it starts in development.
+  1. Apply %s: liveapp dev applies it as it rebuilds the app;
+     without liveapp dev, run "%s migrate" (DATABASE_URL's database, else
+     the development database liveapp dev made).
   2. Visit %s while logged in.
   3. Link to it, for instance from the nav bar in internal/web/templates/layout.html:
        <a href="%s">%s</a>
   4. Run "go test ./..." to run the tests written for it.
-`, plan.Migration, r.Path(), r.Path(), r.HumanPluralCap())
+`, plan.Migration, self, r.Path(), r.Path(), r.HumanPluralCap())
 	return nil
 }

@@ -122,7 +122,7 @@ func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 	for _, want := range []string{
 		"wrote      migrations/002_create_tasks.sql", "wrote      internal/tasks/store.go",
 		"wrote      internal/web/tasks_test.go", "updated    internal/web/routes.go: routes for /tasks",
-		`run "liveapp migrate"`, "Visit /tasks",
+		`run "` + selfCommand(os.Args[0], exec.LookPath, os.Executable) + ` migrate"`, "Visit /tasks",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the output lacks %q:\n%s", want, out)

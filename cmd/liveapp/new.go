@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -39,13 +41,21 @@ later, where the liveapp:auth comments mark.`,
 		Example: `  liveapp new shop
   liveapp new shop --module example.com/shop
   liveapp new blog --no-auth`,
-		Args: cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch len(args) {
+			case 1:
+				return nil
+			case 0:
+				return fmt.Errorf("new needs the name of the app to create, a lower-case Go identifier such as shop:\n\n%s\n\nliveapp new --help says more", cmd.Example)
+			}
+			return fmt.Errorf("new takes one name, got %d (%s): to set the module path, use --module", len(args), strings.Join(args, " "))
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			parts := appgen.Full
 			if noAuth {
 				parts = appgen.Parts{}
 			}
-			return runNew(cmd.OutOrStdout(), appgen.Options{Name: args[0], Module: module, Parts: parts})
+			return runNew(cmd.OutOrStdout(), selfCommand(os.Args[0], exec.LookPath, os.Executable), appgen.Options{Name: args[0], Module: module, Parts: parts})
 		},
 	}
 	cmd.Flags().StringVar(&module, "module", "", "the app's module path, such as example.com/shop (default NAME)")
@@ -54,8 +64,9 @@ later, where the liveapp:auth comments mark.`,
 }
 
 // runNew stamps out the app in the directory named like it, which must not
-// exist or be empty, and says what it made and what to do next.
-func runNew(out io.Writer, opts appgen.Options) error {
+// exist or be empty, and says what it made and what to do next, with self as
+// the command that runs liveapp (see selfCommand).
+func runNew(out io.Writer, self string, opts appgen.Options) error {
 	dir := opts.Name
 	if err := appgen.ValidateName(opts.Name); err != nil {
 		return err
@@ -92,7 +103,7 @@ Run it in development, with a database of its own (liveapp dev makes one
 in .liveapp/db with the machine's PostgreSQL: apt-get install -y postgresql):
 
     cd %[2]s
-    liveapp dev
+    %[5]s dev
 
 It listens at http://localhost:4000 and updates as you edit: pages restyle
 and re-render in place, and Go edits rebuild and restart it.%[4]s
@@ -106,8 +117,39 @@ Test it (the tests start a throwaway PostgreSQL when DATABASE_URL is unset):
     go test ./...
 
 The README says where everything is.
-`, opts.Name, dir, what, mail)
+`, opts.Name, dir, what, mail, self)
 	return nil
+}
+
+// selfCommand returns how the user can run this liveapp again, from any
+// directory, for the next steps a command prints: "liveapp" when that name on
+// PATH is this executable; else the path it was run by (arg0, os.Args[0]),
+// made absolute, since the next step may be a cd; a bare arg0 was found on
+// PATH, and is kept. lookPath and executable are exec.LookPath and
+// os.Executable.
+func selfCommand(arg0 string, lookPath func(string) (string, error), executable func() (string, error)) string {
+	if self, err := executable(); err == nil {
+		if found, err := lookPath("liveapp"); err == nil && sameFile(found, self) {
+			return "liveapp"
+		}
+	}
+	if arg0 == "" || !strings.ContainsRune(arg0, filepath.Separator) {
+		return cmp.Or(arg0, "liveapp")
+	}
+	if abs, err := filepath.Abs(arg0); err == nil {
+		return abs
+	}
+	return arg0
+}
+
+// sameFile reports whether paths a and b name the same existing file.
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // listFiles prints the files a command wrote, relative to the app's dir, the

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,7 +31,7 @@ func TestNewRefusesBadInputAndWritesNothing(t *testing.T) {
 		{"a bad module path", []string{"new", "shop", "--module", "example.com//shop"}, `module path "example.com//shop"`},
 		{"liveapp's own module path", []string{"new", "shop", "--module", "github.com/liveapp/liveapp"}, "liveapp's own module"},
 		{"a directory that is not empty", []string{"new", "taken"}, "taken exists and is not empty"},
-		{"no name", []string{"new"}, "accepts 1 arg"},
+		{"no name", []string{"new"}, "needs the name of the app"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,7 +73,7 @@ func TestNewWritesTheAppAndSaysWhatNext(t *testing.T) {
 		"create shop/third_party/liveapp/ (liveapp's source: ",
 		"cd shop\n",
 		"go run ./cmd/shop\n",
-		"    liveapp dev\n",
+		"    " + selfCommand(os.Args[0], exec.LookPath, os.Executable) + " dev\n",
 		"/dev/mailbox",
 		"go test ./...",
 	} {
@@ -120,5 +122,57 @@ func BenchmarkNew(b *testing.B) {
 		if _, err := run(b, "new", fmt.Sprintf("shop%d", i)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestNewWithoutANameShowsHowToUseIt(t *testing.T) {
+	t.Chdir(t.TempDir())
+	_, err := run(t, "new")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"needs the name of the app", "liveapp new shop\n", "--help"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error lacks %q:\n%v", want, err)
+		}
+	}
+	if _, err := run(t, "new", "shop", "example.com/shop"); err == nil || !strings.Contains(err.Error(), "--module") {
+		t.Errorf("two names: %v", err)
+	}
+}
+
+func TestSelfCommandNamesTheBinaryThatRan(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "liveapp")
+	other := filepath.Join(dir, "other")
+	for _, p := range []string{bin, other} {
+		if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	exe := func() (string, error) { return bin, nil }
+	onPath := func(p string) func(string) (string, error) {
+		return func(string) (string, error) { return p, nil }
+	}
+	notOnPath := func(string) (string, error) { return "", errors.New("not found") }
+	tests := []struct {
+		name string
+		arg0 string
+		look func(string) (string, error)
+		want string
+	}{
+		{"liveapp on PATH is this binary", bin, onPath(bin), "liveapp"},
+		{"liveapp on PATH is another binary", bin, onPath(other), bin},
+		{"run by an absolute path, nothing on PATH", bin, notOnPath, bin},
+		{"run by a relative path: made absolute for after the cd", "./liveapp", notOnPath, bin},
+		{"run by another name found on PATH", "la", notOnPath, "la"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := selfCommand(tt.arg0, tt.look, exe); got != tt.want {
+				t.Errorf("selfCommand(%q) = %q, want %q", tt.arg0, got, tt.want)
+			}
+		})
 	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"runtime/debug"
+
 	"github.com/spf13/cobra"
 )
 
@@ -14,6 +16,10 @@ minimal DOM patches. State never leaves the server.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// --version prints what the version command prints.
+	info, _ := debug.ReadBuildInfo()
+	root.Version = versionLine(info)
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.AddCommand(newVersionCmd())
 	root.AddCommand(newNewCmd())
 	root.AddCommand(newGenAuthCmd(), newUpgradeCmd())

@@ -216,6 +216,12 @@ func (d *DB) Reset(ctx context.Context) error {
 	return c.Remove(ctx)
 }
 
+// Lock takes the lock Start takes, without starting anything, so that a
+// caller can refuse early when another process uses the database: it returns
+// an error matching ErrInUse then. Start, Stop and Reset keep a lock taken
+// here; Release releases it.
+func (d *DB) Lock() error { return d.lock() }
+
 // Release releases the lock Start took, leaving the server as it is.
 func (d *DB) Release() {
 	d.mu.Lock()

@@ -12,7 +12,9 @@
 //     their live state;
 //   - another file under StaticDir: the pages reload (ReloadCmd);
 //   - a template under TemplatesDir: the app reads its templates again and
-//     re-renders every view (TemplatesCmd);
+//     re-renders every view (TemplatesCmd). The dev server parses them first:
+//     when one does not parse, it reports the error and shows it over the
+//     pages instead, and the app keeps the templates it has;
 //   - Go files, go.mod, go.sum, SQL migrations, and anything in
 //     third_party/: a rebuild. The dev server builds ./cmd/NAME into
 //     .liveapp/bin/NAME, runs "NAME migrate" with the new binary, starts it

@@ -19,7 +19,8 @@ const (
 	// Migrate and Ready time the steps, Took the whole, from the change
 	// being noticed; Text is migrate's output when migrations changed.
 	Started
-	// Failed: Step ("build", "migrate" or "start") failed with Text. With
+	// Failed: Step ("build", "migrate", "start" or "template") failed with
+	// Text; for "template", Files are the templates that changed. With
 	// AppRunning, the previous process still serves and its pages show the
 	// error in an overlay; otherwise the dev server answers with an error
 	// page.
@@ -75,7 +76,11 @@ func (e Event) String() string {
 		if e.AppRunning {
 			where = "the browser shows it over the running app, which keeps serving"
 		}
-		fmt.Fprintf(&b, "%s failed (%s):", e.Step, where)
+		if e.Step == "template" {
+			fmt.Fprintf(&b, "%s changed: the templates do not parse (%s):", names(e.Files), where)
+		} else {
+			fmt.Fprintf(&b, "%s failed (%s):", e.Step, where)
+		}
 		text := e.Text
 		if e.Step == "start" {
 			// The rest is the app's output, printed already.

@@ -157,8 +157,9 @@ type session struct {
 	fb      *fallback
 	changes <-chan []string
 
-	app     *process // the app that serves, if any
-	overlay bool     // app's pages show an error overlay
+	app       *process // the app that serves, if any
+	overlay   bool     // app's pages show an error overlay
+	templates bool     // the overlay shows that the templates do not parse
 
 	restarting    chan restartResult // while a restart runs
 	cancelRestart context.CancelFunc
@@ -219,6 +220,9 @@ func (r *session) changed(ctx context.Context, files []string) {
 			// might not render them (they may use what the rebuild brings).
 			cmds = slices.DeleteFunc(cmds, func(c string) bool { return c == TemplatesCmd })
 		}
+		if slices.Contains(cmds, TemplatesCmd) {
+			cmds = r.checkTemplates(cmds, p.files)
+		}
 		if len(cmds) > 0 {
 			var err error
 			for _, c := range cmds {
@@ -226,7 +230,8 @@ func (r *session) changed(ctx context.Context, files []string) {
 					break
 				}
 			}
-			r.s.report(Event{Kind: Updated, Files: p.files, Commands: cmds, Took: time.Since(noticed), Err: err})
+			r.s.report(Event{Kind: Updated, Files: p.files, Commands: slices.DeleteFunc(cmds, func(c string) bool { return c == ClearCmd }),
+				Took: time.Since(noticed), Err: err})
 		}
 	}
 	if !p.rebuild && (r.app != nil || r.restarting != nil) {
@@ -249,6 +254,27 @@ func (r *session) changed(ctx context.Context, files []string) {
 		}
 	}
 	r.next.migrations = r.next.migrations || req.migrations
+}
+
+// checkTemplates checks that the templates parse before cmds, which hold
+// TemplatesCmd, go to the app. When they do not, it reports the error, shows
+// it over the pages, and returns cmds without TemplatesCmd: the app keeps
+// the templates it has. When they parse again, it adds ClearCmd after
+// TemplatesCmd to take the error down.
+func (r *session) checkTemplates(cmds, files []string) []string {
+	err := checkTemplates(r.s.Dir)
+	if err == nil {
+		if r.overlay && r.templates {
+			cmds = slices.Insert(cmds, slices.Index(cmds, TemplatesCmd)+1, ClearCmd)
+			r.overlay, r.templates = false, false
+		}
+		return cmds
+	}
+	if serr := r.app.send(ErrorCmd("A template does not parse\n\n" + err.Error())); serr == nil {
+		r.overlay, r.templates = true, true
+	}
+	r.s.report(Event{Kind: Failed, Step: "template", Files: files, Text: err.Error(), AppRunning: true})
+	return slices.DeleteFunc(cmds, func(c string) bool { return c == TemplatesCmd })
 }
 
 // restart builds, migrates and starts a new process in the background; the
@@ -323,7 +349,7 @@ func (r *session) restarted(ctx context.Context, res restartResult) {
 		e.Text = res.migrateOut // what migrate applied
 	}
 	if res.built {
-		r.overlay = false // restart's fixed cleared it
+		r.overlay, r.templates = false, false // restart's fixed cleared it
 	}
 	var se *stepError
 	switch {
@@ -331,7 +357,7 @@ func (r *session) restarted(ctx context.Context, res restartResult) {
 		e.Kind, e.Step, e.Text, e.AppRunning = Failed, se.step, se.text, r.app != nil
 		if r.app != nil {
 			if err := r.app.send(ErrorCmd(se.title(r.s.Name) + "\n\n" + se.text)); err == nil {
-				r.overlay = true
+				r.overlay, r.templates = true, false
 			}
 		} else {
 			r.fb.show(errorPage{App: r.s.Name, Title: se.title(r.s.Name), Text: se.text})
@@ -363,7 +389,7 @@ func (r *session) restarted(ctx context.Context, res restartResult) {
 // starts another.
 func (r *session) exited() {
 	p := r.app
-	r.app, r.overlay = nil, false
+	r.app, r.overlay, r.templates = nil, false, false
 	what := fmt.Sprintf("%s exited: %v", r.s.Name, p.err)
 	if p.err == nil {
 		what = r.s.Name + " exited"

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -240,6 +241,34 @@ func TestDevServerKeepsTheAppUpToDate(t *testing.T) {
 		write(t, dir, "internal/web/templates/home.html", "<p>home, edited</p>")
 		ds.next(t, Updated)
 		ds.waitCommand(t, "templates")
+	})
+	t.Run("a template that does not parse is reported alone, and not sent", func(t *testing.T) {
+		clearCommands(t, dir)
+		write(t, dir, "internal/web/templates/home.html", "<p>home</p>\n<p>{{if .Name}}</p>")
+		e := ds.next(t, Updated, Failed)
+		if e.Kind != Failed || e.Step != "template" || !e.AppRunning || !strings.Contains(e.Text, "home.html:2") {
+			t.Fatalf("event %s", e)
+		}
+		if s := e.String(); !strings.HasPrefix(s, "home.html changed: the templates do not parse") || strings.Contains(s, "re-rendered") {
+			t.Errorf("the terminal shows %q", s)
+		}
+		if c := ds.waitCommand(t, "error"); !strings.Contains(c, "does not parse") || !strings.Contains(c, "home.html:2") {
+			t.Errorf("overlay %q", c)
+		}
+		if slices.Contains(ds.commands(t), "templates") {
+			t.Errorf("the app was told to re-read templates that do not parse: %q", ds.commands(t))
+		}
+	})
+	t.Run("fixing the template sends it, and clears the overlay", func(t *testing.T) {
+		clearCommands(t, dir)
+		write(t, dir, "internal/web/templates/home.html", "<p>home</p>\n<p>{{if .Name}}{{.Name}}{{end}} {{missingFunc}}</p>")
+		if e := ds.next(t, Updated, Failed); e.Kind != Updated || !strings.Contains(e.String(), "re-rendered pages") {
+			t.Fatalf("event %s", e)
+		}
+		ds.waitCommand(t, "clear")
+		if got := ds.commands(t); len(got) != 2 || got[0] != "templates" || got[1] != "clear" {
+			t.Errorf("commands %q, want templates then clear", got)
+		}
 	})
 	t.Run("another static file reloads", func(t *testing.T) {
 		write(t, dir, "internal/web/static/app.js", "// js, edited")

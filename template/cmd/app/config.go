@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strconv"
@@ -25,6 +26,7 @@ type config struct {
 	// liveapp:auth end
 	TrustProxy bool
 	DebugAddr  string // where to serve /debug/vars; "" serves it nowhere
+	LogLevel   slog.Level // LOG_LEVEL; Info by default
 
 	// Warnings are printed at startup: dev-mode shortcuts the user should
 	// know about.
@@ -145,6 +147,14 @@ func loadConfig(getenv func(string) string) (*config, error) {
 			bad("DEBUG_ADDR=%q: want a host:port for /debug/vars, such as 127.0.0.1:6060", c.DebugAddr)
 		} else if c.DebugAddr == c.Addr {
 			bad("DEBUG_ADDR=%q: it must differ from the app's address", c.DebugAddr)
+		}
+	}
+
+	// In dev, Info shows a line per request and per live event; debug adds
+	// the runtime's own (liveapp dev --verbose sets it).
+	if v := getenv("LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			bad("LOG_LEVEL=%q: want debug, info, warn or error", v)
 		}
 	}
 

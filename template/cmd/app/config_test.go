@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -79,6 +80,7 @@ func TestProdRefusesToStartWithoutItsSettings(t *testing.T) {
 		{"a debug address without a port", with(prod, "DEBUG_ADDR", "127.0.0.1"), "DEBUG_ADDR"},
 		{"a debug address that is the app's", with(prod, "DEBUG_ADDR", ":4000"), "DEBUG_ADDR"},
 		{"an unknown environment", with(prod, "APP_ENV", "production"), "APP_ENV"},
+		{"an unknown log level", with(prod, "LOG_LEVEL", "loud"), `LOG_LEVEL="loud": want debug, info, warn or error`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,6 +117,12 @@ func TestDevDefaults(t *testing.T) {
 	}
 	if string(c.Secret) != devSecret || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "dev-only secret") {
 		t.Errorf("secret %q, warnings %q: want the dev secret, with a warning", c.Secret, c.Warnings)
+	}
+	if c.LogLevel != slog.LevelInfo {
+		t.Errorf("log level %v, want info: debug lines only when asked for", c.LogLevel)
+	}
+	if c, err := loadConfig(env(with(map[string]string{"DATABASE_URL": "x"}, "LOG_LEVEL", "debug"))); err != nil || c.LogLevel != slog.LevelDebug {
+		t.Errorf("LOG_LEVEL=debug: %v, %v", c, err)
 	}
 	if _, err := loadConfig(env(nil)); err == nil || !strings.Contains(err.Error(), "liveapp dev") {
 		t.Errorf("dev without a database: %v, want a hint at liveapp dev", err)

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"expvar"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -83,7 +84,7 @@ func run(args []string) error {
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
-	log := newLogger(cfg.Dev)
+	log := newLogger(os.Stderr, cfg.Dev, cfg.LogLevel)
 	for _, w := range cfg.Warnings {
 		log.Warn(w)
 	}
@@ -148,7 +149,9 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	}
 
 	// liveapp:auth begin
-	var mailer mail.Mailer = &mail.DevMailbox{}
+	// In dev, emails are kept in a file under .liveapp (beside the binary
+	// liveapp dev builds), so that they survive restarts.
+	var mailer mail.Mailer = &mail.DevMailbox{File: filepath.Join(".liveapp", "mailbox.json")}
 	if !cfg.Dev {
 		mailer = cfg.SMTP
 	}
@@ -289,9 +292,25 @@ func devDir(dev bool, log *slog.Logger) string {
 	return webDir
 }
 
-func newLogger(dev bool) *slog.Logger {
-	if dev {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+// newLogger logs to w from level up: as JSON lines for a log collector in
+// production, and in dev as short text lines for a terminal, with the time of
+// day and the level only when it is not INFO:
+//
+//	time=13:49:57 msg="GET /projects" status=200 took=1.2ms
+func newLogger(w io.Writer, dev bool, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if !dev {
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	opts.ReplaceAttr = func(groups []string, a slog.Attr) slog.Attr {
+		switch {
+		case len(groups) > 0:
+		case a.Key == slog.TimeKey:
+			return slog.String(a.Key, a.Value.Time().Format(time.TimeOnly))
+		case a.Key == slog.LevelKey && a.Value.Any() == slog.LevelInfo:
+			return slog.Attr{}
+		}
+		return a
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }

@@ -78,19 +78,21 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /users/update-password", auth.RequireAuthenticated(http.HandlerFunc(a.updatePassword)))
 	// liveapp:auth end
 	mux.Handle("GET /static/", a.staticFiles())
-	// liveapp:auth begin
-
-	if a.cfg.Dev {
-		// Dev-only routes. In production they do not exist at all.
-		if mb, ok := a.cfg.Mailer.(*mail.DevMailbox); ok {
-			mux.Handle("GET /dev/mailbox", mb)
-		}
-	}
-	// liveapp:auth end
 
 	var h http.Handler = rt.ProtectForms(mux) // every POST needs a CSRF token
+	// liveapp:auth begin
+	if mb, ok := a.cfg.Mailer.(*mail.DevMailbox); ok && a.cfg.Dev {
+		// A dev-only route: in production it does not exist at all. It is
+		// outside ProtectForms since the mailbox's page, not the app's, holds
+		// its one form (Clear): the mailbox refuses forms of other sites.
+		dev := http.NewServeMux()
+		dev.Handle("/dev/mailbox", mb)
+		dev.Handle("/", h)
+		h = dev
+	}
+	// liveapp:auth end
 	if a.cfg.TrustProxy {
 		h = clientAddrFromProxy(h)
 	}
-	return h
+	return logRequests(h, a.log, activityLevel(a.cfg.Dev))
 }

@@ -149,7 +149,9 @@ type Config struct {
 	RevalidateEvery time.Duration
 	// liveapp:auth end
 
-	// Logger receives errors. Nil uses slog.Default().
+	// Logger receives errors, and a line per request and per live mount, event
+	// and navigation: at Info in dev mode, at Debug otherwise. Nil uses
+	// slog.Default().
 	Logger *slog.Logger
 }
 
@@ -197,7 +199,8 @@ func New(cfg Config) (*App, error) {
 		a.log = slog.Default()
 	}
 	secure := cfg.PublicURL.Scheme == "https"
-	rc := live.Config{Secret: cfg.Secret, Dev: cfg.Dev, SecureCookies: secure, PubSub: cfg.PubSub, Logger: a.log}
+	rc := live.Config{Secret: cfg.Secret, Dev: cfg.Dev, SecureCookies: secure, PubSub: cfg.PubSub, Logger: a.log,
+		Observe: live.LogActivity(a.log, activityLevel(cfg.Dev))}
 	if !cfg.Dev {
 		// In development the page's own origin is allowed, whatever host name
 		// the browser used (localhost, 127.0.0.1...).
