@@ -25,7 +25,7 @@ type config struct {
 	SMTP *mail.SMTP // nil in dev, which uses a DevMailbox
 	// liveapp:auth end
 	TrustProxy bool
-	DebugAddr  string // where to serve /debug/vars; "" serves it nowhere
+	DebugAddr  string     // where to serve /debug/vars; "" serves it nowhere
 	LogLevel   slog.Level // LOG_LEVEL; Info by default
 
 	// Warnings are printed at startup: dev-mode shortcuts the user should
