@@ -96,6 +96,8 @@ type conn struct {
 	timerGen  uint64         // the generation of the revalidation timer; older ones are ignored
 	revTimer  *time.Timer
 	timers    map[*time.Timer]struct{} // SendAfter timers not yet fired
+	gates     map[string]*chunkGate    // upload entries that take chunks; see admitChunk
+	uploading int                      // entries whose chunks are arriving
 
 	// The connection's contexts end when the socket closes: the one of the callback
 	// running now, and the base of background work, made by the first StartAsync. An idle

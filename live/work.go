@@ -467,6 +467,8 @@ func (c *conn) handle(f *clientFrame) {
 	case framePatch:
 		s.patchURL = f.URL
 		c.after(f.Ref, "")
+	case frameUpload, frameUploadProgress, frameChunk:
+		c.handleUpload(f)
 	case frameFlood:
 		c.closeAfterQueued(CloseRateLimit)
 	case frameSync:
