@@ -52,6 +52,12 @@
 // what it waits for arrives (the reply to its event, the text Await looks for), and gives
 // up after Timeout, a bound that a passing test never reaches.
 //
+// # Uploads
+//
+// UploadFiles chooses files in a live-upload input or drops them on a live-drop-target,
+// and sends them chunk by chunk as the browser client does, so a test of a view with
+// Socket.AllowUpload goes through the same limits, sniffing and progress as a browser.
+//
 // # Errors
 //
 // Misuse and template mismatches (a view that is not connected, a page that is not live,
