@@ -583,10 +583,14 @@ func parseAccept(list []string) (acceptList, error) {
 	return a, nil
 }
 
-// allowsName is the check of an offer: the file's extension, or the type the browser
-// claims.
+// allowsName is the check of an offer: the file's extension, the type of that extension,
+// or the type the browser claims. The bytes are checked later (allowsContent).
 func (a acceptList) allowsName(name, claimed string) bool {
-	if ext := strings.ToLower(path.Ext(name)); ext != "" && slices.Contains(a.exts, ext) {
+	if a.matches("*/*") {
+		return true
+	}
+	ext := strings.ToLower(path.Ext(name))
+	if ext != "" && (slices.Contains(a.exts, ext) || a.matches(mediaType(mime.TypeByExtension(ext)))) {
 		return true
 	}
 	return claimed != "" && a.matches(mediaType(claimed))
@@ -611,6 +615,9 @@ func (a acceptList) allowsContent(sniffed string) bool {
 }
 
 func (a acceptList) matches(t string) bool {
+	if t == "" {
+		return false
+	}
 	for _, p := range a.types {
 		if p == "*/*" || p == t || (strings.HasSuffix(p, "/*") && strings.HasPrefix(t, p[:len(p)-1])) {
 			return true

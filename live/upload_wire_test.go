@@ -68,6 +68,7 @@ func TestAcceptChecksNamesAndSniffedTypes(t *testing.T) {
 	images, _ := parseAccept([]string{".png", "image/jpeg"})
 	text, _ := parseAccept([]string{".txt", ".CSV"})
 	anyImage, _ := parseAccept([]string{"image/*"})
+	anything, _ := parseAccept([]string{"*/*"})
 	for _, tc := range []struct {
 		a             acceptList
 		name, claimed string
@@ -79,6 +80,9 @@ func TestAcceptChecksNamesAndSniffedTypes(t *testing.T) {
 		{text, "a.csv", "", true},
 		{text, "a.exe", "text/plain", false},
 		{anyImage, "a", "image/webp", true},
+		{anyImage, "a.png", "", true}, // the type of the extension
+		{anyImage, "a.txt", "", false},
+		{anything, "a", "", true},
 	} {
 		if got := tc.a.allowsName(tc.name, tc.claimed); got != tc.want {
 			t.Errorf("%+v allowsName(%q, %q) = %v", tc.a, tc.name, tc.claimed, got)
