@@ -122,7 +122,8 @@ type Config struct {
 
 	// UploadDir is where the bytes of uploads wait, in temporary files with random names,
 	// until the view consumes them (Socket.ConsumeUploads), cancels them, or unmounts;
-	// each is deleted then. Empty means os.TempDir().
+	// each is deleted then. Empty means os.TempDir(). A process that dies leaves its
+	// files behind: give the runtime a directory of its own and empty it at start.
 	UploadDir string
 
 	// MaxConcurrentUploads caps the upload entries of one socket whose chunks are
