@@ -92,7 +92,7 @@ func (v *View) sendChunks(id string, data []byte, size int) error {
 		b = append(b, id...)
 		b = binary.BigEndian.AppendUint64(b, uint64(off))
 		b = append(b, data[off:min(off+size, len(data))]...)
-		if err := v.exchange(v.ref, websocket.BinaryMessage, b); err != nil {
+		if _, err := v.exchange(v.ref, websocket.BinaryMessage, b); err != nil {
 			return err
 		}
 	}
