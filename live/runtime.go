@@ -305,6 +305,7 @@ func (rt *Runtime) Register(mux *http.ServeMux) {
 	}
 	mux.Handle("GET "+rt.cfg.SocketPath, http.HandlerFunc(rt.serveSocket))
 	mux.Handle("GET "+rt.ScriptPath(), client.Handler())
+	mux.Handle("GET /live/"+client.UploadFilename(), client.Handler()) // fetched by the client when a page uploads
 }
 
 // ScriptPath is the content-hashed URL path of the browser client script.

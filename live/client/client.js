@@ -386,7 +386,7 @@
       case 'title': document.title = m.title; return;
       case 'h': return; // the answer to a heartbeat
       case 'dev': return onDev(m);
-      case 'up': return onUploadFrame(m);
+      case 'up': return up?.frame(m);
       case 'error':
         console.error('liveapp:', m.msg);
         return emit('error', { msg: m.msg });
@@ -446,7 +446,7 @@
       applying = 0;
     }
     settle(m.ref);
-    uploadReplied(job, m);
+    up?.replied(job, m);
     if (m.ref === popRef) popRef = 0;
     if (m.err) {
       console.error('liveapp:', m.err);
@@ -645,7 +645,7 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
       job.done?.reject(new Error('liveapp: disconnected'));
       settle(ref);
     }
-    resetUploads();
+    up?.reset();
     syncRef = popRef = 0;
   }
 
@@ -1123,7 +1123,7 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
     flushForm(form);
     const p = liveValues(form, formParams(form, e.submitter));
     const submit = () => sendEvent(form, 'submit', form.getAttribute('live-submit'), p, form);
-    if (!holdForUploads(form, submit)) submit();
+    if (!up?.hold(form, submit)) submit();
   }
 
   // Debouncing: one timer per live-change element, fired early by a submit of
@@ -1216,188 +1216,47 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
   // ---------------------------------------------------------------------------
   // Uploads (protocol section 3.4)
   // ---------------------------------------------------------------------------
-  // Files chosen in a live-upload input or dropped on a live-drop-target are
-  // offered to the server ("up"), which answers with the entries it takes. Their
-  // bytes go as binary chunk frames, one entry at a time and one chunk per reply,
-  // at once (auto) or when their form is submitted; the submit event follows the
-  // last chunk. External entries are posted to the URL the server gave, and their
-  // progress reported ("upp"). The server renders the progress; nothing here does.
+  // The upload code is upload.js, served beside this script under the same hash
+  // and fetched the first time the page offers files, so that pages without
+  // uploads do not carry it. Here: the events that offer files, and the hooks
+  // upload.js needs in the frames, replies, submits and closes.
 
-  const offers = new Map(); // ref of an "up" request -> {files, el}
-  const entries = new Map(); // entry id -> an entry the server takes and still lacks
-  const sendQueue = []; // entries waiting their turn to be sent
-  let sending = null; // the entry whose chunk is out
-  const heldForms = new Map(); // form -> {names, submit}: submits waiting for uploads
+  const UPLOAD_JS = document.currentScript?.src.replace(/client-(\w+)\.js$/, 'upload-$1.js');
+  let up = null; // upload.js's functions, once loaded
+  let upLoad = null; // the promise of them
 
-  function offerFiles(name, files, el) {
-    const list = [...(files || [])];
-    if (!list.length) return;
-    const ref = request({ t: 'up', n: name, f: list.map((f) => ({ name: f.name, type: f.type, size: f.size })) }, el);
-    if (ref) offers.set(ref, { files: list, el });
-  }
-
-  function onUploadFrame(m) {
-    if (Array.isArray(m.drop)) {
-      for (const id of m.drop) entries.delete(id);
-      return releaseForms();
-    }
-    const offer = offers.get(m.ref);
-    offers.delete(m.ref);
-    if (!offer || !Array.isArray(m.e)) return;
-    for (const e of m.e) {
-      const file = offer.files[e.i];
-      if (!file || typeof e.id !== 'string') continue;
-      const ent = { id: e.id, file, upload: String(m.n), chunk: Number(m.chunk) || 32768, at: 0, url: e.url, fields: e.fields, queued: false };
-      entries.set(e.id, ent);
-      if (m.auto) queueEntry(ent);
-    }
-  }
-
-  function queueEntry(ent) {
-    if (ent.queued) return;
-    ent.queued = true;
-    if (typeof ent.url === 'string') return sendExternal(ent);
-    sendQueue.push(ent);
-    pump();
-  }
-
-  // pump starts sending the next queued entry unless one is being sent.
-  function pump() {
-    while (!sending && sendQueue.length && isOpen()) {
-      const ent = sendQueue.shift();
-      if (entries.has(ent.id)) {
-        sending = ent;
-        sendChunk(ent);
-      }
-    }
-  }
-
-  // sendChunk sends the chunk of ent at ent.at: kind 1, ref, entry id, offset
-  // and bytes, as the protocol lays them out.
-  function sendChunk(ent) {
-    const end = Math.min(ent.file.size, ent.at + ent.chunk);
-    ent.file.slice(ent.at, end).arrayBuffer().then((buf) => {
-      if (sending !== ent || !entries.has(ent.id) || !isOpen()) return;
-      const id = new TextEncoder().encode(ent.id);
-      const frame = new Uint8Array(14 + id.length + buf.byteLength);
-      const view = new DataView(frame.buffer);
-      const ref = ++lastRef;
-      view.setUint8(0, 1);
-      view.setUint32(1, ref);
-      view.setUint8(5, id.length);
-      frame.set(id, 6);
-      view.setBigUint64(6 + id.length, BigInt(ent.at));
-      frame.set(new Uint8Array(buf), 14 + id.length);
-      ws.send(frame);
-      pending.set(ref, { t: 'chunk', el: null, form: null, buttons: [], ent, end });
-    }, (err) => {
-      console.error('liveapp: cannot read file:', err);
-      finishEntry(ent);
+  function withUploads(fn) {
+    upLoad ||= new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = UPLOAD_JS;
+      s.onload = () => resolve((up = window.liveappUpload({ request, pending, ref: () => ++lastRef, open: isOpen, send: (d) => ws.send(d) })));
+      s.onerror = reject;
+      document.head.append(s);
+    });
+    upLoad.then(fn, (err) => {
+      upLoad = null;
+      console.error('liveapp: cannot load upload.js:', err);
     });
   }
 
-  // uploadReplied moves an upload on after the reply to one of its frames.
-  function uploadReplied(job, m) {
-    offers.delete(m.ref);
-    const ent = job?.ent;
-    if (!ent || sending !== ent) return;
-    sending = null;
-    if (!m.err && entries.has(ent.id) && job.end < ent.file.size) {
-      ent.at = job.end;
-      sending = ent;
-      return sendChunk(ent);
-    }
-    finishEntry(ent);
-  }
-
-  // finishEntry forgets an entry that is sent, refused or unreadable.
-  function finishEntry(ent) {
-    entries.delete(ent.id);
-    if (sending === ent) sending = null;
-    pump();
-    releaseForms();
-  }
-
-  // sendExternal posts an external entry's file with the fields the server
-  // gave, and reports its progress in steps of a tenth, and its end.
-  function sendExternal(ent) {
-    const body = new FormData();
-    for (const [k, v] of Object.entries(ent.fields || {})) body.append(k, String(v));
-    body.append('file', ent.file);
-    const xhr = new XMLHttpRequest();
-    let shown = 0;
-    const report = (pct) => entries.has(ent.id) && request({ t: 'upp', id: ent.id, pct });
-    xhr.upload.onprogress = (e) => {
-      const pct = e.lengthComputable ? Math.floor((e.loaded * 100) / e.total) : 0;
-      if (pct >= shown + 10 && pct < 100) report((shown = pct));
-    };
-    const end = (ok) => {
-      report(ok ? 100 : -1);
-      finishEntry(ent);
-    };
-    xhr.onload = () => end(xhr.status >= 200 && xhr.status < 300);
-    xhr.onerror = () => end(false);
-    xhr.open('POST', ent.url);
-    xhr.send(body);
-  }
-
-  // uploadNames lists the uploads whose inputs or drop targets a form holds.
-  function uploadNames(form) {
-    const names = new Set();
-    for (const el of form.querySelectorAll('[live-upload], [live-drop-target]')) {
-      names.add(el.getAttribute('live-upload') ?? el.getAttribute('live-drop-target'));
-    }
-    return names;
-  }
-
-  // holdForUploads sends the files waiting for the submit of form, and reports
-  // whether it did: then submit runs once they are all sent.
-  function holdForUploads(form, submit) {
-    const names = uploadNames(form);
-    const mine = [...entries.values()].filter((e) => names.has(e.upload));
-    if (!mine.length) return false;
-    heldForms.set(form, { names, submit });
-    form.classList.add('live-submitting');
-    for (const ent of mine) queueEntry(ent);
-    return true;
-  }
-
-  function releaseForms() {
-    for (const [form, held] of heldForms) {
-      if ([...entries.values()].some((e) => held.names.has(e.upload))) continue;
-      heldForms.delete(form);
-      form.classList.remove('live-submitting');
-      held.submit();
-    }
-  }
-
-  // resetUploads forgets every upload when the socket goes: its entries died with
-  // the view on the server, so the user chooses the files again.
-  function resetUploads() {
-    for (const form of heldForms.keys()) form.classList.remove('live-submitting');
-    heldForms.clear();
-    offers.clear();
-    entries.clear();
-    sendQueue.length = 0;
-    sending = null;
+  // offerFiles offers files to the upload name once upload.js is there.
+  function offerFiles(name, files, el) {
+    if (files.length) withUploads((u) => u.offer(name, files, el));
   }
 
   function onUploadInput(e) {
     const el = e.target;
-    if (el?.localName !== 'input' || el.type !== 'file' || !el.hasAttribute('live-upload') || !root.contains(el)) return;
-    offerFiles(el.getAttribute('live-upload'), el.files, el);
+    if (el.type !== 'file' || !el.hasAttribute?.('live-upload')) return;
+    offerFiles(el.getAttribute('live-upload'), [...el.files], el);
     el.value = ''; // the server holds the choice now; the same file can be chosen again
   }
 
-  function onDragOver(e) {
-    if (closestLive(e.target, 'live-drop-target')) e.preventDefault();
-  }
-
-  function onDrop(e) {
+  // onDrag lets files be dropped on a live-drop-target, and offers them.
+  function onDrag(e) {
     const el = closestLive(e.target, 'live-drop-target');
     if (!el) return;
     e.preventDefault();
-    offerFiles(el.getAttribute('live-drop-target'), e.dataTransfer?.files, el);
+    if (e.type === 'drop') offerFiles(el.getAttribute('live-drop-target'), [...(e.dataTransfer?.files || [])], el);
   }
 
   // ---------------------------------------------------------------------------
@@ -1447,8 +1306,8 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
     root.addEventListener('focusin', onFocus);
     root.addEventListener('focusout', onFocus);
     root.addEventListener('change', onUploadInput);
-    root.addEventListener('dragover', onDragOver);
-    root.addEventListener('drop', onDrop);
+    root.addEventListener('dragover', onDrag);
+    root.addEventListener('drop', onDrag);
     document.addEventListener('click', onLinkClick);
     document.addEventListener('keydown', onEscape);
     for (const t of ['keydown', 'keyup', 'focus', 'blur']) addEventListener(t, onWindowEvent);

@@ -69,7 +69,7 @@ func newPageServer(t *testing.T) *pageServer {
 	ps := &pageServer{visits: map[string]int{}}
 	script := `<script src="/live/` + client.Filename() + `"></script>`
 	mux := http.NewServeMux()
-	mux.Handle("GET /live/"+client.Filename(), client.Handler())
+	mux.Handle("GET /live/", client.Handler()) // the client, and the upload script it fetches
 	mux.HandleFunc("GET /applier", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8">%s</head>
 <body><div id="live-root"></div><div id="want"></div></body></html>`, script)

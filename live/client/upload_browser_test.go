@@ -14,6 +14,8 @@ const choose = `
 		for (const [name, text] of Object.entries(files)) dt.items.add(new File([text], name, {type: 'text/plain'}));
 		$('#f').files = dt.files;
 		$('#f').dispatchEvent(new Event('change', {bubbles: true}));
+		// The client fetches upload.js the first time, then offers the files.
+		return until(() => sock().sent.some((f) => f.t === 'up'));
 	};`
 
 // TestUploadProtocol plays the server of docs/protocol.md, section 3.4, and checks the
@@ -24,7 +26,7 @@ func TestUploadProtocol(t *testing.T) {
 	tests := []struct{ name, script, want string }{
 		{"an auto upload offers the files, then sends each chunk after the reply to the one before", `
 			live('<input id="f" type="file" live-upload="av">');
-			choose({'a.txt': 'abcdefghij'});
+			await choose({'a.txt': 'abcdefghij'});
 			sock().recv({t: 'up', ref: 1, n: 'av', chunk: 4, auto: true, e: [{i: 0, id: 'E1'}]});
 			sock().recv({t: 'r', ref: 1});
 			await until(() => sock().sent.length === 2);
@@ -41,7 +43,7 @@ func TestUploadProtocol(t *testing.T) {
 				{"bin":1,"ref":4,"id":"E1","at":8,"data":"ij"}]}`},
 		{"a form's files are sent when it is submitted, and the submit follows the last chunk", `
 			live('<form id="g" live-submit="save"><input name="title" value="T"><input id="f" type="file" live-upload="av"></form>');
-			choose({'a.txt': 'abcde', 'b.txt': 'xy', 'refused.txt': 'no'});
+			await choose({'a.txt': 'abcde', 'b.txt': 'xy', 'refused.txt': 'no'});
 			sock().recv({t: 'up', ref: 1, n: 'av', chunk: 4, auto: false, e: [{i: 0, id: 'A'}, {i: 1, id: 'B'}]});
 			sock().recv({t: 'r', ref: 1});
 			await sleep(50);
@@ -61,7 +63,7 @@ func TestUploadProtocol(t *testing.T) {
 				{"t":"e","ref":5,"n":"save","k":"submit","p":{"title":"T"}}]}`},
 		{"an error reply or a drop stops an entry", `
 			live('<input id="f" type="file" live-upload="av" multiple>');
-			choose({'a.txt': 'abcdefgh', 'b.txt': 'ijklmnop', 'c.txt': 'qrstuvwx'});
+			await choose({'a.txt': 'abcdefgh', 'b.txt': 'ijklmnop', 'c.txt': 'qrstuvwx'});
 			sock().recv({t: 'up', ref: 1, n: 'av', chunk: 4, auto: true, e: [{i: 0, id: 'A'}, {i: 1, id: 'B'}, {i: 2, id: 'C'}]});
 			await until(() => sock().sent.length === 2);
 			sock().recv({t: 'up', drop: ['A']});
@@ -81,19 +83,27 @@ func TestUploadProtocol(t *testing.T) {
 			const over = new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true});
 			$('#zone').dispatchEvent(over);
 			$('#zone').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+			await until(() => sock().sent.length > 0);
 			return {accepted: over.defaultPrevented, sent: sock().sent};`,
 			`{"accepted":true,"sent":[{"t":"up","ref":1,"n":"docs","f":[{"name":"d.txt","type":"text/plain","size":5}]}]}`},
 		{"a closed socket forgets the files chosen", `
 			live('<form id="g" live-submit="save"><input id="f" type="file" live-upload="av"></form>');
-			choose({'a.txt': 'abc'});
+			await choose({'a.txt': 'abc'});
 			sock().recv({t: 'up', ref: 1, n: 'av', chunk: 4, auto: false, e: [{i: 0, id: 'A'}]});
 			sock().recv({t: 'r', ref: 1});
 			sock().drop(1006);
 			await until(() => sockets.length === 2);
+			const loads = performance.getEntriesByType('resource').filter((r) => /upload-\w+\.js$/.test(r.name)).length;
 			live('<form id="g" live-submit="save"><input id="f" type="file" live-upload="av"></form>');
 			$('#g').requestSubmit();
-			return sock().sent;`,
-			`[{"t":"e","ref":2,"n":"save","k":"submit","p":{}}]`},
+			return {loads, sent: sock().sent};`,
+			`{"loads":1,"sent":[{"t":"e","ref":2,"n":"save","k":"submit","p":{}}]}`},
+		{"a page that uploads nothing never fetches upload.js", `
+			live('<form id="g" live-submit="save"><input name="q" value="x"></form>');
+			$('#g').requestSubmit();
+			await sleep(100);
+			return performance.getEntriesByType('resource').filter((r) => /upload-/.test(r.name)).length;`,
+			`0`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
