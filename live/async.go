@@ -90,6 +90,7 @@ func (s *Socket) unmount() {
 		c()
 	}
 	s.viewSubs = nil
+	s.dropUploads()
 	if s.endMount != nil {
 		s.endMount()
 		s.mountCtx, s.endMount = nil, nil

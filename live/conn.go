@@ -42,7 +42,8 @@ const closeDrain = time.Second
 //
 //   - The reader runs while the socket is open. It alone calls the read methods of ws and
 //     sets the read deadline, and it owns the event bucket and the violation count. It
-//     queues client frames for the worker; it never calls into the view.
+//     queues client frames for the worker, and admits upload chunks against the gates
+//     the worker opened (see admitChunk); it never calls into the view.
 //   - The worker runs while there is work (a client frame, a PubSub message, a message the
 //     view sent itself, a timer, a heartbeat) and exits when there is none. It alone
 //     touches the Socket and the view: every callback runs on it, one at a time, so views
@@ -54,7 +55,7 @@ const closeDrain = time.Second
 // close may be called from any goroutine: it uses only ws.WriteControl and ws.Close,
 // which gorilla/websocket allows concurrently with everything else, and ends the drain
 // with a timer that calls Close, not with a read deadline. mu guards everything the
-// goroutines share: the queues, the flags and the timers.
+// goroutines share: the queues, the flags, the timers and the upload gates.
 //
 // # Queues and backpressure
 //
@@ -97,6 +98,8 @@ type conn struct {
 	timerGen  uint64         // the generation of the revalidation timer; older ones are ignored
 	revTimer  *time.Timer
 	timers    map[*time.Timer]struct{} // SendAfter timers not yet fired
+	gates     map[string]*chunkGate    // upload entries that take chunks; see admitChunk
+	uploading int                      // entries whose chunks are arriving
 
 	// The connection's contexts end when the socket closes: the one of the callback
 	// running now, and the base of background work, made by the first StartAsync. An idle

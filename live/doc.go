@@ -46,6 +46,16 @@
 // All of it is serialized with the view's events and ends when the view unmounts, so a
 // view never needs a lock, and never a goroutine of its own that writes its fields.
 //
+// # Uploads
+//
+// Socket.AllowUpload lets a view take files under a name, with an accept list, a size
+// limit and a number of entries. The browser offers files, the server makes entries and
+// refuses what breaks a limit, and the bytes arrive in binary chunk frames that the reader
+// admits only in order, at the agreed size, one per reply; the server counts them, sniffs
+// the type of the first, and re-renders the progress. Socket.ConsumeUploads hands the
+// complete entries to a handler as readers and deletes their temporary files; package
+// storage keeps what the app accepts.
+//
 // # Limits
 //
 // Every connection has a frame size limit, an event token bucket, a heartbeat timeout

@@ -48,8 +48,8 @@ func (c *conn) take(typ int, data []byte) {
 	if c.violations >= c.rt.cfg.MaxViolations {
 		return // a flood: the socket closes once the frames accepted before it are answered
 	}
-	if typ != websocket.TextMessage {
-		c.send(frameError("binary frames are not supported"))
+	if typ == websocket.BinaryMessage {
+		c.takeChunk(data) // an upload chunk; see upload.go
 		return
 	}
 	f, err := decodeClientFrame(data)

@@ -120,6 +120,27 @@ type Config struct {
 	// 24 hours.
 	TokenMaxAge time.Duration
 
+	// UploadDir is where the bytes of uploads wait, in temporary files with random names,
+	// until the view consumes them (Socket.ConsumeUploads), cancels them, or unmounts;
+	// each is deleted then. Empty means os.TempDir(). A process that dies leaves its
+	// files behind: give the runtime a directory of its own and empty it at start.
+	UploadDir string
+
+	// MaxConcurrentUploads caps the upload entries of one socket whose chunks are
+	// arriving at once; a chunk that would start another is refused as a violation.
+	// Default 4.
+	MaxConcurrentUploads int
+
+	// MaxUploadBytes caps the bytes one socket's upload entries hold or will hold (their
+	// announced sizes, until consumed or cancelled); an offer past it is refused with
+	// ErrUploadNoRoom. With MaxConcurrentUploads it bounds what a socket's uploads take:
+	// MaxUploadBytes on disk, and one chunk per entry arriving in memory. Default 64 MiB.
+	MaxUploadBytes int64
+
+	// UploadIdleTimeout stops an upload entry whose chunks stop arriving for that long,
+	// with ErrUploadStalled, and deletes what arrived. Default 30 s.
+	UploadIdleTimeout time.Duration
+
 	// Logger receives errors and panics. Nil uses slog.Default().
 	Logger *slog.Logger
 
@@ -130,8 +151,8 @@ type Config struct {
 	// and must not block. Nil reports nothing, and costs nothing.
 	Observe func(Activity)
 
-	// Now returns the current time, for token expiry, rate limits and cool-downs. Nil
-	// uses time.Now. Tests set it to move time without sleeping.
+	// Now returns the current time, for token expiry, rate limits, cool-downs and the
+	// upload idle timeout. Nil uses time.Now. Tests set it to move time without sleeping.
 	Now func() time.Time
 }
 
@@ -172,6 +193,13 @@ func (c *Config) setDefaults() {
 	if c.MaxQueuedMessages <= 0 {
 		c.MaxQueuedMessages = 4096
 	}
+	if c.MaxConcurrentUploads <= 0 {
+		c.MaxConcurrentUploads = 4
+	}
+	if c.MaxUploadBytes <= 0 {
+		c.MaxUploadBytes = 64 << 20
+	}
+	def(&c.UploadIdleTimeout, 30*time.Second)
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -284,6 +312,7 @@ func (rt *Runtime) Register(mux *http.ServeMux) {
 	}
 	mux.Handle("GET "+rt.cfg.SocketPath, http.HandlerFunc(rt.serveSocket))
 	mux.Handle("GET "+rt.ScriptPath(), client.Handler())
+	mux.Handle("GET /live/"+client.UploadFilename(), client.Handler()) // fetched by the client when a page uploads
 }
 
 // ScriptPath is the content-hashed URL path of the browser client script.

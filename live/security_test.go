@@ -272,7 +272,7 @@ func TestHostileFrames(t *testing.T) {
 			alive(t, bystander)
 		})
 	}
-	t.Run("a binary frame gets an error", func(t *testing.T) {
+	t.Run("a malformed binary frame gets an error", func(t *testing.T) {
 		ws, _ := loadPage(t, srv, "/counter").dial(t, dialOpts{})
 		joined(t, ws)
 		_ = ws.WriteMessage(websocket.BinaryMessage, []byte{1, 2, 3})

@@ -39,6 +39,7 @@ type Socket struct {
 	hot       *hotState   // what makes the next diff cheap, kept while busy; see conn.diff
 	busy      bool        // an event or message was handled since the last heartbeat
 	memos     []forgetter // the view's Memos, forgotten with hot when idle
+	uploads   []*Upload   // what AllowUpload allowed; see upload.go
 	mounts    uint64      // views mounted so far; messages for an earlier one are dropped
 	conn      *conn
 	mountCtx  context.Context // ends when the view unmounts; made by the first StartAsync

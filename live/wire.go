@@ -50,7 +50,8 @@ type clientFrame struct {
 	Event  string // event name, for "e"
 	Source string // event kind (click, submit...), for "e"
 	Params Params
-	URL    string // for "nav" and "patch"
+	URL    string       // for "nav" and "patch"
+	Upload *uploadFrame // for "up", "upp" and chunks; see upload_wire.go
 }
 
 // FrameError describes a client frame the server cannot accept. The connection stays up;
@@ -69,6 +70,9 @@ type rawFrame struct {
 	K   string                     `json:"k"`
 	P   map[string]json.RawMessage `json:"p"`
 	URL string                     `json:"url"`
+	F   json.RawMessage            `json:"f"`   // "up": the files offered
+	ID  string                     `json:"id"`  // "upp": the entry
+	Pct *int                       `json:"pct"` // "upp": the progress
 }
 
 // decodeClientFrame parses and validates one client frame. Every problem is a *FrameError.
@@ -125,6 +129,14 @@ func decodeClientFrame(data []byte) (*clientFrame, error) {
 		}
 		f.URL = raw.URL
 	case frameSync:
+	case frameUpload:
+		if err := decodeUploadOffer(f, &raw); err != nil {
+			return fail(err.Error())
+		}
+	case frameUploadProgress:
+		if err := decodeUploadProgress(f, &raw); err != nil {
+			return fail(err.Error())
+		}
 	default:
 		return fail(fmt.Sprintf("unknown frame kind %q", truncate(raw.T, 32)))
 	}

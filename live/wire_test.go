@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestDecodeClientFrame(t *testing.T) {
@@ -69,6 +70,8 @@ func FuzzDecodeClientFrame(f *testing.F) {
 		`{"t":"patch","ref":4,"url":"/items?page=2"}`,
 		`{"t":"sync","ref":5}`,
 		`{"t":"e","ref":1,"n":"x","k":"keydown","p":{"key":"Enter"}}`,
+		`{"t":"up","ref":6,"n":"avatar","f":[{"name":"me.png","type":"image/png","size":1234}]}`,
+		`{"t":"upp","ref":7,"id":"AbCdEfGhIjKlMnOp","pct":50}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -79,6 +82,9 @@ func FuzzDecodeClientFrame(f *testing.F) {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
 			return
+		}
+		if fr.Kind == frameHeartbeat {
+			return // a heartbeat has no ref
 		}
 		if fr.Ref <= 0 {
 			t.Fatalf("accepted ref %d", fr.Ref)
@@ -93,6 +99,20 @@ func FuzzDecodeClientFrame(f *testing.F) {
 				t.Fatalf("accepted non-local url %q", fr.URL)
 			}
 		case frameSync:
+		case frameUpload:
+			up := fr.Upload
+			if up == nil || up.Name == "" || len(up.Files) == 0 || len(up.Files) > maxOfferedFiles {
+				t.Fatalf("accepted bad offer %+v", up)
+			}
+			for _, f := range up.Files {
+				if f.Size < 0 || len(f.Name) > maxFileName || strings.ContainsAny(f.Name, "/\\\x00\n") || !utf8.ValidString(f.Name) {
+					t.Fatalf("accepted bad file %+v", f)
+				}
+			}
+		case frameUploadProgress:
+			if up := fr.Upload; up == nil || up.Entry == "" || up.Percent < -1 || up.Percent > 100 {
+				t.Fatalf("accepted bad progress %+v", up)
+			}
 		default:
 			t.Fatalf("accepted kind %q", fr.Kind)
 		}

@@ -476,6 +476,8 @@ func (c *conn) handle(f *clientFrame) {
 		s.patchURL = f.URL
 		c.after(f.Ref, "")
 		o.done(c, ActivityPatch, "", nil)
+	case frameUpload, frameUploadProgress, frameChunk:
+		c.handleUpload(f)
 	case frameFlood:
 		c.closeAfterQueued(CloseRateLimit)
 	case frameSync:

@@ -18,38 +18,68 @@ import (
 //go:embed client.min.js
 var source []byte
 
+// uploadSource is the upload script as served: upload.js minified. The client loads it
+// from beside itself the first time a page offers files.
+//
+//go:embed upload.min.js
+var uploadSource []byte
+
 // Source returns the client script as served, minified. The slice is shared: callers
 // must not modify it.
 func Source() []byte { return source }
 
-// hash is the first 8 hex digits of the script's SHA-256, computed once.
+// UploadSource returns the upload script as served, minified. The slice is shared.
+func UploadSource() []byte { return uploadSource }
+
+// hash is the first 8 hex digits of the SHA-256 of both scripts, computed once: the
+// client finds the upload script by its own name, so both names change when either
+// script does.
 var hash = sync.OnceValue(func() string {
-	sum := sha256.Sum256(source)
-	return hex.EncodeToString(sum[:4])
+	h := sha256.New()
+	h.Write(source)
+	h.Write(uploadSource)
+	return hex.EncodeToString(h.Sum(nil)[:4])
 })
 
-// gzipped is the script compressed once, for the browsers that accept gzip.
-var gzipped = sync.OnceValue(func() []byte {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	zw.Write(source)
-	zw.Close()
-	return buf.Bytes()
-})
+// gzipOnce compresses a script once, for the browsers that accept gzip.
+func gzipOnce(b []byte) func() []byte {
+	return sync.OnceValue(func() []byte {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(b)
+		zw.Close()
+		return buf.Bytes()
+	})
+}
+
+var (
+	gzipped       = gzipOnce(source)
+	uploadGzipped = gzipOnce(uploadSource)
+)
 
 // Filename returns the script's content-hashed file name, such as "client-3f2a9c1b.js".
 // It is the same for the life of the process and changes whenever the script does.
 func Filename() string { return "client-" + hash() + ".js" }
 
-// Handler returns a handler that serves the script when the last element of the
-// request path is Filename, and answers 404 Not Found to any other name. The response
+// UploadFilename returns the upload script's file name, such as "upload-3f2a9c1b.js":
+// the client's, with upload for client. Serve it from the same directory.
+func UploadFilename() string { return "upload-" + hash() + ".js" }
+
+// Handler returns a handler that serves the client script when the last element of the
+// request path is Filename, the upload script when it is UploadFilename, and answers 404
+// Not Found to any other name. The response
 // is marked immutable and cacheable for a year, which the hashed name makes safe, and
 // is gzip-compressed when the request accepts it. It serves GET and HEAD, answers
 // conditional requests, and is safe for concurrent use.
 func Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-		if name != Filename() {
+		body, zipped, tag := source, gzipped, hash()
+		switch name {
+		case Filename():
+		case UploadFilename():
+			body, zipped, tag = uploadSource, uploadGzipped, "u"+hash()
+		default:
 			http.NotFound(w, r)
 			return
 		}
@@ -63,10 +93,10 @@ func Handler() http.Handler {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Vary", "Accept-Encoding")
-		body, etag := source, `"`+hash()+`"`
+		etag := `"` + tag + `"`
 		if acceptsGzip(r) {
 			h.Set("Content-Encoding", "gzip")
-			body, etag = gzipped(), `"`+hash()+`-gz"`
+			body, etag = zipped(), `"`+tag+`-gz"`
 		}
 		h.Set("ETag", etag)
 		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))

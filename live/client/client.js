@@ -14,6 +14,9 @@
 //   live-debounce="MS"     on a field or its form: wait for a pause in typing;
 //                          "blur" sends on the change event instead
 //   live-navigate, live-patch  on <a href>: follow the link over the socket
+//   live-upload="NAME"     on <input type=file>: offer the chosen files to the
+//                          view's upload NAME, and send them in chunks
+//   live-drop-target="NAME"  the same for files dropped on the element
 //   data-live-socket       on the root: the socket path (default /live/socket)
 //   live-window-keydown, live-window-keyup, live-window-focus,
 //   live-window-blur       the same, for that event on the window
@@ -383,6 +386,7 @@
       case 'title': document.title = m.title; return;
       case 'h': return; // the answer to a heartbeat
       case 'dev': return onDev(m);
+      case 'up': return up?.frame(m);
       case 'error':
         console.error('liveapp:', m.msg);
         return emit('error', { msg: m.msg });
@@ -442,6 +446,7 @@
       applying = 0;
     }
     settle(m.ref);
+    up?.replied(job, m);
     if (m.ref === popRef) popRef = 0;
     if (m.err) {
       console.error('liveapp:', m.err);
@@ -640,6 +645,7 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
       job.done?.reject(new Error('liveapp: disconnected'));
       settle(ref);
     }
+    up?.reset();
     syncRef = popRef = 0;
   }
 
@@ -1116,7 +1122,8 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
     if (form.classList.contains('live-submitting')) return; // Enter pressed twice
     flushForm(form);
     const p = liveValues(form, formParams(form, e.submitter));
-    sendEvent(form, 'submit', form.getAttribute('live-submit'), p, form);
+    const submit = () => sendEvent(form, 'submit', form.getAttribute('live-submit'), p, form);
+    if (!up?.hold(form, submit)) submit();
   }
 
   // Debouncing: one timer per live-change element, fired early by a submit of
@@ -1207,6 +1214,52 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
   }
 
   // ---------------------------------------------------------------------------
+  // Uploads (protocol section 3.4)
+  // ---------------------------------------------------------------------------
+  // The upload code is upload.js, served beside this script under the same hash
+  // and fetched the first time the page offers files, so that pages without
+  // uploads do not carry it. Here: the events that offer files, and the hooks
+  // upload.js needs in the frames, replies, submits and closes.
+
+  const UPLOAD_JS = document.currentScript?.src.replace(/client-(\w+)\.js$/, 'upload-$1.js');
+  let up = null; // upload.js's functions, once loaded
+  let upLoad = null; // the promise of them
+
+  function withUploads(fn) {
+    upLoad ||= new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = UPLOAD_JS;
+      s.onload = () => resolve((up = window.liveappUpload({ request, pending, ref: () => ++lastRef, open: isOpen, send: (d) => ws.send(d) })));
+      s.onerror = reject;
+      document.head.append(s);
+    });
+    upLoad.then(fn, (err) => {
+      upLoad = null;
+      console.error('liveapp: cannot load upload.js:', err);
+    });
+  }
+
+  // offerFiles offers files to the upload name once upload.js is there.
+  function offerFiles(name, files, el) {
+    if (files.length) withUploads((u) => u.offer(name, files, el));
+  }
+
+  function onUploadInput(e) {
+    const el = e.target;
+    if (el.type !== 'file' || !el.hasAttribute?.('live-upload')) return;
+    offerFiles(el.getAttribute('live-upload'), [...el.files], el);
+    el.value = ''; // the server holds the choice now; the same file can be chosen again
+  }
+
+  // onDrag lets files be dropped on a live-drop-target, and offers them.
+  function onDrag(e) {
+    const el = closestLive(e.target, 'live-drop-target');
+    if (!el) return;
+    e.preventDefault();
+    if (e.type === 'drop') offerFiles(el.getAttribute('live-drop-target'), [...(e.dataTransfer?.files || [])], el);
+  }
+
+  // ---------------------------------------------------------------------------
   // Links and history
   // ---------------------------------------------------------------------------
 
@@ -1252,6 +1305,9 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
     root.addEventListener('keyup', onKey);
     root.addEventListener('focusin', onFocus);
     root.addEventListener('focusout', onFocus);
+    root.addEventListener('change', onUploadInput);
+    root.addEventListener('dragover', onDrag);
+    root.addEventListener('drop', onDrag);
     document.addEventListener('click', onLinkClick);
     document.addEventListener('keydown', onEscape);
     for (const t of ['keydown', 'keyup', 'focus', 'blur']) addEventListener(t, onWindowEvent);

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/liveapp/liveapp/live/client"
@@ -102,18 +103,42 @@ func TestHandlerConditionalRequest(t *testing.T) {
 	}
 }
 
-// TestMinifiedClientIsUpToDate fails when client.js changed without go generate.
+// TestMinifiedClientIsUpToDate fails when client.js or upload.js changed without go
+// generate.
 func TestMinifiedClientIsUpToDate(t *testing.T) {
-	src, err := os.ReadFile("client.js")
-	if err != nil {
-		t.Fatal(err)
+	for name, served := range map[string][]byte{"client.js": client.Source(), "upload.js": client.UploadSource()} {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := minify.Minify(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(served, want) {
+			t.Fatalf("the minified %s is out of date: run go generate ./live/client", name)
+		}
 	}
-	want, err := minify.Minify(src)
-	if err != nil {
-		t.Fatal(err)
+}
+
+// TestUploadScriptIsServedBesideTheClient: the client finds upload.js by its own name,
+// with upload for client, and only pages that upload fetch it.
+func TestUploadScriptIsServedBesideTheClient(t *testing.T) {
+	if want := strings.Replace(client.Filename(), "client-", "upload-", 1); client.UploadFilename() != want {
+		t.Fatalf("UploadFilename() = %q, want %q", client.UploadFilename(), want)
 	}
-	if !bytes.Equal(client.Source(), want) {
-		t.Fatal("client.min.js is out of date: run go generate ./live/client")
+	rec := httptest.NewRecorder()
+	client.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/live/"+client.UploadFilename(), nil))
+	if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), client.UploadSource()) || rec.Header().Get("ETag") == "" {
+		t.Fatalf("GET upload script: %d, %d bytes, ETag %q", rec.Code, rec.Body.Len(), rec.Header().Get("ETag"))
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(client.UploadSource())
+	zw.Close()
+	t.Logf("upload script: %d bytes, %d gzipped", len(client.UploadSource()), buf.Len())
+	if buf.Len() > 2<<10 {
+		t.Errorf("the upload script is %d bytes gzipped, over its budget of 2 KiB", buf.Len())
 	}
 }
 

@@ -15,7 +15,12 @@
 // trip. From a server in dev mode it also takes dev frames: reload the page,
 // swap a stylesheet in place, show or clear an error overlay.
 //
-// The Go side only serves the file. Its name carries a hash of its content, so
-// the runtime mounts Handler at "/live/" + Filename() and browsers may cache it
-// for ever: a new client is a new URL.
+// Uploads (live-upload inputs, live-drop-target zones) live in a second script,
+// upload.js (minified to upload.min.js), which the client fetches from beside
+// itself the first time a page offers files, so pages without uploads never load
+// it.
+//
+// The Go side only serves the files. Their names carry a hash of both contents, so
+// the runtime mounts Handler at "/live/" + Filename() and "/live/" +
+// UploadFilename(), and browsers may cache them for ever: a new client is a new URL.
 package client

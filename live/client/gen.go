@@ -1,3 +1,4 @@
 package client
 
 //go:generate go run ./internal/minify/gen client.js client.min.js
+//go:generate go run ./internal/minify/gen upload.js upload.min.js

@@ -20,14 +20,15 @@ import (
 
 // fakeSocket replaces window.WebSocket before the client loads, so a test plays
 // the server: sockets lists every socket the client opened, sock() is the last,
-// and a test calls open, recv and drop on it. sent holds the decoded frames.
+// and a test calls open, recv and drop on it. sent holds the decoded frames (a
+// binary upload chunk as {bin, ref, id, at, data}).
 const fakeSocket = `
 window.sockets = [];
 class FakeSocket {
   constructor(url) { this.url = url; this.readyState = 0; this.sent = []; sockets.push(this); }
   send(data) {
     if (this.readyState !== 1) throw new Error('send on a socket that is not open');
-    this.sent.push(JSON.parse(data));
+    this.sent.push(typeof data === 'string' ? JSON.parse(data) : chunk(data));
   }
   close(code) { this.readyState = 3; this.closedWith = code; }
   open() { this.readyState = 1; this.onopen && this.onopen({}); }
@@ -35,6 +36,12 @@ class FakeSocket {
   drop(code) { this.readyState = 3; this.onclose && this.onclose({code: code}); }
 }
 FakeSocket.CONNECTING = 0; FakeSocket.OPEN = 1; FakeSocket.CLOSING = 2; FakeSocket.CLOSED = 3;
+// chunk decodes a binary upload chunk frame (docs/protocol.md, section 3.4).
+function chunk(data) {
+  const b = new Uint8Array(data.buffer, data.byteOffset, data.byteLength), v = new DataView(b.buffer, b.byteOffset), n = b[5];
+  const text = (x) => new TextDecoder().decode(x);
+  return {bin: b[0], ref: v.getUint32(1), id: text(b.subarray(6, 6 + n)), at: Number(v.getBigUint64(6 + n)), data: text(b.subarray(14 + n))};
+}
 window.WebSocket = FakeSocket;
 window.sock = () => sockets[sockets.length - 1];
 window.sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,7 +69,7 @@ func newPageServer(t *testing.T) *pageServer {
 	ps := &pageServer{visits: map[string]int{}}
 	script := `<script src="/live/` + client.Filename() + `"></script>`
 	mux := http.NewServeMux()
-	mux.Handle("GET /live/"+client.Filename(), client.Handler())
+	mux.Handle("GET /live/", client.Handler()) // the client, and the upload script it fetches
 	mux.HandleFunc("GET /applier", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8">%s</head>
 <body><div id="live-root"></div><div id="want"></div></body></html>`, script)

@@ -52,6 +52,9 @@ func serveSlowExample(t *testing.T, latency time.Duration) *exampleServer {
 func serveExampleWith(t *testing.T, latency time.Duration, cfg example.Config) *exampleServer {
 	t.Helper()
 	cfg.Secret = []byte(strings.Repeat("browser-secret!!", 3))
+	if cfg.UploadDir == "" {
+		cfg.UploadDir = t.TempDir()
+	}
 	app, err := example.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +160,7 @@ func TestBrowserPageWorksWithoutJavaScript(t *testing.T) {
 		t.Errorf("count = %q, want 0", got)
 	}
 	links := eval[string](t, tab, `[...document.querySelectorAll('nav a')].map(a => a.getAttribute('href')).join(' ')`)
-	if links != "/ /form /items /clock /widgets /members" {
+	if links != "/ /form /items /clock /widgets /photos /members" {
 		t.Errorf("nav links = %q", links)
 	}
 

@@ -1,7 +1,7 @@
 // Package example is a small app built on the live runtime: a counter, a form with live
 // validation, a keyed list kept in sync between tabs through PubSub, a clock and a panel
 // that update themselves (SendAfter, StartAsync), a chart drawn by a client hook and a
-// dialog run by JS commands, and a members area in a second live
+// dialog run by JS commands, a photo upload, and a members area in a second live
 // session guarded by a hook. The runtime's browser tests and load tool run
 // against it, and it is the shortest tour of the API.
 package example
@@ -16,11 +16,14 @@ import (
 	"io"
 	"net/http"
 	"net/mail"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/liveapp/liveapp/live"
+	"github.com/liveapp/liveapp/live/storage"
 )
 
 //go:embed templates/*.html
@@ -41,6 +44,9 @@ type Config struct {
 	HeartbeatTimeout time.Duration
 	// SummaryDelay is how long the clock page's summary takes to load. Default 300 ms.
 	SummaryDelay time.Duration
+	// UploadDir holds the photos page's uploads: those arriving in "spool", the stored
+	// ones in "photos". Default: liveapp-example in os.TempDir().
+	UploadDir string
 }
 
 // App is the example application: its runtime, its data and its HTTP handler.
@@ -56,8 +62,20 @@ type App struct {
 
 // New builds the example app.
 func New(cfg Config) (*App, error) {
+	dir := cfg.UploadDir
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "liveapp-example")
+	}
+	spool := filepath.Join(dir, "spool")
+	if err := os.MkdirAll(spool, 0o750); err != nil {
+		return nil, fmt.Errorf("example: %w", err)
+	}
+	disk, err := storage.NewDisk(filepath.Join(dir, "photos"))
+	if err != nil {
+		return nil, fmt.Errorf("example: %w", err)
+	}
 	rt, err := live.New(live.Config{Secret: cfg.Secret, Dev: cfg.Dev, AllowedOrigins: cfg.Origins,
-		HeartbeatTimeout: cfg.HeartbeatTimeout})
+		HeartbeatTimeout: cfg.HeartbeatTimeout, UploadDir: spool})
 	if err != nil {
 		return nil, fmt.Errorf("example: %w", err)
 	}
@@ -80,6 +98,8 @@ func New(cfg Config) (*App, error) {
 	main.Live("/clock", func() live.View { return &Clock{tpl: tpl, store: a.items, delay: delay} })
 	main.Live("/feed", func() live.View { return &Feed{tpl: tpl, store: a.feed} })
 	main.Live("/widgets", func() live.View { return &Widgets{tpl: tpl} })
+	photos := &photoStore{disk: disk}
+	main.Live("/photos", func() live.View { return &Photos{tpl: tpl, store: photos} })
 
 	members := rt.Session("members", live.SessionOptions{
 		Layout:     layout,
@@ -94,6 +114,7 @@ func New(cfg Config) (*App, error) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Write(hooksJS)
 	})
+	mux.Handle("GET /files/{key}", disk)
 	mux.HandleFunc("GET /signin", a.signinPage)
 	mux.HandleFunc("POST /signin", a.signin)
 	mux.HandleFunc("POST /signout", a.signout)

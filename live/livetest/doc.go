@@ -61,6 +61,12 @@
 // its page's tokens, through the same route or another, as the browser client does after a
 // close. internal/multinode drives three processes of an app this way.
 //
+// # Uploads
+//
+// UploadFiles chooses files in a live-upload input or drops them on a live-drop-target,
+// and sends them chunk by chunk as the browser client does, so a test of a view with
+// Socket.AllowUpload goes through the same limits, sniffing and progress as a browser.
+//
 // # Errors
 //
 // Misuse and template mismatches (a view that is not connected, a page that is not live,

@@ -133,7 +133,8 @@ type View struct {
 	closed     int // close code once the server closed the socket
 	heartbeats int // heartbeat answers received
 	dev        []DevFrame
-	devSeen    int // dev frames AwaitDev has returned
+	devSeen    int                   // dev frames AwaitDev has returned
+	uploads    map[int64]uploadOffer // "up" frames by the ref of their offer; see UploadFiles
 	mu         sync.Mutex
 }
 
@@ -288,6 +289,10 @@ type serverFrame struct {
 	Ev    []json.RawMessage `json:"ev"`
 	Do    string            `json:"do"`
 	Path  string            `json:"path"`
+	// An "up" frame's; see UploadFiles.
+	Chunk int       `json:"chunk"`
+	E     []upEntry `json:"e"`
+	Drop  []string  `json:"drop"`
 }
 
 func (v *View) apply(data []byte) error {
@@ -337,6 +342,13 @@ func (v *View) apply(data []byte) error {
 		v.heartbeats++
 	case "dev":
 		v.dev = append(v.dev, DevFrame{Do: f.Do, Path: f.Path, Msg: f.Msg})
+	case "up":
+		if f.Drop == nil {
+			if v.uploads == nil {
+				v.uploads = make(map[int64]uploadOffer)
+			}
+			v.uploads[f.Ref] = uploadOffer{chunk: f.Chunk, entries: f.E}
+		}
 	default:
 		return fmt.Errorf("livetest: unknown server frame %q", data)
 	}
@@ -370,8 +382,15 @@ func (v *View) request(frame map[string]any) (json.RawMessage, error) {
 	ref := v.ref
 	frame["ref"] = ref
 	b, _ := json.Marshal(frame)
+	return v.exchange(ref, websocket.TextMessage, b)
+}
+
+// exchange writes a client frame with ref and processes server frames until the reply to
+// it arrives. It returns the value the handler gave Socket.Reply, or nil.
+func (v *View) exchange(ref int64, msgType int, b []byte) (json.RawMessage, error) {
+	v.t.Helper()
 	_ = v.ws.SetWriteDeadline(time.Now().Add(Timeout))
-	if err := v.ws.WriteMessage(websocket.TextMessage, b); err != nil {
+	if err := v.ws.WriteMessage(msgType, b); err != nil {
 		return nil, fmt.Errorf("livetest: write: %w", err)
 	}
 	for {
