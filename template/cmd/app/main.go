@@ -1,25 +1,31 @@
 // Command app serves the app, or migrates its database.
 //
 //	app            serve HTTP (the same as app serve)
-//	app serve      serve HTTP on PORT until SIGINT or SIGTERM
+//	app serve      serve HTTP on HOST:PORT until SIGINT or SIGTERM
 //	app migrate    apply pending database migrations, then exit
+//	app secret     print a new random SECRET_KEY_BASE
 //
 // liveapp:auth begin
-// Configuration comes from the environment; see the README. APP_ENV=dev (the
-// default) has development conveniences: a fixed secret when SECRET_KEY_BASE is
-// unset, emails shown at /dev/mailbox instead of sent, migrations applied at
-// startup. APP_ENV=prod has none of them and refuses to start without its
+// Configuration comes from the environment; see the README. The app runs in
+// production unless APP_ENV=dev, which `liveapp dev` sets. Development has
+// conveniences: a fixed secret when SECRET_KEY_BASE is unset, emails shown at
+// /dev/mailbox instead of sent, migrations applied at startup, errors shown in
+// the browser. Production has none of them and refuses to start without its
 // settings.
 // liveapp:auth else
-// // Configuration comes from the environment; see the README. APP_ENV=dev (the
-// // default) has development conveniences: a fixed secret when SECRET_KEY_BASE is
-// // unset, migrations applied at startup. APP_ENV=prod has none of them and
-// // refuses to start without its settings.
+// // Configuration comes from the environment; see the README. The app runs in
+// // production unless APP_ENV=dev, which `liveapp dev` sets. Development has
+// // conveniences: a fixed secret when SECRET_KEY_BASE is unset, migrations
+// // applied at startup, errors shown in the browser. Production has none of
+// // them and refuses to start without its settings.
 // liveapp:auth end
 package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -71,11 +77,14 @@ func run(args []string) error {
 	}
 	switch cmd {
 	case "serve", "migrate":
+	case "secret":
+		fmt.Println(newSecret())
+		return nil
 	case "help", "-h", "-help", "--help":
-		fmt.Printf("usage: %s [serve|migrate]\n", filepath.Base(os.Args[0]))
+		fmt.Printf("usage: %s [serve|migrate|secret]\n", filepath.Base(os.Args[0]))
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q; want serve or migrate", cmd)
+		return fmt.Errorf("unknown command %q; want serve, migrate or secret", cmd)
 	}
 
 	cfg, err := loadConfig(os.Getenv)
@@ -137,8 +146,12 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 
 	// liveapp:auth begin
 	var mailer mail.Mailer = &mail.DevMailbox{}
-	if !cfg.Dev {
+	switch {
+	case cfg.Dev:
+	case cfg.SMTP != nil:
 		mailer = cfg.SMTP
+	default:
+		mailer = mail.Log{Logger: log}
 	}
 	// liveapp:auth end
 	app, err := web.New(web.Config{
@@ -171,14 +184,24 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		ConnState:         fresh.track,
 	}
-	// The socket `liveapp dev` passes, which outlives restarts, or else PORT.
+	// The socket `liveapp dev` passes, which outlives restarts, or else
+	// HOST:PORT.
 	ln, err := devmode.Listen(cfg.Addr)
 	if err != nil {
 		return err
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL.String(), "dev", cfg.Dev)
+	if cfg.TLS != nil {
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cfg.TLS}, MinVersion: tls.VersionTLS12}
+		go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	url := ""
+	if cfg.PublicURL != nil {
+		url = cfg.PublicURL.String()
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "url", url, "tls", cfg.TLS != nil, "dev", cfg.Dev)
 	if err := devmode.Ready(); err != nil {
 		log.Warn("could not tell liveapp dev the app is ready", "err", err)
 	}
@@ -260,6 +283,13 @@ func devDir(dev bool, log *slog.Logger) string {
 		return ""
 	}
 	return webDir
+}
+
+// newSecret returns 48 random bytes in base64: a SECRET_KEY_BASE.
+func newSecret() string {
+	b := make([]byte, 48)
+	_, _ = rand.Read(b) // never fails: see crypto/rand.Read
+	return base64.StdEncoding.EncodeToString(b)
 }
 
 func newLogger(dev bool) *slog.Logger {

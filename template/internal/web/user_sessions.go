@@ -91,10 +91,12 @@ func (v *Sessions) load(ctx context.Context) error {
 // Render renders the page.
 func (v *Sessions) Render(w io.Writer) error { return v.app.render(w, "user_sessions", v) }
 
-// Cookie names of the session, set on auth in New.
+// Cookie names of the session, set on auth in New: app_session... (see
+// cookiePrefix).
 const (
-	sessionCookie  = "user_session"
-	rememberCookie = "user_remember_me"
+	sessionCookie  = cookiePrefix + "_session"
+	rememberCookie = cookiePrefix + "_remember_me"
+	returnToCookie = cookiePrefix + "_return_to"
 )
 
 // device describes a browser from its User-Agent header, roughly: enough for
