@@ -45,6 +45,9 @@ func TestGeneratedAppInABrowser(t *testing.T) {
 	base := serveApp(t, bin, filepath.Join(dir, "shop"), dbURL)
 
 	alice := testbrowser.New(t)
+	// The app's Content-Security-Policy allows nothing inline: no page, nor the live
+	// client in dev mode, may need it.
+	violations := testbrowser.RecordCSPViolations(t, alice)
 	signUp(t, alice, base, "alice@example.com")
 
 	// Alice creates a project.
@@ -101,6 +104,7 @@ func TestGeneratedAppInABrowser(t *testing.T) {
 	if c := closed(); c.Code != 4000 || !c.ReconnectedAtOnce {
 		t.Errorf("the other tab's socket closed with %d, reconnected at once: %v; want 4000, true", c.Code, c.ReconnectedAtOnce)
 	}
+	testbrowser.NoCSPViolations(t, violations)
 }
 
 // serveApp starts the app binary bin in dev mode on a free 127.0.0.1 port, from the app's

@@ -91,8 +91,7 @@ func (v *Sessions) load(ctx context.Context) error {
 // Render renders the page.
 func (v *Sessions) Render(w io.Writer) error { return v.app.render(w, "user_sessions", v) }
 
-// Cookie names of the session, set on auth in New: app_session... (see
-// cookiePrefix).
+// Cookie names of the session, set on auth in New (see cookiePrefix).
 const (
 	sessionCookie  = cookiePrefix + "_session"
 	rememberCookie = cookiePrefix + "_remember_me"

@@ -63,7 +63,7 @@ import (
 // emails.
 const AppName = "app"
 
-// cookiePrefix names the app's cookies: app_session, _app_csrf... Browsers
+// cookiePrefix names the app's cookies: PREFIX_session, _PREFIX_csrf... Browsers
 // share cookies between the apps of one host name whatever their ports, so
 // each app on localhost needs a prefix of its own. Letters, digits, _ and -.
 const cookiePrefix = "app"

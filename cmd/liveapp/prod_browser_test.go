@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/gorilla/websocket"
+
+	"github.com/liveapp/liveapp/internal/testbrowser"
+	"github.com/liveapp/liveapp/pgtest"
+)
+
+// TestGeneratedAppInProduction stamps out an app, builds its binary, and runs it as a
+// release would: `shop migrate`, then `shop serve`, with nothing in its environment but
+// DATABASE_URL and SECRET_KEY_BASE (and HOST and PORT, to listen on a free port of
+// 127.0.0.1). No APP_ENV: production is the default. It checks what production must
+// not show, then walks sign-up, login and a project in Chromium, over HTTP and the
+// websocket, with no Content-Security-Policy violation. Without SMTP_ADDR the app
+// writes its emails to its log, where the test finds the links.
+func TestGeneratedAppInProduction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and serves a generated app")
+	}
+	goCmd := needGo(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if _, err := run(t, "new", "shop"); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "shop-server")
+	build := exec.Command(goCmd, "build", "-o", bin, "./cmd/shop")
+	build.Dir = filepath.Join(dir, "shop")
+	build.Env = append(os.Environ(), "GOFLAGS=-mod=readonly")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	env := []string{
+		"DATABASE_URL=" + pgtest.URL(t),
+		"SECRET_KEY_BASE=" + strings.Repeat("production secret ", 3),
+		"HOST=127.0.0.1",
+		fmt.Sprint("PORT=", port),
+	}
+
+	// Production applies no migration by itself: the release step does.
+	migrate := exec.Command(bin, "migrate")
+	migrate.Env = env
+	if out, err := migrate.CombinedOutput(); err != nil {
+		t.Fatalf("shop migrate: %v\n%s", err, out)
+	}
+
+	// Start it from an empty directory: production uses the compiled-in files.
+	app, base := startApp(t, bin, t.TempDir(), env, port)
+	if !strings.Contains(app.String(), `"dev":false`) || !strings.Contains(app.String(), "emails are written to the log") {
+		t.Errorf("the app did not start in production, warning that emails go to the log:\n%s", app.String())
+	}
+
+	t.Run("production shows nothing of development", func(t *testing.T) {
+		for path, want := range map[string]int{"/dev/mailbox": 404, "/no/such/page": 404} {
+			resp, err := http.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body bytes.Buffer
+			_, _ = body.ReadFrom(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != want || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+				!strings.Contains(body.String(), `id="error-page"`) || strings.Contains(body.String(), "route-list") {
+				t.Errorf("GET %s: %d %s, want the app's %d page without the routes:\n%s", path, resp.StatusCode, resp.Header.Get("Content-Type"), want, body.String())
+			}
+			if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+				t.Errorf("GET %s: Content-Security-Policy %q", path, csp)
+			}
+		}
+		// A websocket upgrade without an Origin header is refused (dev mode lets tools in).
+		ws := "ws://127.0.0.1:" + fmt.Sprint(port) + "/live/socket?v=1&csrf=x&token=x&url=x"
+		if c, resp, err := websocket.DefaultDialer.Dial(ws, nil); err == nil {
+			c.Close()
+			t.Error("an upgrade without Origin was accepted")
+		} else if resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Errorf("an upgrade without Origin: %v, want 403", err)
+		}
+	})
+
+	tab := testbrowser.New(t)
+	violations := testbrowser.RecordCSPViolations(t, tab)
+
+	// Sign up: the confirmation link arrives in the log, and logs the browser in.
+	const email = "alice@example.com"
+	testbrowser.Do(t, tab, chromedp.Navigate(base+"/users/register"))
+	testbrowser.WaitFor(t, tab, testbrowser.Connected)
+	testbrowser.Do(t, tab, chromedp.SendKeys(chromedp.ID("email"), email), chromedp.Click(chromedp.ID("register")))
+	testbrowser.WaitFor(t, tab, `location.pathname === '/users/log-in'`)
+	link := app.mailedLink(t, email, 1)
+	testbrowser.Do(t, tab, chromedp.Navigate(base+link))
+	testbrowser.WaitFor(t, tab, `!!document.getElementById('once')`)
+	testbrowser.Do(t, tab, chromedp.Click(chromedp.ID("once")))
+	testbrowser.WaitFor(t, tab, fmt.Sprintf(`location.pathname === '/' && document.body.innerText.includes(%q)`, email))
+
+	// Log out, and log in again by an emailed link.
+	testbrowser.Do(t, tab, chromedp.Click(chromedp.ID("log-out")))
+	testbrowser.WaitFor(t, tab, `!!document.getElementById('magic-email') || !document.getElementById('nav-user')`)
+	testbrowser.Do(t, tab, chromedp.Navigate(base+"/users/log-in"))
+	testbrowser.WaitFor(t, tab, testbrowser.Connected)
+	testbrowser.Do(t, tab, chromedp.SendKeys(chromedp.ID("magic-email"), email),
+		chromedp.Submit(chromedp.ID("magic-email")))
+	testbrowser.WaitFor(t, tab, `document.readyState === 'complete' && location.pathname === '/users/log-in'`)
+	link = app.mailedLink(t, email, 2)
+	testbrowser.Do(t, tab, chromedp.Navigate(base+link))
+	testbrowser.WaitFor(t, tab, `!!document.getElementById('remember')`)
+	testbrowser.Do(t, tab, chromedp.Click(chromedp.ID("remember")))
+	testbrowser.WaitFor(t, tab, fmt.Sprintf(`location.pathname === '/' && document.body.innerText.includes(%q)`, email))
+
+	// A project, created by a live form: events over the websocket.
+	testbrowser.Do(t, tab, chromedp.Navigate(base+"/projects/new"))
+	testbrowser.WaitFor(t, tab, testbrowser.Connected)
+	testbrowser.Do(t, tab, chromedp.SendKeys(chromedp.ID("name"), "Launch"), chromedp.Click(chromedp.ID("save")))
+	testbrowser.WaitFor(t, tab, `/^\/projects\/\d+$/.test(location.pathname) && document.body.innerText.includes('Launch')`)
+	// A project that does not exist: the app's 404 page, in its layout.
+	testbrowser.Do(t, tab, chromedp.Navigate(base+"/projects/999999"))
+	testbrowser.WaitFor(t, tab, fmt.Sprintf(`!!document.getElementById('error-page') && document.body.innerText.includes(%q)`, email))
+
+	testbrowser.NoCSPViolations(t, violations)
+}
+
+// appProcess is a running app binary and its output.
+type appProcess struct {
+	mu  sync.Mutex
+	out bytes.Buffer
+}
+
+func (p *appProcess) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.Write(b)
+}
+
+// String returns the app's output so far.
+func (p *appProcess) String() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.String()
+}
+
+var reLogInLink = regexp.MustCompile(`/users/log-in/[A-Za-z0-9_-]+`)
+
+// mailedLink waits for the nth email to to in the app's log (mail.Log's lines, JSON in
+// production) and returns the login link in it.
+func (p *appProcess) mailedLink(t *testing.T, to string, nth int) string {
+	t.Helper()
+	// The email leaves through the accounts outbox, after the answer; so wait for it.
+	for deadline := time.Now().Add(testbrowser.Timeout); ; time.Sleep(20 * time.Millisecond) {
+		var links []string
+		sc := bufio.NewScanner(strings.NewReader(p.String()))
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var line struct{ Msg, To, Text string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasPrefix(line.Msg, "email not sent") && line.To == to {
+				if l := reLogInLink.FindString(line.Text); l != "" {
+					links = append(links, l)
+				}
+			}
+		}
+		if len(links) >= nth {
+			return links[nth-1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the app's log has %d emails with a link to %s, want %d:\n%s", len(links), to, nth, p.String())
+		}
+	}
+}
+
+// startApp runs the app binary bin in dir with exactly env, and returns it with its
+// base URL once it answers on 127.0.0.1:port. The test's cleanup stops it with SIGINT.
+func startApp(t *testing.T, bin, dir string, env []string, port int) (*appProcess, string) {
+	t.Helper()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	p := &appProcess{}
+	cmd := exec.Command(bin, "serve")
+	cmd.Dir, cmd.Env = dir, env
+	cmd.Stdout, cmd.Stderr = p, p
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("app output:\n%s", p.String())
+		}
+	})
+	for deadline := time.Now().Add(2 * time.Minute); ; { // a bound for a broken app only
+		resp, err := http.Get(base + "/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p, base
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the app did not answer on %s: %v\n%s", base, err, p.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
