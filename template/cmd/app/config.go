@@ -187,6 +187,16 @@ func loadConfig(getenv func(string) string) (*config, error) {
 	return c, nil
 }
 
+// migrateConfig returns the DATABASE_URL `app migrate` needs, which is all it
+// needs: a release step can run before the serving settings exist.
+func migrateConfig(getenv func(string) string) (string, error) {
+	url := getenv("DATABASE_URL")
+	if url == "" {
+		return "", errors.New("DATABASE_URL is not set: set it to the PostgreSQL URL of the app's database")
+	}
+	return url, nil
+}
+
 // liveapp:auth begin
 
 // isLocal reports whether addr's host is this machine.

@@ -172,3 +172,12 @@ func TestDevDefaults(t *testing.T) {
 		t.Errorf("dev without a database: %v, want a hint at liveapp dev", err)
 	}
 }
+
+func TestMigrateNeedsTheDatabaseOnly(t *testing.T) {
+	if url, err := migrateConfig(env(map[string]string{"DATABASE_URL": "postgres://db/app"})); err != nil || url != "postgres://db/app" {
+		t.Errorf("migrate with DATABASE_URL only: %q, %v", url, err)
+	}
+	if _, err := migrateConfig(env(nil)); err == nil || !strings.Contains(err.Error(), "DATABASE_URL is not set") {
+		t.Errorf("migrate without DATABASE_URL: %v", err)
+	}
+}

@@ -87,6 +87,24 @@ func run(args []string) error {
 		return fmt.Errorf("unknown command %q; want serve, migrate or secret", cmd)
 	}
 
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// After the first signal starts a graceful shutdown, a second one kills.
+	context.AfterFunc(ctx, stop)
+
+	if cmd == "migrate" {
+		// A release step needs the database only, not the serving settings.
+		url, err := migrateConfig(os.Getenv)
+		if err != nil {
+			return fmt.Errorf("configuration:\n%w", err)
+		}
+		if err := migrate(ctx, url); err != nil {
+			return err
+		}
+		newLogger(os.Getenv("APP_ENV") == "dev").Info("database migrated")
+		return nil
+	}
+
 	cfg, err := loadConfig(os.Getenv)
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
@@ -94,18 +112,6 @@ func run(args []string) error {
 	log := newLogger(cfg.Dev)
 	for _, w := range cfg.Warnings {
 		log.Warn(w)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	// After the first signal starts a graceful shutdown, a second one kills.
-	context.AfterFunc(ctx, stop)
-
-	if cmd == "migrate" {
-		if err := migrate(ctx, cfg.DatabaseURL); err != nil {
-			return err
-		}
-		log.Info("database migrated")
-		return nil
 	}
 	return serve(ctx, cfg, log)
 }
