@@ -300,7 +300,7 @@ func TestAddAuthRefusesChangedMarkers(t *testing.T) {
 	}{
 		{"an anchor removed", "internal/web/routes.go", "\t// liveapp:auth\n", ""},
 		{"an anchor added", "internal/web/home.go", "\treturn nil\n", "\t// liveapp:auth\n\treturn nil\n"},
-		{"the lines between begin and end changed", "internal/web/web.go", "Config.DB and PublicURL are required", "DB and PublicURL, please"},
+		{"the lines between begin and end changed", "internal/web/web.go", "Config.DB is required", "DB, please"},
 		{"an end removed", "internal/web/web.go", "\t// liveapp:auth end\n\ta := &App", "\ta := &App"},
 		{"every marker removed", "internal/web/templates/home.html", "{{/* liveapp:auth */ -}}\n", ""},
 	}
