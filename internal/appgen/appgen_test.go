@@ -122,7 +122,7 @@ func TestNamesAreTheApps(t *testing.T) {
 				continue
 			}
 			for _, old := range []string{templateModule, "cmd/app", "app_dev", "./app", "`app migrate`", "Command app",
-				`cookiePrefix = "app"`, "docker build -t app", "bin/app", "app secret"} {
+				`CookiePrefix = "app"`, "docker build -t app", "bin/app", "app secret"} {
 				if strings.Contains(string(f.Data), old) {
 					t.Errorf("%s app: %s still says %q", name, f.Path, old)
 				}
@@ -132,8 +132,8 @@ func TestNamesAreTheApps(t *testing.T) {
 			t.Errorf("%s app: AppName is not shop", name)
 		}
 		// Cookies are the app's own: another app on localhost has others.
-		if !strings.Contains(paths["internal/web/web.go"], `const cookiePrefix = "shop"`) {
-			t.Errorf("%s app: cookiePrefix is not shop", name)
+		if !strings.Contains(paths["internal/web/web.go"], `const CookiePrefix = "shop"`) {
+			t.Errorf("%s app: CookiePrefix is not shop", name)
 		}
 		// The app carries its release image, which builds its own command.
 		if d := paths["Dockerfile"]; !strings.Contains(d, "./cmd/shop\n") || !strings.Contains(d, "docker build -t shop .") {

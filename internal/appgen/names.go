@@ -75,7 +75,7 @@ var renames = []rename{
 	{regexp.MustCompile(`(?m)^# app$`), "# NAME"},                                           // the README's title
 	{regexp.MustCompile(`(?m)^/app$`), "/NAME"},                                             // .gitignore: the binary
 	{regexp.MustCompile(`(const AppName = )"app"`), `${1}"NAME"`},                           // what users see
-	{regexp.MustCompile(`(const cookiePrefix = )"app"`), `${1}"NAME"`},                      // its cookies' names
+	{regexp.MustCompile(`(const CookiePrefix = )"app"`), `${1}"NAME"`},                      // its cookies' names
 	{regexp.MustCompile(`(?m)^((?:#\s+)?docker .*\s)app\b`), "${1}NAME"},                    // the image, in docker commands
 	{regexp.MustCompile(`\b(system/|Description=|User=|/etc/|bin/)app\b`), "${1}NAME"},      // the systemd unit
 }

@@ -63,22 +63,22 @@ func TestHTTPSBehindATrustedProxy(t *testing.T) {
 	t.Run("X-Forwarded-Proto: https gives Secure __Host- cookies and HSTS", func(t *testing.T) {
 		a := newApp(t, trustingProxy)
 		w := get(a, "/", "X-Forwarded-Proto", "https")
-		if secure, ok := names(w)["__Host-app_csrf"]; !ok || !secure {
-			t.Errorf("cookies %v, want a Secure __Host-app_csrf", names(w))
+		if secure, ok := names(w)["__Host-"+web.CookiePrefix+"_csrf"]; !ok || !secure {
+			t.Errorf("cookies %v, want a Secure __Host- CSRF cookie", names(w))
 		}
 		if h := w.Header().Get("Strict-Transport-Security"); !strings.Contains(h, "max-age=") {
 			t.Errorf("Strict-Transport-Security %q", h)
 		}
 		w = get(a, "/")
-		if _, ok := names(w)["_app_csrf"]; !ok || w.Header().Get("Strict-Transport-Security") != "" {
-			t.Errorf("plain HTTP through the proxy: cookies %v, HSTS %q; want _app_csrf and no HSTS", names(w), w.Header().Get("Strict-Transport-Security"))
+		if _, ok := names(w)["_"+web.CookiePrefix+"_csrf"]; !ok || w.Header().Get("Strict-Transport-Security") != "" {
+			t.Errorf("plain HTTP through the proxy: cookies %v, HSTS %q; want an unprefixed CSRF cookie and no HSTS", names(w), w.Header().Get("Strict-Transport-Security"))
 		}
 	})
 	t.Run("without TRUST_PROXY the header is the client's, and ignored", func(t *testing.T) {
 		a := newApp(t, inProduction)
 		w := get(a, "/", "X-Forwarded-Proto", "https")
-		if _, ok := names(w)["_app_csrf"]; !ok || w.Header().Get("Strict-Transport-Security") != "" {
-			t.Errorf("cookies %v, HSTS %q; want _app_csrf and no HSTS", names(w), w.Header().Get("Strict-Transport-Security"))
+		if _, ok := names(w)["_"+web.CookiePrefix+"_csrf"]; !ok || w.Header().Get("Strict-Transport-Security") != "" {
+			t.Errorf("cookies %v, HSTS %q; want an unprefixed CSRF cookie and no HSTS", names(w), w.Header().Get("Strict-Transport-Security"))
 		}
 	})
 	t.Run("no HSTS in dev", func(t *testing.T) {
@@ -94,7 +94,7 @@ func TestHTTPSBehindATrustedProxy(t *testing.T) {
 		page := get(a, "/users/log-in", "X-Forwarded-Proto", "https")
 		var csrf *http.Cookie
 		for _, c := range page.Result().Cookies() {
-			if c.Name == "__Host-app_csrf" {
+			if c.Name == "__Host-"+web.CookiePrefix+"_csrf" {
 				csrf = c
 			}
 		}
@@ -113,8 +113,8 @@ func TestHTTPSBehindATrustedProxy(t *testing.T) {
 		if w.Code != http.StatusSeeOther {
 			t.Fatalf("POST /users/log-in: %d %s", w.Code, w.Body.String())
 		}
-		if secure, ok := names(w)["__Host-app_session"]; !ok || !secure {
-			t.Errorf("cookies %v, want a Secure __Host-app_session", names(w))
+		if secure, ok := names(w)["__Host-"+web.CookiePrefix+"_session"]; !ok || !secure {
+			t.Errorf("cookies %v, want a Secure __Host- session cookie", names(w))
 		}
 	})
 	// liveapp:auth end
@@ -134,7 +134,7 @@ func TestCookieNamesAreTheApps(t *testing.T) {
 	for _, ck := range c.HTTP().Jar.Cookies(u) {
 		got = append(got, ck.Name)
 	}
-	for _, want := range []string{"app_session", "_app_csrf"} {
+	for _, want := range []string{web.CookiePrefix + "_session", "_" + web.CookiePrefix + "_csrf"} {
 		if !strings.Contains(" "+strings.Join(got, " ")+" ", " "+want+" ") {
 			t.Errorf("cookies %q, want %s", got, want)
 		}

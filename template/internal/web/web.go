@@ -63,10 +63,10 @@ import (
 // emails.
 const AppName = "app"
 
-// cookiePrefix names the app's cookies: PREFIX_session, _PREFIX_csrf... Browsers
+// CookiePrefix names the app's cookies: PREFIX_session, _PREFIX_csrf... Browsers
 // share cookies between the apps of one host name whatever their ports, so
 // each app on localhost needs a prefix of its own. Letters, digits, _ and -.
-const cookiePrefix = "app"
+const CookiePrefix = "app"
 
 // liveapp:auth begin
 // Config configures the app. DB, Secret and Mailer are required.
@@ -208,7 +208,7 @@ func New(cfg Config) (*App, error) {
 	}
 	secure := cfg.PublicURL != nil && cfg.PublicURL.Scheme == "https"
 	rc := live.Config{Secret: cfg.Secret, Dev: cfg.Dev, SecureCookies: secure, TrustForwardedProto: cfg.TrustProxy,
-		CookiePrefix: cookiePrefix, ErrorPage: a.errorPage, PubSub: cfg.PubSub, Logger: a.log}
+		CookiePrefix: CookiePrefix, ErrorPage: a.errorPage, PubSub: cfg.PubSub, Logger: a.log}
 	if !cfg.Dev && cfg.PublicURL != nil {
 		// In development the page's own origin is allowed, whatever host name
 		// the browser used (localhost, 127.0.0.1...).
