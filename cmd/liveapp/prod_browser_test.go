@@ -3,8 +3,16 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -68,7 +76,8 @@ func TestGeneratedAppInProduction(t *testing.T) {
 	}
 
 	// Start it from an empty directory: production uses the compiled-in files.
-	app, base := startApp(t, bin, t.TempDir(), env, port)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	app := startApp(t, bin, t.TempDir(), env, base, http.DefaultClient)
 	if !strings.Contains(app.String(), `"dev":false`) || !strings.Contains(app.String(), "emails are written to the log") {
 		t.Errorf("the app did not start in production, warning that emails go to the log:\n%s", app.String())
 	}
@@ -139,6 +148,79 @@ func TestGeneratedAppInProduction(t *testing.T) {
 	testbrowser.WaitFor(t, tab, fmt.Sprintf(`!!document.getElementById('error-page') && document.body.innerText.includes(%q)`, email))
 
 	testbrowser.NoCSPViolations(t, violations)
+
+	t.Run("with TLS_CERT_FILE and TLS_KEY_FILE it serves HTTPS", func(t *testing.T) {
+		certFile, keyFile, pool := writeCert(t)
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+		base := fmt.Sprintf("https://127.0.0.1:%d", port)
+		startApp(t, bin, t.TempDir(), append(env[:2:2], "HOST=127.0.0.1", fmt.Sprint("PORT=", port),
+			"TLS_CERT_FILE="+certFile, "TLS_KEY_FILE="+keyFile), base, client)
+		resp, err := client.Get(base + "/users/log-in")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if h := resp.Header.Get("Strict-Transport-Security"); !strings.HasPrefix(h, "max-age=") {
+			t.Errorf("Strict-Transport-Security %q", h)
+		}
+		var csrf *http.Cookie
+		for _, c := range resp.Cookies() {
+			if c.Name == "__Host-shop_csrf" {
+				csrf = c
+			}
+		}
+		if csrf == nil || !csrf.Secure {
+			t.Errorf("cookies %v, want a Secure __Host-shop_csrf", resp.Cookies())
+		}
+	})
+}
+
+// writeCert writes a self-signed certificate for 127.0.0.1 and its key to t's temporary
+// directory, and returns their paths and a pool that trusts the certificate.
+func writeCert(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile, pool
 }
 
 // appProcess is a running app binary and its output.
@@ -188,11 +270,10 @@ func (p *appProcess) mailedLink(t *testing.T, to string, nth int) string {
 	}
 }
 
-// startApp runs the app binary bin in dir with exactly env, and returns it with its
-// base URL once it answers on 127.0.0.1:port. The test's cleanup stops it with SIGINT.
-func startApp(t *testing.T, bin, dir string, env []string, port int) (*appProcess, string) {
+// startApp runs the app binary bin in dir with exactly env, and returns it once it
+// answers client at base. The test's cleanup stops it with SIGINT.
+func startApp(t *testing.T, bin, dir string, env []string, base string, client *http.Client) *appProcess {
 	t.Helper()
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	p := &appProcess{}
 	cmd := exec.Command(bin, "serve")
 	cmd.Dir, cmd.Env = dir, env
@@ -215,11 +296,11 @@ func startApp(t *testing.T, bin, dir string, env []string, port int) (*appProces
 		}
 	})
 	for deadline := time.Now().Add(2 * time.Minute); ; { // a bound for a broken app only
-		resp, err := http.Get(base + "/")
+		resp, err := client.Get(base + "/")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return p, base
+				return p
 			}
 		}
 		if time.Now().After(deadline) {
