@@ -23,7 +23,7 @@ import (
 // 127.0.0.1 in dev mode with a fresh database, and drives it in Chromium as two users:
 // sign up and confirm through the dev mailbox, create a project, fail to reach it as the
 // other user (by URL and by a crafted event), and log out in one tab of a session while
-// another tab of it is open.
+// another tab of it is open. Then it runs the same binary in production (checkProduction).
 func TestGeneratedAppInABrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and serves a generated app")
@@ -105,6 +105,8 @@ func TestGeneratedAppInABrowser(t *testing.T) {
 		t.Errorf("the other tab's socket closed with %d, reconnected at once: %v; want 4000, true", c.Code, c.ReconnectedAtOnce)
 	}
 	testbrowser.NoCSPViolations(t, violations)
+
+	t.Run("in production", func(t *testing.T) { checkProduction(t, bin) })
 }
 
 // serveApp starts the app binary bin in dev mode on a free 127.0.0.1 port, from the app's

@@ -31,30 +31,15 @@ import (
 	"github.com/liveapp/liveapp/pgtest"
 )
 
-// TestGeneratedAppInProduction stamps out an app, builds its binary, and runs it as a
-// release would: `shop migrate`, then `shop serve`, with nothing in its environment but
-// DATABASE_URL and SECRET_KEY_BASE (and HOST and PORT, to listen on a free port of
-// 127.0.0.1). No APP_ENV: production is the default. It checks what production must
-// not show, then walks sign-up, login and a project in Chromium, over HTTP and the
+// checkProduction runs bin, the binary of an app named shop, as a release would: `shop
+// migrate`, then `shop serve`, with nothing in its environment but DATABASE_URL and
+// SECRET_KEY_BASE (and HOST and PORT, to listen on a free port of 127.0.0.1), on a
+// database of its own. No APP_ENV: production is the default. It checks what production
+// must not show, then walks sign-up, login and a project in Chromium, over HTTP and the
 // websocket, with no Content-Security-Policy violation. Without SMTP_ADDR the app
-// writes its emails to its log, where the test finds the links.
-func TestGeneratedAppInProduction(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and serves a generated app")
-	}
-	goCmd := needGo(t)
-	dir := t.TempDir()
-	t.Chdir(dir)
-	if _, err := run(t, "new", "shop"); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "shop-server")
-	build := exec.Command(goCmd, "build", "-o", bin, "./cmd/shop")
-	build.Dir = filepath.Join(dir, "shop")
-	build.Env = append(os.Environ(), "GOFLAGS=-mod=readonly")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+// writes its emails to its log, where the test finds the links. Last, it serves HTTPS
+// with TLS_CERT_FILE and TLS_KEY_FILE.
+func checkProduction(t *testing.T, bin string) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
