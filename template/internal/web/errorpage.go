@@ -2,9 +2,11 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"html/template"
 	"net/http"
 	"slices"
+	"strings"
 
 	// liveapp:auth begin
 	authweb "github.com/liveapp/liveapp/accounts/web"
@@ -21,19 +23,19 @@ type errorData struct {
 	Routes  []string // every route, on a 404 in dev mode only
 }
 
-// errorTitles and errorMessages say what an error status means to users.
-var errorTitles = map[int]string{
-	http.StatusForbidden:           "Not allowed",
-	http.StatusNotFound:            "Page not found",
-	http.StatusMethodNotAllowed:    "Not allowed",
-	http.StatusInternalServerError: "Something went wrong",
-}
-
-var errorMessages = map[int]string{
-	http.StatusForbidden:           "You may not do that here.",
-	http.StatusNotFound:            "There is nothing at this address. It may have been deleted, or the link may be wrong.",
-	http.StatusMethodNotAllowed:    "This address does not take that kind of request.",
-	http.StatusInternalServerError: "The app could not show this page. It has been noted; please try again in a moment.",
+// describe says what an error status means to users: a title and a sentence.
+func describe(status int) (title, message string) {
+	switch status {
+	case http.StatusForbidden:
+		return "Not allowed", "You may not do that here."
+	case http.StatusNotFound:
+		return "Page not found", "There is nothing at this address. It may have been deleted, or the link may be wrong."
+	case http.StatusMethodNotAllowed:
+		return "Not allowed", "This address does not take that kind of request."
+	case http.StatusInternalServerError:
+		return "Something went wrong", "The app could not show this page. It has been noted; please try again in a moment."
+	}
+	return http.StatusText(status), ""
 }
 
 // errorPage answers r with status in the app's layout: the page of a 404, 403
@@ -42,10 +44,8 @@ var errorMessages = map[int]string{
 // from the runtime and are written for users ("invalid CSRF token: reload the
 // page and try again").
 func (a *App) errorPage(w http.ResponseWriter, r *http.Request, status int, err error) {
-	d := errorData{Status: status, Title: errorTitles[status], Message: errorMessages[status]}
-	if d.Title == "" {
-		d.Title, d.Message = http.StatusText(status), ""
-	}
+	d := errorData{Status: status}
+	d.Title, d.Message = describe(status)
 	if status == http.StatusForbidden && err != nil {
 		d.Message = err.Error()
 	}
@@ -169,33 +169,16 @@ func (m *routeMux) HandleFunc(pattern string, f func(http.ResponseWriter, *http.
 // list returns the live routes of rt and the mux's own patterns, sorted by path.
 func (m *routeMux) list(rt *live.Runtime) []string {
 	all := append(rt.Routes(), m.patterns...)
-	slices.SortStableFunc(all, func(x, y string) int { return compareByPath(x, y) })
+	slices.SortStableFunc(all, func(x, y string) int {
+		return cmp.Or(cmp.Compare(pathOf(x), pathOf(y)), cmp.Compare(x, y))
+	})
 	return all
 }
 
-// compareByPath orders "GET /a" and "POST /a" by their paths first.
-func compareByPath(x, y string) int {
-	px, py := pathOf(x), pathOf(y)
-	if px != py {
-		if px < py {
-			return -1
-		}
-		return 1
-	}
-	if x < y {
-		return -1
-	}
-	if x > y {
-		return 1
-	}
-	return 0
-}
-
+// pathOf returns the path of a pattern: "/a" of "GET /a".
 func pathOf(pattern string) string {
-	for i := 0; i < len(pattern); i++ {
-		if pattern[i] == '/' {
-			return pattern[i:]
-		}
+	if i := strings.IndexByte(pattern, '/'); i >= 0 {
+		return pattern[i:]
 	}
 	return pattern
 }
