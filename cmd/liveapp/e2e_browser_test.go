@@ -187,7 +187,9 @@ func signUp(t *testing.T, tab context.Context, base, email string) {
 		t.Fatalf("the confirmation email links to %q", link)
 	}
 	testbrowser.Do(t, tab, chromedp.Navigate(link))
-	testbrowser.WaitFor(t, tab, `!!document.getElementById('remember')`)
+	// Wait for the page's socket before using the link: a connected mount that came
+	// after the login would find the token used and send the tab to the login page.
+	testbrowser.WaitFor(t, tab, `!!document.getElementById('remember') && `+testbrowser.Connected)
 	testbrowser.Do(t, tab, chromedp.Click(chromedp.ID("remember")))
 	testbrowser.WaitFor(t, tab, fmt.Sprintf(`location.pathname === '/' && document.body.innerText.includes(%q)`, email))
 }
