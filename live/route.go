@@ -138,6 +138,18 @@ func (r *route) muxPattern() string {
 	return "GET " + r.pattern
 }
 
+// Routes returns the pattern of every live route, as registered on the app's mux ("GET
+// /projects/{id}", with the live session's name after it: "GET /projects/{id} (live,
+// authenticated)"), in the order they were added: for a page that lists an app's routes
+// in development.
+func (rt *Runtime) Routes() []string {
+	out := make([]string, len(rt.routes))
+	for i, r := range rt.routes {
+		out[i] = r.muxPattern() + " (live, " + r.session.name + ")"
+	}
+	return out
+}
+
 // Route resolution. The app's http.ServeMux picks the route of a dead render by its
 // precedence rules. Live navigation, live patches and the connected mount must pick the
 // same route for the same URL, or a page would show one view when loaded and another when

@@ -46,6 +46,28 @@ type Config struct {
 	// a sibling subdomain.
 	SecureCookies bool
 
+	// TrustForwardedProto treats a request as secure, as if it came over TLS, when the
+	// last value of its X-Forwarded-Proto header is https: for apps behind a proxy that
+	// terminates TLS and sets that header. Only the last value counts, the one the
+	// nearest proxy wrote; set it only when every request passes through such a proxy,
+	// since a client that reaches the app directly could send the header itself. See
+	// Runtime.Secure for what a secure request changes.
+	TrustForwardedProto bool
+
+	// CookiePrefix names the runtime's cookies: _PREFIX_csrf (__Host-PREFIX_csrf when
+	// secure) and _PREFIX_flash. Browsers share cookies between the apps of one host
+	// name whatever their ports, so two apps on localhost need different prefixes, or
+	// each would read the other's. Letters, digits, _ and - only. Default "live".
+	CookiePrefix string
+
+	// ErrorPage, when set, writes the response of an HTTP request the runtime refuses or
+	// fails: 404 when a dead render's hooks or Mount return ErrNotFound, 500 when they
+	// fail otherwise, 403 when ProtectForms refuses a form. err says why, for logs and
+	// dev mode: it may hold internals, so never show it to users in production. Nil
+	// writes a short plain-text answer (with err in dev mode). Apps set it to show the
+	// error in their own layout.
+	ErrorPage func(w http.ResponseWriter, r *http.Request, status int, err error)
+
 	// ClientIP returns the address of the client that sent r, for Socket.ClientIP. Nil
 	// uses the peer address of the connection; behind a reverse proxy, set it to read the
 	// proxy's header (only from proxies you trust).
@@ -219,6 +241,7 @@ type Runtime struct {
 	sessions []*LiveSession
 	routes   []*route
 	router   *http.ServeMux // the routes' patterns, to resolve URLs as ServeMux does; see resolve
+	cookies  cookieNames
 	log      *slog.Logger
 	limits   limits
 	stats    counters
@@ -256,11 +279,15 @@ func New(cfg Config) (*Runtime, error) {
 		return nil, errors.New("live: Config.Secret must be at least 32 bytes (generate one with `liveapp secret` or openssl rand -base64 48)")
 	}
 	cfg.setDefaults()
+	cookies, err := newCookieNames(cfg.CookiePrefix)
+	if err != nil {
+		return nil, err
+	}
 	if !strings.HasPrefix(cfg.SocketPath, "/") {
 		return nil, fmt.Errorf("live: Config.SocketPath %q must start with /", cfg.SocketPath)
 	}
 	rt := &Runtime{cfg: cfg, signer: newSigner(cfg.Secret), pubsub: cfg.PubSub, router: http.NewServeMux(), log: cfg.Logger,
-		conns: make(map[*conn]struct{})}
+		cookies: cookies, conns: make(map[*conn]struct{})}
 	if rt.pubsub == nil {
 		rt.pubsub = pubsub.NewMemory()
 	}
@@ -450,6 +477,10 @@ func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 			root.WriteString(`" data-live-heartbeat="`)
 			root.WriteString(strconv.FormatInt(every.Milliseconds(), 10))
 		}
+		if rt.cookies.flash != flashCookie {
+			root.WriteString(`" data-live-flash-cookie="`)
+			template.HTMLEscape(&root, []byte(rt.cookies.flash))
+		}
 		root.WriteString(`">`)
 		root.Write(body.Bytes())
 		root.WriteString(`</div>`)
@@ -534,13 +565,25 @@ func (rt *Runtime) renderRoot(w *bytes.Buffer, s *Socket) error {
 }
 
 func (rt *Runtime) httpError(w http.ResponseWriter, r *http.Request, s *Socket, err error) {
-	status, msg := http.StatusInternalServerError, "Internal Server Error"
+	status := http.StatusInternalServerError
 	if errors.Is(err, ErrNotFound) {
-		status, msg = http.StatusNotFound, "Not Found"
+		status = http.StatusNotFound
 	} else {
 		rt.log.Error("live: dead render failed", "path", r.URL.Path, "err", err)
 	}
-	if rt.cfg.Dev {
+	rt.Error(w, r, status, err)
+}
+
+// Error answers r with status, through Config.ErrorPage when set, else in plain text: the
+// status text, and err's text in dev mode. Middleware that refuses a request (accounts/web's,
+// say) calls it so that the app's error page shows.
+func (rt *Runtime) Error(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if rt.cfg.ErrorPage != nil {
+		rt.cfg.ErrorPage(w, r, status, err)
+		return
+	}
+	msg := http.StatusText(status)
+	if rt.cfg.Dev && err != nil {
 		msg += "\n\n" + err.Error()
 	}
 	http.Error(w, msg, status)
@@ -581,16 +624,16 @@ func (rt *Runtime) setFlashCookie(w http.ResponseWriter, r *http.Request, flash 
 	if v == "" {
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: v, Path: "/", MaxAge: 60, HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: rt.cookies.flash, Value: v, Path: "/", MaxAge: 60, HttpOnly: true,
 		Secure: rt.secure(r), SameSite: http.SameSiteLaxMode})
 }
 
 func (rt *Runtime) takeFlashCookie(w http.ResponseWriter, r *http.Request) []Flash {
-	c, err := r.Cookie(flashCookie)
+	c, err := r.Cookie(rt.cookies.flash)
 	if err != nil {
 		return nil
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: rt.secure(r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: rt.cookies.flash, Path: "/", MaxAge: -1, HttpOnly: true, Secure: rt.secure(r), SameSite: http.SameSiteLaxMode})
 	payload, ok := unsign(rt.signer.flashKey, c.Value, maxFlashCookie)
 	if !ok {
 		return nil

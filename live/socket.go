@@ -119,7 +119,11 @@ func (s *Socket) Secure() bool { return s.secure }
 // token anew, so call it once, in Mount, and keep the value: a new value in every render
 // would cost a patch each time.
 func (s *Socket) CSRFToken() string {
-	if secret := csrfSecretIn(&http.Request{Header: http.Header{"Cookie": {s.cookies}}}, s.secure); secret != nil {
+	names := defaultCookieNames
+	if s.rt != nil {
+		names = s.rt.cookies
+	}
+	if secret := csrfSecretIn(&http.Request{Header: http.Header{"Cookie": {s.cookies}}}, names.csrfName(s.secure)); secret != nil {
 		return maskCSRF(secret)
 	}
 	return ""

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -189,35 +190,77 @@ func csrfMatches(token string, secret []byte) bool {
 	return subtle.ConstantTimeCompare(plain, secret) == 1
 }
 
-// Cookie names. Over HTTPS the __Host- prefix makes the browser refuse the cookie unless it
-// is Secure, host-only and for path /, so a sibling subdomain cannot plant one.
+// The default cookie names (Config.CookiePrefix "live"). Over HTTPS the __Host- prefix
+// makes the browser refuse the cookie unless it is Secure, host-only and for path /, so a
+// sibling subdomain cannot plant one.
 const (
 	csrfCookie       = "_live_csrf"
 	csrfCookieSecure = "__Host-live_csrf"
 	flashCookie      = "_live_flash"
 )
 
-func (rt *Runtime) secure(r *http.Request) bool {
-	return r.TLS != nil || rt.cfg.SecureCookies
-}
+// cookieNames are the names of the runtime's cookies; see Config.CookiePrefix.
+type cookieNames struct{ csrf, csrfSecure, flash string }
 
-// csrfCookieName returns the name of the CSRF cookie of a secure (HTTPS, or
-// Config.SecureCookies) or a plain request.
-func csrfCookieName(secure bool) string {
-	if secure {
-		return csrfCookieSecure
+var defaultCookieNames = cookieNames{csrfCookie, csrfCookieSecure, flashCookie}
+
+// newCookieNames returns the cookie names for prefix, the defaults for "".
+func newCookieNames(prefix string) (cookieNames, error) {
+	if prefix == "" {
+		return defaultCookieNames, nil
 	}
-	return csrfCookie
+	for _, r := range prefix {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '-') {
+			return cookieNames{}, fmt.Errorf("live: Config.CookiePrefix %q: use letters, digits, _ and - only", prefix)
+		}
+	}
+	return cookieNames{"_" + prefix + "_csrf", "__Host-" + prefix + "_csrf", "_" + prefix + "_flash"}, nil
 }
 
-// csrfSecretIn returns the CSRF secret in r's cookies, if it has a valid one, reading only
-// the cookie named for a request as secure as given. On a secure request that is the
-// __Host- cookie: an unprefixed one may have been planted by a sibling subdomain, and an
-// attacker who knows the secret can forge the page's CSRF token. On a plain request it is
-// the unprefixed cookie, the one the runtime sets there, so that the secret RenewCSRF
-// sets is the one read afterwards.
-func csrfSecretIn(r *http.Request, secure bool) []byte {
-	c, err := r.Cookie(csrfCookieName(secure))
+// csrfName returns the name of the CSRF cookie of a secure (HTTPS, or
+// Config.SecureCookies) or a plain request.
+func (n cookieNames) csrfName(secure bool) string {
+	if secure {
+		return n.csrfSecure
+	}
+	return n.csrf
+}
+
+// Secure reports whether r came over HTTPS as far as the runtime can tell: over TLS, with
+// Config.SecureCookies set, or, with Config.TrustForwardedProto, with an X-Forwarded-Proto
+// header whose last value is https. Secure requests get Secure cookies with the __Host-
+// prefix, and their websockets must come from an https origin. accounts/web asks it too.
+func (rt *Runtime) Secure(r *http.Request) bool { return rt.secure(r) }
+
+func (rt *Runtime) secure(r *http.Request) bool {
+	if r.TLS != nil || rt.cfg.SecureCookies {
+		return true
+	}
+	return rt.cfg.TrustForwardedProto && forwardedHTTPS(r)
+}
+
+// forwardedHTTPS reports whether the last value of r's X-Forwarded-Proto header, the one
+// the nearest proxy set, is https. Earlier values could come from the client.
+func forwardedHTTPS(r *http.Request) bool {
+	vs := r.Header.Values("X-Forwarded-Proto")
+	if len(vs) == 0 {
+		return false
+	}
+	last := vs[len(vs)-1]
+	if i := strings.LastIndexByte(last, ','); i >= 0 {
+		last = last[i+1:]
+	}
+	return strings.EqualFold(strings.TrimSpace(last), "https")
+}
+
+// csrfSecretIn returns the CSRF secret in r's cookie name, if it has a valid one. Callers
+// pass the name for a request as secure as r (cookieNames.csrfName). On a secure request
+// that is the __Host- cookie: an unprefixed one may have been planted by a sibling
+// subdomain, and an attacker who knows the secret can forge the page's CSRF token. On a
+// plain request it is the unprefixed cookie, the one the runtime sets there, so that the
+// secret RenewCSRF sets is the one read afterwards.
+func csrfSecretIn(r *http.Request, name string) []byte {
+	c, err := r.Cookie(name)
 	if err != nil {
 		return nil
 	}
@@ -230,7 +273,7 @@ func csrfSecretIn(r *http.Request, secure bool) []byte {
 
 // csrfSecret returns the CSRF secret of r's browser, by the cookie rule of csrfSecretIn.
 func (rt *Runtime) csrfSecret(r *http.Request) []byte {
-	return csrfSecretIn(r, rt.secure(r))
+	return csrfSecretIn(r, rt.cookies.csrfName(rt.secure(r)))
 }
 
 // ensureCSRF returns the browser's CSRF secret, creating it and setting the cookie when the
@@ -247,15 +290,15 @@ func (rt *Runtime) ensureCSRF(w http.ResponseWriter, r *http.Request) []byte {
 // setCSRFCookie sets the browser's CSRF secret to s, in the response and, for later code
 // in this request (a form rendered by the same handler), in r.
 func (rt *Runtime) setCSRFCookie(w http.ResponseWriter, r *http.Request, s []byte) {
-	c := &http.Cookie{Name: csrfCookie, Value: b64.EncodeToString(s), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	c := &http.Cookie{Name: rt.cookies.csrf, Value: b64.EncodeToString(s), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
 	if rt.secure(r) {
-		c.Name, c.Secure = csrfCookieSecure, true
+		c.Name, c.Secure = rt.cookies.csrfSecure, true
 	}
 	http.SetCookie(w, c)
 	cookies := r.Cookies()
 	r.Header.Del("Cookie")
 	for _, old := range cookies {
-		if old.Name != csrfCookie && old.Name != csrfCookieSecure {
+		if old.Name != rt.cookies.csrf && old.Name != rt.cookies.csrfSecure {
 			r.AddCookie(old)
 		}
 	}
@@ -291,7 +334,7 @@ func (rt *Runtime) ProtectForms(next http.Handler) http.Handler {
 			return
 		}
 		if err := cop.Check(r); err != nil {
-			http.Error(w, "cross-origin request refused", http.StatusForbidden)
+			rt.refuse(w, r, http.StatusForbidden, "cross-origin request refused")
 			return
 		}
 		token := r.Header.Get("X-CSRF-Token")
@@ -300,9 +343,19 @@ func (rt *Runtime) ProtectForms(next http.Handler) http.Handler {
 			token = r.PostFormValue("_csrf")
 		}
 		if !csrfMatches(token, rt.csrfSecret(r)) {
-			http.Error(w, "invalid CSRF token: reload the page and try again", http.StatusForbidden)
+			rt.refuse(w, r, http.StatusForbidden, "invalid CSRF token: reload the page and try again")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// refuse answers r with status and msg, a message fit for users, through
+// Config.ErrorPage when set.
+func (rt *Runtime) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if rt.cfg.ErrorPage != nil {
+		rt.cfg.ErrorPage(w, r, status, errors.New(msg))
+		return
+	}
+	http.Error(w, msg, status)
 }

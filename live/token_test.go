@@ -25,15 +25,21 @@ func TestCSRFCookieOfTheRightKindOnly(t *testing.T) {
 	cases := []struct {
 		name                       string
 		tls, secureCookies         bool
+		trustProto                 bool   // Config.TrustForwardedProto
+		proto                      string // X-Forwarded-Proto, if any
 		trusted, untrusted, scheme string
 	}{
-		{"over TLS", true, false, "__Host-live_csrf", "_live_csrf", "https"},
-		{"behind a TLS proxy", false, true, "__Host-live_csrf", "_live_csrf", "https"},
-		{"over plain HTTP", false, false, "_live_csrf", "__Host-live_csrf", "http"},
+		{"over TLS", true, false, false, "", "__Host-live_csrf", "_live_csrf", "https"},
+		{"behind a TLS proxy", false, true, false, "", "__Host-live_csrf", "_live_csrf", "https"},
+		{"over plain HTTP", false, false, false, "", "_live_csrf", "__Host-live_csrf", "http"},
+		{"behind a trusted proxy that says https", false, false, true, "https", "__Host-live_csrf", "_live_csrf", "https"},
+		{"behind a trusted proxy, its value last", false, false, true, "https, http", "_live_csrf", "__Host-live_csrf", "http"},
+		{"with X-Forwarded-Proto not trusted", false, false, false, "https", "_live_csrf", "__Host-live_csrf", "http"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rt, err := live.New(live.Config{Secret: testSecret, SecureCookies: tc.secureCookies, Logger: discardLogger()})
+			rt, err := live.New(live.Config{Secret: testSecret, SecureCookies: tc.secureCookies,
+				TrustForwardedProto: tc.trustProto, Logger: discardLogger()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,7 +53,7 @@ func TestCSRFCookieOfTheRightKindOnly(t *testing.T) {
 				srv.Start()
 			}
 			t.Cleanup(srv.Close)
-			b := browser{t: t, srv: srv, origin: tc.scheme + "://" + srv.Listener.Addr().String()}
+			b := browser{t: t, srv: srv, origin: tc.scheme + "://" + srv.Listener.Addr().String(), proto: tc.proto}
 
 			secret := make([]byte, 32)
 			_, _ = rand.Read(secret)
@@ -82,6 +88,7 @@ type browser struct {
 	t      *testing.T
 	srv    *httptest.Server
 	origin string
+	proto  string // X-Forwarded-Proto, when not ""
 }
 
 type loaded struct {
@@ -93,6 +100,9 @@ func (b browser) load(cookie string) loaded {
 	b.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, b.srv.URL+"/form", nil)
 	req.Header.Set("Cookie", cookie)
+	if b.proto != "" {
+		req.Header.Set("X-Forwarded-Proto", b.proto)
+	}
 	resp, err := b.srv.Client().Do(req)
 	if err != nil {
 		b.t.Fatal(err)
@@ -121,6 +131,9 @@ func (b browser) dial(p loaded, cookie string) int {
 		d.TLSClientConfig = tr.TLSClientConfig
 	}
 	h := http.Header{"Origin": {b.origin}, "Cookie": {cookie}}
+	if b.proto != "" {
+		h.Set("X-Forwarded-Proto", b.proto)
+	}
 	ws, resp, err := d.Dial("ws"+strings.TrimPrefix(b.srv.URL, "http")+"/live/socket?"+q.Encode(), h)
 	if err != nil {
 		if resp == nil {

@@ -318,7 +318,11 @@ func (c *conn) join(r *route) {
 	cancel()
 	defer func() { o.done(c, ActivityMount, "", err) }()
 	if err != nil {
-		c.rt.log.Error("live: connected mount failed", "route", r.pattern, "err", err)
+		// The client loads the page again, once: its dead render shows the error in the
+		// app's page (a 404 for a record deleted since the page was served, say).
+		if !errors.Is(err, ErrNotFound) {
+			c.rt.log.Error("live: connected mount failed", "route", r.pattern, "err", err)
+		}
 		c.send(frameError(c.errMessage(err)))
 		c.closeAfterQueued(CloseViewFailed)
 		return

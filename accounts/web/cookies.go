@@ -18,7 +18,11 @@ const hostPrefix = "__Host-"
 // returnToMaxAge bounds how long a remembered return-to path waits for the login.
 const returnToMaxAge = 10 * 60
 
-func (a *Auth) secure(r *http.Request) bool { return r.TLS != nil || a.SecureCookies }
+// secure reports whether r gets Secure cookies: over TLS, with SecureCookies, or when the
+// Runtime says so (behind a proxy it trusts to say https; live.Config.TrustForwardedProto).
+func (a *Auth) secure(r *http.Request) bool {
+	return r.TLS != nil || a.SecureCookies || (a.Runtime != nil && a.Runtime.Secure(r))
+}
 
 // cookieName returns the name under which name is set for r: with the __Host- prefix
 // when the cookie is Secure.

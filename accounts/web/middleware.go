@@ -41,7 +41,7 @@ func (a *Auth) FetchCurrentUser(next http.Handler) http.Handler {
 		cur, err := a.fetch(w, r)
 		if err != nil {
 			a.logger().Error("web: fetch current user", "err", err)
-			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+			a.serverError(w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, cur)))
@@ -140,4 +140,13 @@ func (a *Auth) ensureFetched(h http.Handler) http.Handler {
 		}
 		fetched.ServeHTTP(w, r)
 	})
+}
+
+// serverError answers 500, through the Runtime's error page when there is a Runtime.
+func (a *Auth) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if a.Runtime != nil {
+		a.Runtime.Error(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 }

@@ -23,7 +23,7 @@ import (
 // 127.0.0.1 in dev mode with a fresh database, and drives it in Chromium as two users:
 // sign up and confirm through the dev mailbox, create a project, fail to reach it as the
 // other user (by URL and by a crafted event), and log out in one tab of a session while
-// another tab of it is open.
+// another tab of it is open. Then it runs the same binary in production (checkProduction).
 func TestGeneratedAppInABrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and serves a generated app")
@@ -45,6 +45,9 @@ func TestGeneratedAppInABrowser(t *testing.T) {
 	base := serveApp(t, bin, filepath.Join(dir, "shop"), dbURL)
 
 	alice := testbrowser.New(t)
+	// The app's Content-Security-Policy allows nothing inline: no page, nor the live
+	// client in dev mode, may need it.
+	violations := testbrowser.RecordCSPViolations(t, alice)
 	signUp(t, alice, base, "alice@example.com")
 
 	// Alice creates a project.
@@ -111,6 +114,9 @@ func TestGeneratedAppInABrowser(t *testing.T) {
 	if c := closed(); c.Code != 4000 || !c.ReconnectedAtOnce {
 		t.Errorf("the other tab's socket closed with %d, reconnected at once: %v; want 4000, true", c.Code, c.ReconnectedAtOnce)
 	}
+	testbrowser.NoCSPViolations(t, violations)
+
+	t.Run("in production", func(t *testing.T) { checkProduction(t, bin) })
 }
 
 // sessionsLayout checks the layout of the sessions page and returns what is
@@ -222,7 +228,9 @@ func signUp(t *testing.T, tab context.Context, base, email string) {
 		t.Fatalf("the confirmation email links to %q", link)
 	}
 	testbrowser.Do(t, tab, chromedp.Navigate(link))
-	testbrowser.WaitFor(t, tab, `!!document.getElementById('remember')`)
+	// Wait for the page's socket before using the link: a connected mount that came
+	// after the login would find the token used and send the tab to the login page.
+	testbrowser.WaitFor(t, tab, `!!document.getElementById('remember') && `+testbrowser.Connected)
 	testbrowser.Do(t, tab, chromedp.Click(chromedp.ID("remember")))
 	testbrowser.WaitFor(t, tab, fmt.Sprintf(`location.pathname === '/' && document.body.innerText.includes(%q)`, email))
 }

@@ -108,9 +108,10 @@ in .liveapp/db with the machine's PostgreSQL: apt-get install -y postgresql):
 It listens at http://localhost:4000 and updates as you edit: pages restyle
 and re-render in place, and Go edits rebuild and restart it.%[4]s
 
-Without liveapp, point it at any PostgreSQL database you can reach:
+Without liveapp, run it in development mode on any PostgreSQL database you
+can reach:
 
-    DATABASE_URL=postgres://localhost/%[1]s_dev go run ./cmd/%[1]s
+    APP_ENV=dev DATABASE_URL=postgres://localhost/%[1]s_dev go run ./cmd/%[1]s
 
 Test it (the tests start a throwaway PostgreSQL when DATABASE_URL is unset):
 

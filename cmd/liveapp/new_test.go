@@ -72,7 +72,7 @@ func TestNewWritesTheAppAndSaysWhatNext(t *testing.T) {
 		"create shop/go.mod\n",
 		"create shop/third_party/liveapp/ (liveapp's source: ",
 		"cd shop\n",
-		"go run ./cmd/shop\n",
+		"APP_ENV=dev DATABASE_URL=postgres://localhost/shop_dev go run ./cmd/shop\n",
 		"    " + selfCommand(os.Args[0], exec.LookPath, os.Executable) + " dev\n",
 		"/dev/mailbox",
 		"go test ./...",

@@ -121,7 +121,8 @@ func TestNamesAreTheApps(t *testing.T) {
 			if strings.HasPrefix(f.Path, ThirdParty+"/") {
 				continue
 			}
-			for _, old := range []string{templateModule, "cmd/app", "app_dev", "./app", "`app migrate`", "Command app"} {
+			for _, old := range []string{templateModule, "cmd/app", "app_dev", "./app", "`app migrate`", "Command app",
+				`CookiePrefix = "app"`, "docker build -t app", "bin/app", "app secret"} {
 				if strings.Contains(string(f.Data), old) {
 					t.Errorf("%s app: %s still says %q", name, f.Path, old)
 				}
@@ -129,6 +130,17 @@ func TestNamesAreTheApps(t *testing.T) {
 		}
 		if !strings.Contains(paths["internal/web/web.go"], `const AppName = "shop"`) {
 			t.Errorf("%s app: AppName is not shop", name)
+		}
+		// Cookies are the app's own: another app on localhost has others.
+		if !strings.Contains(paths["internal/web/web.go"], `const CookiePrefix = "shop"`) {
+			t.Errorf("%s app: CookiePrefix is not shop", name)
+		}
+		// The app carries its release image, which builds its own command.
+		if d := paths["Dockerfile"]; !strings.Contains(d, "./cmd/shop\n") || !strings.Contains(d, "docker build -t shop .") {
+			t.Errorf("%s app: Dockerfile:\n%s", name, d)
+		}
+		if !strings.Contains(paths[".dockerignore"], ".liveapp/") {
+			t.Errorf("%s app: .dockerignore leaves the dev database in the build context", name)
 		}
 		if !strings.Contains(paths[".gitignore"], "\n/shop\n") {
 			t.Errorf("%s app: .gitignore does not ignore /shop:\n%s", name, paths[".gitignore"])
@@ -305,7 +317,7 @@ func TestAddAuthRefusesChangedMarkers(t *testing.T) {
 	}{
 		{"an anchor removed", "internal/web/routes.go", "\t// liveapp:auth\n", ""},
 		{"an anchor added", "internal/web/home.go", "\treturn nil\n", "\t// liveapp:auth\n\treturn nil\n"},
-		{"the lines between begin and end changed", "internal/web/web.go", "Config.DB and PublicURL are required", "DB and PublicURL, please"},
+		{"the lines between begin and end changed", "internal/web/web.go", "Config.DB is required", "DB, please"},
 		{"an end removed", "internal/web/web.go", "\t// liveapp:auth end\n\ta := &App", "\ta := &App"},
 		{"every marker removed", "internal/web/templates/home.html", "{{/* liveapp:auth */ -}}\n", ""},
 	}

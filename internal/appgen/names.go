@@ -66,15 +66,18 @@ type rename struct {
 }
 
 var renames = []rename{
-	{regexp.MustCompile(`(?m)^// Command app\b`), "// Command NAME"},                 // main's doc
-	{regexp.MustCompile(`\bcmd/app\b`), "cmd/NAME"},                                  // cmd/app, its main.go
-	{regexp.MustCompile(`\bapp_dev\b`), "NAME_dev"},                                  // the development database
-	{regexp.MustCompile(`\./app\b`), "./NAME"},                                       // ./app migrate
-	{regexp.MustCompile(`-o app\b`), "-o NAME"},                                      // go build -o app
-	{regexp.MustCompile("(^|[\\s`(])app( +)(serve|migrate)\\b"), "${1}NAME${2}${3}"}, // `app migrate`
-	{regexp.MustCompile(`(?m)^# app$`), "# NAME"},                                    // the README's title
-	{regexp.MustCompile(`(?m)^/app$`), "/NAME"},                                      // .gitignore: the binary
-	{regexp.MustCompile(`(const AppName = )"app"`), `${1}"NAME"`},                    // what users see
+	{regexp.MustCompile(`(?m)^// Command app\b`), "// Command NAME"},                        // main's doc
+	{regexp.MustCompile(`\bcmd/app\b`), "cmd/NAME"},                                         // cmd/app, its main.go
+	{regexp.MustCompile(`\bapp_dev\b`), "NAME_dev"},                                         // the development database
+	{regexp.MustCompile(`\./app\b`), "./NAME"},                                              // ./app migrate
+	{regexp.MustCompile(`-o app\b`), "-o NAME"},                                             // go build -o app
+	{regexp.MustCompile("(^|[\\s`(])app( +)(serve|migrate|secret)\\b"), "${1}NAME${2}${3}"}, // `app migrate`
+	{regexp.MustCompile(`(?m)^# app$`), "# NAME"},                                           // the README's title
+	{regexp.MustCompile(`(?m)^/app$`), "/NAME"},                                             // .gitignore: the binary
+	{regexp.MustCompile(`(const AppName = )"app"`), `${1}"NAME"`},                           // what users see
+	{regexp.MustCompile(`(const CookiePrefix = )"app"`), `${1}"NAME"`},                      // its cookies' names
+	{regexp.MustCompile(`(?m)^((?:#\s+)?docker .*\s)app\b`), "${1}NAME"},                    // the image, in docker commands
+	{regexp.MustCompile(`\b(system/|Description=|User=|/etc/|bin/)app\b`), "${1}NAME"},      // the systemd unit
 }
 
 // renameText replaces the template's names in text with name and module.

@@ -269,7 +269,8 @@
   // The server's default Config.FloodCooldown: after a 4008 it refuses this
   // browser and its address for that long, so waiting less only fails again.
   const FLOOD_COOLDOWN_MS = 10000;
-  const FLASH_COOKIE = '_live_flash';
+  // The runtime's flash cookie: Config.CookiePrefix names it.
+  const flashCookie = () => root?.getAttribute('data-live-flash-cookie') || '_live_flash';
 
   let root = null; // #live-root, once booted
   let ws = null; // the current socket, or null while disconnected
@@ -490,7 +491,7 @@
     if (typeof m.flash === 'string' && /^[^\s;,"\\]+$/.test(m.flash)) {
       // The server's signed flash, for the next dead render to show.
       const secure = location.protocol === 'https:' ? '; secure' : '';
-      document.cookie = `${FLASH_COOKIE}=${m.flash}; path=/; max-age=60; samesite=lax${secure}`;
+      document.cookie = `${flashCookie()}=${m.flash}; path=/; max-age=60; samesite=lax${secure}`;
     }
     leaving = true;
     location.assign(m.to);
@@ -548,6 +549,20 @@
 
   const OVERLAY_ID = 'live-dev-error';
 
+  // The overlay's styles, adopted by its shadow root rather than written in a
+  // <style> element, which a Content-Security-Policy without 'unsafe-inline'
+  // would block.
+  const OVERLAY_CSS = `
+:host{all:initial;position:fixed;inset:0;z-index:2147483647;display:flex;align-items:flex-start;
+justify-content:center;padding:5vh 1rem;background:rgba(20,20,28,.55);overflow:auto}
+.box{position:relative;box-sizing:border-box;width:min(60rem,100%);padding:1rem 1.25rem;background:#fff;
+color:#1d2330;border-top:5px solid #d92d20;border-radius:.5rem;box-shadow:0 1rem 3rem rgba(0,0,0,.35);
+font:14px/1.5 system-ui,sans-serif}
+h2{margin:0 2rem .5rem 0;font-size:1rem;color:#b42318}
+pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+button{position:absolute;top:.5rem;right:.5rem;border:0;background:none;font-size:1.5rem;line-height:1;
+cursor:pointer;color:#555;padding:.25rem .5rem}`;
+
   // showOverlay shows text over the page, in an element outside the root that
   // renders never touch, with its own styles in a shadow root so the app's CSS
   // cannot hide it. The text goes in as text: nothing in it is markup.
@@ -557,17 +572,10 @@
       host = document.createElement('div');
       host.id = OVERLAY_ID;
       const shadow = host.attachShadow({ mode: 'open' });
-      shadow.innerHTML = `<style>
-:host{all:initial;position:fixed;inset:0;z-index:2147483647;display:flex;align-items:flex-start;
-justify-content:center;padding:5vh 1rem;background:rgba(20,20,28,.55);overflow:auto}
-.box{position:relative;box-sizing:border-box;width:min(60rem,100%);padding:1rem 1.25rem;background:#fff;
-color:#1d2330;border-top:5px solid #d92d20;border-radius:.5rem;box-shadow:0 1rem 3rem rgba(0,0,0,.35);
-font:14px/1.5 system-ui,sans-serif}
-h2{margin:0 2rem .5rem 0;font-size:1rem;color:#b42318}
-pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-button{position:absolute;top:.5rem;right:.5rem;border:0;background:none;font-size:1.5rem;line-height:1;
-cursor:pointer;color:#555;padding:.25rem .5rem}
-</style><div class="box" role="alertdialog" aria-labelledby="t"><h2 id="t">Error</h2>
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(OVERLAY_CSS);
+      shadow.adoptedStyleSheets = [sheet];
+      shadow.innerHTML = `<div class="box" role="alertdialog" aria-labelledby="t"><h2 id="t">Error</h2>
 <button type="button" aria-label="Dismiss" title="Dismiss (Esc)">&times;</button><pre></pre></div>`;
       shadow.querySelector('button').addEventListener('click', hideOverlay);
       document.body.append(host);

@@ -27,6 +27,17 @@ type devServer struct {
 
 func serveDevExample(t *testing.T) *devServer {
 	t.Helper()
+	return serveDevExampleWith(t, "")
+}
+
+// strictCSP is the policy of an app made by liveapp new: nothing inline.
+const strictCSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
+	"frame-ancestors 'self'; base-uri 'self'; form-action 'self'; object-src 'none'"
+
+// serveDevExampleWith is serveDevExample with csp, when not "", as every response's
+// Content-Security-Policy.
+func serveDevExampleWith(t *testing.T, csp string) *devServer {
+	t.Helper()
 	app, err := example.New(example.Config{Secret: []byte(strings.Repeat("browser-secret!!", 3)), Dev: true})
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +45,9 @@ func serveDevExample(t *testing.T) *devServer {
 	ds := &devServer{exampleServer: &exampleServer{app: app}}
 	ds.setCSS("h1 { color: rgb(1, 2, 3) }")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if csp != "" {
+			w.Header().Set("Content-Security-Policy", csp)
+		}
 		switch r.URL.Path {
 		case "/dev.css":
 			w.Header().Set("Content-Type", "text/css; charset=utf-8")
@@ -128,6 +142,35 @@ func TestBrowserDevErrorOverlay(t *testing.T) {
 	waitFor(t, tab, overlayText+` === 'again'`)
 	do(t, tab, chromedp.Click(chromedp.JSPath(`document.getElementById('live-dev-error').shadowRoot.querySelector('button')`)))
 	waitFor(t, tab, overlayText+` === null`)
+}
+
+// The overlay and the stylesheet swap work under a policy that allows nothing inline,
+// such as the one apps made by liveapp new send, and cause no violation.
+func TestBrowserDevToolsUnderAStrictCSP(t *testing.T) {
+	ds := serveDevExampleWith(t, strictCSP)
+	tab := testbrowser.New(t)
+	violations := testbrowser.RecordCSPViolations(t, tab)
+	openLive(t, tab, ds.exampleServer, "/")
+
+	ds.app.Runtime.DevError("main.go:1:1: expected 'package'")
+	waitFor(t, tab, overlayText+` !== null`)
+	// The overlay's own styles apply: its host covers the page.
+	if pos := eval[string](t, tab, `getComputedStyle(document.getElementById('live-dev-error')).position`); pos != "fixed" {
+		t.Errorf("the overlay's position is %q, want fixed: its styles were blocked", pos)
+	}
+	ds.app.Runtime.DevClearError()
+	waitFor(t, tab, overlayText+` === null`)
+
+	ds.app.Runtime.DevCSS("/dev.css")
+	eval[chromedp.Void](t, tab, `document.getElementById('inc').click()`)
+	waitFor(t, tab, `document.getElementById('count').textContent === '1'`)
+	// The example's layout has a <style> of its own, which the policy blocks too: only
+	// the client's violations count here.
+	for _, v := range violations() {
+		if strings.Contains(v, "/live/client-") {
+			t.Errorf("the live client caused a CSP violation: %s", v)
+		}
+	}
 }
 
 func TestBrowserDevReload(t *testing.T) {

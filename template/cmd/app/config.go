@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,14 +20,18 @@ type config struct {
 	Dev         bool
 	DatabaseURL string
 	Secret      []byte
-	Addr        string // where to listen
-	PublicURL   *url.URL
+	Addr        string   // where to listen: HOST:PORT
+	PublicURL   *url.URL // nil when PUBLIC_URL is unset in production
 	// liveapp:auth begin
-	SMTP *mail.SMTP // nil in dev, which uses a DevMailbox
+	SMTP *mail.SMTP // nil in dev, which uses a DevMailbox, and without SMTP_ADDR
 	// liveapp:auth end
 	TrustProxy bool
 	DebugAddr  string     // where to serve /debug/vars; "" serves it nowhere
 	LogLevel   slog.Level // LOG_LEVEL; Info by default
+
+	// TLS is the certificate to serve HTTPS with, from TLS_CERT_FILE and
+	// TLS_KEY_FILE; nil serves plain HTTP.
+	TLS *tls.Certificate
 
 	// Warnings are printed at startup: dev-mode shortcuts the user should
 	// know about.
@@ -41,6 +46,9 @@ const devSecret = "dev-only secret: never use it in production, set SECRET_KEY_B
 // minSecretLen is the shortest SECRET_KEY_BASE accepted, in bytes.
 const minSecretLen = 32
 
+// makeSecret says how to make a SECRET_KEY_BASE.
+const makeSecret = "generate one with `openssl rand -base64 48` or `app secret`, and keep it secret; every node needs the same"
+
 // loadConfig reads the configuration through getenv (os.Getenv). It returns
 // every problem at once, so a deploy fails with the full list.
 func loadConfig(getenv func(string) string) (*config, error) {
@@ -48,12 +56,14 @@ func loadConfig(getenv func(string) string) (*config, error) {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
+	// Production unless told otherwise: forgetting APP_ENV must not deploy the
+	// dev conveniences (a public secret, errors in the browser, the mailbox).
 	switch env := getenv("APP_ENV"); env {
-	case "", "dev":
+	case "dev":
 		c.Dev = true
-	case "prod":
+	case "", "prod":
 	default:
-		bad("APP_ENV=%q: want dev or prod", env)
+		bad("APP_ENV=%q: want dev or prod (unset is prod)", env)
 	}
 
 	port := getenv("PORT")
@@ -64,10 +74,19 @@ func loadConfig(getenv func(string) string) (*config, error) {
 		bad("PORT=%q: want a port number", port)
 	}
 	// In dev, listen on the loopback interface only: the dev mailbox shows
-	// login links, which nobody else on the network should see.
-	host := ""
-	if c.Dev {
-		host = "127.0.0.1"
+	// login links, which nobody else on the network should see. In production,
+	// listen on every interface, as Phoenix and Rails releases do, so that a
+	// container or a load balancer can reach the app; HOST=127.0.0.1 keeps it
+	// behind a proxy on the same machine.
+	host, hostSet := getenv("HOST"), true
+	if host == "" {
+		hostSet = false
+		if c.Dev {
+			host = "127.0.0.1"
+		}
+	}
+	if hostSet && strings.ContainsAny(host, "/: ") && net.ParseIP(host) == nil {
+		bad("HOST=%q: want an IP address or a host name, such as 127.0.0.1 or ::", host)
 	}
 	c.Addr = net.JoinHostPort(host, port)
 
@@ -85,9 +104,9 @@ func loadConfig(getenv func(string) string) (*config, error) {
 		c.Secret = []byte(devSecret)
 		c.Warnings = append(c.Warnings, "SECRET_KEY_BASE is not set: using a fixed dev-only secret")
 	case secret == "":
-		bad("SECRET_KEY_BASE is not set: generate one with `openssl rand -base64 48` and keep it secret; every node needs the same")
+		bad("SECRET_KEY_BASE is not set: %s", makeSecret)
 	case len(secret) < minSecretLen:
-		bad("SECRET_KEY_BASE is %d bytes: it needs at least %d (generate one with `openssl rand -base64 48`)", len(secret), minSecretLen)
+		bad("SECRET_KEY_BASE is %d bytes: it needs at least %d; %s", len(secret), minSecretLen, makeSecret)
 	default:
 		c.Secret = []byte(secret)
 	}
@@ -96,7 +115,8 @@ func loadConfig(getenv func(string) string) (*config, error) {
 	case raw == "" && c.Dev:
 		c.PublicURL = &url.URL{Scheme: "http", Host: "localhost:" + port}
 	case raw == "":
-		bad("PUBLIC_URL is not set: set it to the address users reach the app at, such as https://example.com")
+		// Websockets are then accepted from the page's own origin only, and
+		// cookies are Secure when the request came over HTTPS.
 	default:
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" {
@@ -117,20 +137,44 @@ func loadConfig(getenv func(string) string) (*config, error) {
 			Username: getenv("SMTP_USERNAME"),
 			Password: getenv("SMTP_PASSWORD"),
 		}
-		if c.SMTP.Addr == "" {
+		switch {
+		case c.SMTP.Addr == "" && c.SMTP.From == "":
+			// Emails go to the log: enough to try the app, not to run it.
+			c.SMTP = nil
+			c.Warnings = append(c.Warnings, "SMTP_ADDR is not set: emails are written to the log instead of sent, login links included; set SMTP_ADDR and SMTP_FROM to send them")
+		case c.SMTP.Addr == "":
 			bad("SMTP_ADDR is not set: set it to the host:port of an SMTP server, such as smtp.example.com:587")
-		} else if _, _, err := net.SplitHostPort(c.SMTP.Addr); err != nil {
-			bad("SMTP_ADDR=%q: want the host:port of an SMTP server, such as smtp.example.com:587", c.SMTP.Addr)
-		} else {
-			// Refuse to send passwords and login links in clear text, except
-			// to a relay on this machine.
-			c.SMTP.RequireTLS = !isLocal(c.SMTP.Addr)
-		}
-		if c.SMTP.From == "" {
-			bad("SMTP_FROM is not set: set it to the sender of the app's emails, such as \"App <app@example.com>\"")
+		default:
+			if _, _, err := net.SplitHostPort(c.SMTP.Addr); err != nil {
+				bad("SMTP_ADDR=%q: want the host:port of an SMTP server, such as smtp.example.com:587", c.SMTP.Addr)
+			} else {
+				// Refuse to send passwords and login links in clear text, except
+				// to a relay on this machine.
+				c.SMTP.RequireTLS = !isLocal(c.SMTP.Addr)
+			}
+			if c.SMTP.From == "" {
+				bad("SMTP_FROM is not set: set it to the sender of the app's emails, such as \"App <app@example.com>\"")
+			}
+			if c.PublicURL == nil && getenv("PUBLIC_URL") == "" {
+				bad("PUBLIC_URL is not set: emails link to the app, so set it to the address users reach the app at, such as https://example.com")
+			}
 		}
 	}
 	// liveapp:auth end
+
+	certFile, keyFile := getenv("TLS_CERT_FILE"), getenv("TLS_KEY_FILE")
+	switch {
+	case certFile == "" && keyFile == "":
+	case certFile == "" || keyFile == "":
+		bad("TLS_CERT_FILE and TLS_KEY_FILE go together: set both to serve HTTPS, or neither")
+	default:
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			bad("TLS_CERT_FILE, TLS_KEY_FILE: %v", err)
+		} else {
+			c.TLS = &cert
+		}
+	}
 
 	switch v := getenv("TRUST_PROXY"); v {
 	case "", "false", "0":
@@ -162,6 +206,16 @@ func loadConfig(getenv func(string) string) (*config, error) {
 		return nil, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// migrateConfig returns the DATABASE_URL `app migrate` needs, which is all it
+// needs: a release step can run before the serving settings exist.
+func migrateConfig(getenv func(string) string) (string, error) {
+	url := getenv("DATABASE_URL")
+	if url == "" {
+		return "", errors.New("DATABASE_URL is not set: set it to the PostgreSQL URL of the app's database")
+	}
+	return url, nil
 }
 
 // liveapp:auth begin

@@ -1,25 +1,31 @@
 // Command app serves the app, or migrates its database.
 //
 //	app            serve HTTP (the same as app serve)
-//	app serve      serve HTTP on PORT until SIGINT or SIGTERM
+//	app serve      serve HTTP on HOST:PORT until SIGINT or SIGTERM
 //	app migrate    apply pending database migrations, then exit
+//	app secret     print a new random SECRET_KEY_BASE
 //
 // liveapp:auth begin
-// Configuration comes from the environment; see the README. APP_ENV=dev (the
-// default) has development conveniences: a fixed secret when SECRET_KEY_BASE is
-// unset, emails shown at /dev/mailbox instead of sent, migrations applied at
-// startup. APP_ENV=prod has none of them and refuses to start without its
+// Configuration comes from the environment; see the README. The app runs in
+// production unless APP_ENV=dev, which `liveapp dev` sets. Development has
+// conveniences: a fixed secret when SECRET_KEY_BASE is unset, emails shown at
+// /dev/mailbox instead of sent, migrations applied at startup, errors shown in
+// the browser. Production has none of them and refuses to start without its
 // settings.
 // liveapp:auth else
-// // Configuration comes from the environment; see the README. APP_ENV=dev (the
-// // default) has development conveniences: a fixed secret when SECRET_KEY_BASE is
-// // unset, migrations applied at startup. APP_ENV=prod has none of them and
-// // refuses to start without its settings.
+// // Configuration comes from the environment; see the README. The app runs in
+// // production unless APP_ENV=dev, which `liveapp dev` sets. Development has
+// // conveniences: a fixed secret when SECRET_KEY_BASE is unset, migrations
+// // applied at startup, errors shown in the browser. Production has none of
+// // them and refuses to start without its settings.
 // liveapp:auth end
 package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"expvar"
 	"fmt"
@@ -73,11 +79,32 @@ func run(args []string) error {
 	}
 	switch cmd {
 	case "serve", "migrate":
+	case "secret":
+		fmt.Println(newSecret())
+		return nil
 	case "help", "-h", "-help", "--help":
-		fmt.Printf("usage: %s [serve|migrate]\n", filepath.Base(os.Args[0]))
+		fmt.Printf("usage: %s [serve|migrate|secret]\n", filepath.Base(os.Args[0]))
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q; want serve or migrate", cmd)
+		return fmt.Errorf("unknown command %q; want serve, migrate or secret", cmd)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// After the first signal starts a graceful shutdown, a second one kills.
+	context.AfterFunc(ctx, stop)
+
+	if cmd == "migrate" {
+		// A release step needs the database only, not the serving settings.
+		url, err := migrateConfig(os.Getenv)
+		if err != nil {
+			return fmt.Errorf("configuration:\n%w", err)
+		}
+		if err := migrate(ctx, url); err != nil {
+			return err
+		}
+		newLogger(os.Stderr, os.Getenv("APP_ENV") == "dev", slog.LevelInfo).Info("database migrated")
+		return nil
 	}
 
 	cfg, err := loadConfig(os.Getenv)
@@ -87,18 +114,6 @@ func run(args []string) error {
 	log := newLogger(os.Stderr, cfg.Dev, cfg.LogLevel)
 	for _, w := range cfg.Warnings {
 		log.Warn(w)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	// After the first signal starts a graceful shutdown, a second one kills.
-	context.AfterFunc(ctx, stop)
-
-	if cmd == "migrate" {
-		if err := migrate(ctx, cfg.DatabaseURL); err != nil {
-			return err
-		}
-		log.Info("database migrated")
-		return nil
 	}
 	return serve(ctx, cfg, log)
 }
@@ -152,8 +167,12 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	// In dev, emails are kept in a file under .liveapp (beside the binary
 	// liveapp dev builds), so that they survive restarts.
 	var mailer mail.Mailer = &mail.DevMailbox{File: filepath.Join(".liveapp", "mailbox.json")}
-	if !cfg.Dev {
+	switch {
+	case cfg.Dev:
+	case cfg.SMTP != nil:
 		mailer = cfg.SMTP
+	default:
+		mailer = mail.Log{Logger: log}
 	}
 	// liveapp:auth end
 	app, err := web.New(web.Config{
@@ -186,14 +205,24 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		ConnState:         fresh.track,
 	}
-	// The socket `liveapp dev` passes, which outlives restarts, or else PORT.
+	// The socket `liveapp dev` passes, which outlives restarts, or else
+	// HOST:PORT.
 	ln, err := devmode.Listen(cfg.Addr)
 	if err != nil {
 		return err
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL.String(), "dev", cfg.Dev)
+	if cfg.TLS != nil {
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cfg.TLS}, MinVersion: tls.VersionTLS12}
+		go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	url := ""
+	if cfg.PublicURL != nil {
+		url = cfg.PublicURL.String()
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "url", url, "tls", cfg.TLS != nil, "dev", cfg.Dev)
 	if err := devmode.Ready(); err != nil {
 		log.Warn("could not tell liveapp dev the app is ready", "err", err)
 	}
@@ -290,6 +319,13 @@ func devDir(dev bool, log *slog.Logger) string {
 		return ""
 	}
 	return webDir
+}
+
+// newSecret returns 48 random bytes in base64: a SECRET_KEY_BASE.
+func newSecret() string {
+	b := make([]byte, 48)
+	_, _ = rand.Read(b) // never fails: see crypto/rand.Read
+	return base64.StdEncoding.EncodeToString(b)
 }
 
 // newLogger logs to w from level up: as JSON lines for a log collector in

@@ -67,8 +67,8 @@ func (a *App) routes() http.Handler {
 	// liveapp gen.live adds the routes of new resources above this line.
 	// liveapp:auth end
 
-	mux := http.NewServeMux()
-	rt.Register(mux)
+	mux := newRouteMux()
+	rt.Register(mux.ServeMux)
 	// liveapp:auth begin
 	// Plain HTTP handlers, for what live events cannot do: set cookies, and
 	// know the client's address, which the login rate limits count by.
@@ -79,7 +79,17 @@ func (a *App) routes() http.Handler {
 	// liveapp:auth end
 	mux.Handle("GET /static/", a.staticFiles())
 
-	var h http.Handler = rt.ProtectForms(mux) // every POST needs a CSRF token
+	a.routeList = mux.list(rt)
+
+	// Where no route matches, the app's 404 page.
+	var notFound http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.errorPage(w, r, http.StatusNotFound, nil)
+	})
+	// liveapp:auth begin
+	notFound = auth.FetchCurrentUser(notFound) // its nav bar shows who is logged in
+	// liveapp:auth end
+	var h http.Handler = a.withErrorPages(mux.ServeMux, notFound)
+	h = rt.ProtectForms(h) // every POST needs a CSRF token
 	// liveapp:auth begin
 	if mb, ok := a.cfg.Mailer.(*mail.DevMailbox); ok && a.cfg.Dev {
 		// A dev-only route: in production it does not exist at all. It is
@@ -91,6 +101,7 @@ func (a *App) routes() http.Handler {
 		h = dev
 	}
 	// liveapp:auth end
+	h = a.securityHeaders(h)
 	if a.cfg.TrustProxy {
 		h = clientAddrFromProxy(h)
 	}

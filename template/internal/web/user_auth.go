@@ -93,12 +93,9 @@ func (a *App) logOut(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serverError logs err and answers 500, with the error itself in dev mode.
+// serverError logs err and answers with the app's 500 page, which shows the
+// error itself in dev mode.
 func (a *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	a.log.ErrorContext(r.Context(), "web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	msg := "Internal Server Error"
-	if a.cfg.Dev {
-		msg += "\n\n" + err.Error()
-	}
-	http.Error(w, msg, http.StatusInternalServerError)
+	a.errorPage(w, r, http.StatusInternalServerError, err)
 }

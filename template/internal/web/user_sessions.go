@@ -91,10 +91,11 @@ func (v *Sessions) load(ctx context.Context) error {
 // Render renders the page.
 func (v *Sessions) Render(w io.Writer) error { return v.app.render(w, "user_sessions", v) }
 
-// Cookie names of the session, set on auth in New.
+// Cookie names of the session, set on auth in New (see CookiePrefix).
 const (
-	sessionCookie  = "user_session"
-	rememberCookie = "user_remember_me"
+	sessionCookie  = CookiePrefix + "_session"
+	rememberCookie = CookiePrefix + "_remember_me"
+	returnToCookie = CookiePrefix + "_return_to"
 )
 
 // device describes a browser from its User-Agent header, roughly: enough for

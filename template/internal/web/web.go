@@ -63,10 +63,15 @@ import (
 // emails.
 const AppName = "app"
 
+// CookiePrefix names the app's cookies: PREFIX_session, _PREFIX_csrf... Browsers
+// share cookies between the apps of one host name whatever their ports, so
+// each app on localhost needs a prefix of its own. Letters, digits, _ and -.
+const CookiePrefix = "app"
+
 // liveapp:auth begin
-// Config configures the app. DB, Secret, PublicURL and Mailer are required.
+// Config configures the app. DB, Secret and Mailer are required.
 // liveapp:auth else
-// // Config configures the app. DB, Secret and PublicURL are required.
+// // Config configures the app. DB and Secret are required.
 // liveapp:auth end
 type Config struct {
 	// DB is the app's database, migrated (see package migrations).
@@ -97,12 +102,15 @@ type Config struct {
 	// PublicURL is the address users reach the app at, such as
 	// https://example.com. Links in emails point there, and outside dev mode it
 	// is the only origin allowed to open websockets; an https URL also makes
-	// cookies Secure, for apps behind a TLS-terminating load balancer.
+	// cookies Secure, for apps behind a TLS-terminating load balancer. Nil
+	// allows websockets from the page's own origin (scheme and Host), and links
+	// in emails are paths only.
 	// liveapp:auth else
 	// // PublicURL is the address users reach the app at, such as
 	// // https://example.com. Outside dev mode it is the only origin allowed to
 	// // open websockets; an https URL also makes cookies Secure, for apps behind
-	// // a TLS-terminating load balancer.
+	// // a TLS-terminating load balancer. Nil allows websockets from the page's
+	// // own origin (scheme and Host).
 	// liveapp:auth end
 	PublicURL *url.URL
 	// liveapp:auth begin
@@ -111,15 +119,16 @@ type Config struct {
 	Mailer mail.Mailer
 	// liveapp:auth end
 
-	// TrustProxy makes the client's address the last one in the
-	// X-Forwarded-For header, for apps behind a load balancer that sets it.
+	// TrustProxy trusts the headers a load balancer sets, for apps behind one:
+	// the client's address is the last one in X-Forwarded-For, and a request
+	// whose last X-Forwarded-Proto is https counts as HTTPS (Secure cookies with
+	// the __Host- prefix, HSTS, websockets from https origins only). Earlier
+	// values of either header come from the client and are ignored.
 	// liveapp:auth begin
-	// Rate limits and the sessions list use the address. Leave it off when
-	// clients reach the app directly: they could then forge the header.
-	// liveapp:auth else
-	// // Leave it off when clients reach the app directly: they could then forge
-	// // the header.
+	// Rate limits and the sessions list use the address.
 	// liveapp:auth end
+	// Leave it off when clients can reach the app directly: they could then
+	// forge both headers.
 	TrustProxy bool
 
 	// liveapp:auth begin
@@ -170,6 +179,7 @@ type App struct {
 	log       *slog.Logger
 	templates templateSet // swapped by ReloadTemplates
 	handler   http.Handler
+	routeList []string // every route, for the dev 404 page
 }
 
 // New builds the app from cfg.
@@ -183,25 +193,26 @@ func New(cfg Config) (*App, error) {
 		}
 	}
 	// liveapp:auth begin
-	if cfg.DB == nil || cfg.Mailer == nil || cfg.PublicURL == nil {
-		return nil, errors.New("web: Config.DB, Mailer and PublicURL are required")
+	if cfg.DB == nil || cfg.Mailer == nil {
+		return nil, errors.New("web: Config.DB and Mailer are required")
 	}
 	if cfg.RevalidateEvery <= 0 {
 		cfg.RevalidateEvery = time.Minute
 	}
 	// liveapp:auth else
-	// if cfg.DB == nil || cfg.PublicURL == nil {
-	// 	return nil, errors.New("web: Config.DB and PublicURL are required")
+	// if cfg.DB == nil {
+	// 	return nil, errors.New("web: Config.DB is required")
 	// }
 	// liveapp:auth end
 	a := &App{cfg: cfg, log: cfg.Logger}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
-	secure := cfg.PublicURL.Scheme == "https"
-	rc := live.Config{Secret: cfg.Secret, Dev: cfg.Dev, SecureCookies: secure, PubSub: cfg.PubSub, Logger: a.log,
+	secure := cfg.PublicURL != nil && cfg.PublicURL.Scheme == "https"
+	rc := live.Config{Secret: cfg.Secret, Dev: cfg.Dev, SecureCookies: secure, TrustForwardedProto: cfg.TrustProxy,
+		CookiePrefix: CookiePrefix, ErrorPage: a.errorPage, PubSub: cfg.PubSub, Logger: a.log,
 		Observe: live.LogActivity(a.log, activityLevel(cfg.Dev))}
-	if !cfg.Dev {
+	if !cfg.Dev && cfg.PublicURL != nil {
 		// In development the page's own origin is allowed, whatever host name
 		// the browser used (localhost, 127.0.0.1...).
 		rc.AllowedOrigins = []string{origin(cfg.PublicURL)}
@@ -222,7 +233,7 @@ func New(cfg Config) (*App, error) {
 	a.Projects = projects.NewStore(cfg.DB, a.Runtime.PubSub())
 	// liveapp:projects end
 	a.auth = &authweb.Auth{Store: a.Accounts, Runtime: a.Runtime, SecureCookies: secure, Logger: a.log,
-		SessionCookie: sessionCookie, RememberCookie: rememberCookie}
+		SessionCookie: sessionCookie, RememberCookie: rememberCookie, ReturnToCookie: returnToCookie}
 	// liveapp:auth end
 	if err := a.loadTemplates(); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -261,8 +272,12 @@ func origin(u *url.URL) string { return u.Scheme + "://" + u.Host }
 
 // liveapp:auth begin
 
-// url returns the absolute URL of path on the public site, for emails.
+// url returns the absolute URL of path on the public site, for emails; only
+// the path without Config.PublicURL.
 func (a *App) url(path string) string {
+	if a.cfg.PublicURL == nil {
+		return path
+	}
 	return origin(a.cfg.PublicURL) + path
 }
 
