@@ -311,7 +311,7 @@ func (c *conn) beat() {
 func (c *conn) join(r *route) {
 	s := c.sock
 	s.resetActions()
-	s.pushes = s.pushes[:0]
+	s.dropPushes()
 	ctx, cancel := c.callContext()
 	err := c.rt.mount(ctx, s, r)
 	cancel()
@@ -389,7 +389,7 @@ func (c *conn) sendRender(navURL, token string) {
 	}
 	f.pushes = s.pushes
 	c.send(f.encode())
-	s.pushes = s.pushes[:0]
+	s.dropPushes()
 	s.replyValue = nil
 }
 
@@ -595,7 +595,7 @@ func (c *conn) reply(ref int64, p patch, errMsg string) {
 	if ref == 0 && errMsg != "" {
 		c.send(frameError(errMsg))
 	}
-	s.pushes = s.pushes[:0]
+	s.dropPushes()
 }
 
 // patch is what a diff found: the encoded ops, and when they came from the runtime's
