@@ -233,9 +233,13 @@ type subscription struct {
 }
 
 // PushEvent sends payload, JSON-encoded, to the browser as the DOM event "live:"+event on
-// the view's root element. It is the only way to send data that is not rendered HTML, so
+// the view's root element, and to the client hooks that handle event. Names starting with
+// "lv:" are reserved. It is the only way to send data that is not rendered HTML, so
 // send only what the page needs.
 func (s *Socket) PushEvent(event string, payload any) error {
+	if strings.HasPrefix(event, "lv:") {
+		return fmt.Errorf("live: push %q: names starting with lv: are the runtime's", event)
+	}
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("live: push %q: %w", event, err)
@@ -331,6 +335,17 @@ func paramsFor(r *route, u *url.URL) Params {
 	}
 	r.match(u.EscapedPath(), p)
 	return p
+}
+
+// dropPushes forgets the pushed events a frame has carried. It keeps the slice for the
+// next ones unless a burst (a stream's first rows) grew it, and never the payloads.
+func (s *Socket) dropPushes() {
+	if cap(s.pushes) > 8 {
+		s.pushes = nil
+		return
+	}
+	clear(s.pushes)
+	s.pushes = s.pushes[:0]
 }
 
 // resetActions forgets where a handler asked to go, before the next one runs. Pushed

@@ -312,7 +312,7 @@ func (c *conn) join(r *route) {
 	s := c.sock
 	o := c.observe()
 	s.resetActions()
-	s.pushes = s.pushes[:0]
+	s.dropPushes()
 	ctx, cancel := c.callContext()
 	err := c.rt.mount(ctx, s, r)
 	cancel()
@@ -395,7 +395,7 @@ func (c *conn) sendRender(navURL, token string) {
 	}
 	f.pushes = s.pushes
 	c.send(f.encode())
-	s.pushes = s.pushes[:0]
+	s.dropPushes()
 	s.replyValue = nil
 }
 
@@ -609,7 +609,7 @@ func (c *conn) reply(ref int64, p patch, errMsg string) {
 	if ref == 0 && errMsg != "" {
 		c.send(frameError(errMsg))
 	}
-	s.pushes = s.pushes[:0]
+	s.dropPushes()
 }
 
 // patch is what a diff found: the encoded ops, and when they came from the runtime's

@@ -26,6 +26,8 @@
 //                          disconnected and reconnected callbacks
 //   live-update="ignore"   with an id: the page's scripts own the children;
 //                          patches never touch them (attributes still change)
+//   live-update="stream"   with an id: a live.Stream's container, whose rows
+//                          come as lv:stream pushed events
 // A live-EVENT attribute holding a JSON array runs those commands (live.JS)
 // in the browser instead of sending an event.
 // State shown to CSS: data-live-state on the root (connecting, connected,
@@ -157,22 +159,26 @@
   // The nodes the ops of one frame targeted, while patch collects them.
   let touched = null;
 
+  // Elements whose children the client owns: a page script's (ignore), kept
+  // across any re-render, and a stream's rows (stream), kept across patches but
+  // not across a render, which mounts the view afresh and sends its rows again.
   const IGNORED = '[live-update="ignore"][id]';
+  const KEPT = IGNORED + ',[live-update="stream"][id]';
 
   // keepIgnored returns fresh, the nodes about to replace old (a node, or the
-  // children of a fragment or element), with every ignored element that old
-  // holds under the same id put back in place of its new copy: its children
-  // belong to the page's scripts, and only its attributes take the new values.
-  function keepIgnored(old, fresh) {
+  // children of a fragment or element), with every element matching sel that
+  // old holds under the same id put back in place of its new copy: its
+  // children belong to the client, and only its attributes take the new values.
+  function keepIgnored(old, fresh, sel = KEPT) {
     const oldOne = (id) => (old.id === id ? old : old.querySelector?.(`#${CSS.escape(id)}`));
     const adopt = (n) => {
       const o = oldOne(n.id);
-      if (!o || o.localName !== n.localName || o.getAttribute('live-update') !== 'ignore') return n;
+      if (!o || o.localName !== n.localName || o.getAttribute('live-update') !== n.getAttribute('live-update')) return n;
       copyAttrs(o, n);
       return o;
     };
-    if (isElement(fresh) && fresh.matches(IGNORED)) return adopt(fresh);
-    for (const n of fresh.querySelectorAll?.(IGNORED) ?? []) {
+    if (isElement(fresh) && fresh.matches(sel)) return adopt(fresh);
+    for (const n of fresh.querySelectorAll?.(sel) ?? []) {
       const o = adopt(n);
       if (o !== n) n.replaceWith(o);
     }
@@ -304,13 +310,64 @@
   // the frame that carried them has been applied.
   function pushed(list) {
     if (!Array.isArray(list)) return;
+    const streamed = [];
     for (const p of list) {
       if (!Array.isArray(p) || typeof p[0] !== 'string') continue;
+      if (p[0] === 'lv:stream') {
+        streamed.push(streamOp(p[1]));
+        continue;
+      }
       emit(p[0], p[1]);
       for (const h of [...hooked.values()]) {
         for (const fn of [...(h.handlers.get(p[0]) ?? [])]) guard(`handleEvent ${p[0]}`, () => fn.call(h, p[1]));
       }
     }
+    if (streamed.length) afterPatch(streamed); // rows may carry hooks
+  }
+
+  // streamOp applies one operation of a live.Stream to its container, by DOM
+  // id: [container, 'i', key, html, at, limit] inserts (or replaces the row
+  // with id key in place), [container, 'd', key] deletes, [container, 'r']
+  // empties the container.
+  // It returns the container, or null.
+  function streamOp(op) {
+    if (!Array.isArray(op)) return null;
+    const [id, kind, key] = op;
+    const box = typeof id === 'string' ? document.getElementById(id) : null;
+    if (!box || !root.contains(box) || box.getAttribute('live-update') !== 'stream') {
+      console.error('liveapp: no stream container', id);
+      return null;
+    }
+    const row = (k) => {
+      const el = document.getElementById(k);
+      return el?.parentNode === box ? el : null;
+    };
+    switch (kind) {
+      case 'r':
+        box.replaceChildren();
+        break;
+      case 'd':
+        row(String(key))?.remove();
+        break;
+      case 'i': {
+        const el = parseOne(String(op[3]));
+        const old = row(String(key));
+        if (old) {
+          old.replaceWith(el);
+          break;
+        }
+        const at = Number.isInteger(op[4]) ? op[4] : -1;
+        box.insertBefore(el, at < 0 ? null : box.children[at] ?? null);
+        const limit = op[5];
+        if (Number.isInteger(limit) && limit > 0) {
+          while (box.children.length > limit) (at === 0 ? box.lastElementChild : box.firstElementChild).remove();
+        }
+        break;
+      }
+      default:
+        console.error('liveapp: unknown stream op', kind);
+    }
+    return box;
   }
 
   // ---------------------------------------------------------------------------
@@ -471,7 +528,7 @@
     let changed = [];
     keepFocus(() => {
       held.clear();
-      root.replaceChildren(keepIgnored(root, parse(String(m.html))));
+      root.replaceChildren(keepIgnored(root, parse(String(m.html)), IGNORED));
       changed = restoreForms(snapshot);
     });
     afterPatch([]);

@@ -100,6 +100,28 @@ func TestHooksIgnoredRegionsAndJSCommands(t *testing.T) {
 			sock().recv({t: 'ops', ops: [['x', [0], '<div id="m" class="box" hidden>new</div>']]});
 			return {patched, replaced: [$('#m').className, getComputedStyle($('#m')).display, $('#m').textContent]};`,
 			`{"patched":["box big open","block"],"replaced":["box open","block","new"]}`},
+		{"stream rows arrive as pushed operations, and patches around the container keep them", hookLog + `
+			live('<h1>a</h1><ul id="s" live-update="stream"></ul>');
+			const op = (...a) => ['lv:stream', a];
+			sock().recv({t: 'ops', ev: [op('s', 'i', 'r1', '<li id="r1">1</li>', -1, 0), op('s', 'i', 'r2', '<li id="r2" live-hook="Log">2</li>', -1, 0),
+				op('s', 'i', 'r0', '<li id="r0">0</li>', 0, 3)]});
+			const first = $('#s').innerHTML;
+			sock().recv({t: 'ops', ops: [['t', [0, 0], 'b']], ev: [op('s', 'i', 'r1', '<li id="r1">one</li>', -1, 0), op('s', 'd', 'r0')]});
+			const second = $('#s').innerHTML;
+			sock().recv({t: 'ops', ev: [op('s', 'i', 'r3', '<li id="r3">3</li>', -1, 2)]});
+			const limited = $('#s').innerHTML;
+			sock().recv({t: 'r', ref: 5, ops: [['h', [], '<h1>c</h1><ul id="s" live-update="stream" class="x"></ul>']]});
+			const kept = $('#s').innerHTML + ' ' + $('#s').className;
+			sock().recv({t: 'render', html: '<ul id="s" live-update="stream"></ul>', ev: [op('s', 'i', 'r9', '<li id="r9">9</li>', -1, 0)]});
+			const rendered = $('#s').innerHTML;
+			sock().recv({t: 'ops', ev: [op('s', 'r'), ['other', 1]]});
+			return {first, second, limited, kept, rendered, reset: $('#s').innerHTML, calls};`,
+			`{"first":"<li id=\"r0\">0</li><li id=\"r1\">1</li><li id=\"r2\" live-hook=\"Log\">2</li>",
+			  "second":"<li id=\"r1\">one</li><li id=\"r2\" live-hook=\"Log\">2</li>",
+			  "limited":"<li id=\"r2\" live-hook=\"Log\">2</li><li id=\"r3\">3</li>",
+			  "kept":"<li id=\"r2\" live-hook=\"Log\">2</li><li id=\"r3\">3</li> x",
+			  "rendered":"<li id=\"r9\">9</li>","reset":"",
+			  "calls":["mounted r2","destroyed r2"]}`},
 		{"JS commands may not set event handler or live attributes", `
 			live('<div id="m"></div><button id="b" live-click=\'[["set_attr",{"to":"#m","attr":["onclick","alert(1)"]}],["set_attr",{"to":"#m","attr":["live-click","x"]}],["set_attr",{"to":"#m","attr":["title","ok"]}]]\'>b</button>');
 			$('#b').click();

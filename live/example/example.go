@@ -1,8 +1,8 @@
 // Package example is a small app built on the live runtime: a counter, a form with live
 // validation, a keyed list kept in sync between tabs through PubSub, a clock and a panel
 // that update themselves (SendAfter, StartAsync), a chart drawn by a client hook and a
-// dialog run by JS commands, a photo upload, and a members area in a second live
-// session guarded by a hook. The runtime's browser tests and load tool run
+// dialog run by JS commands, a photo upload, a thousand-row list through a Stream, and a
+// members area in a second live session guarded by a hook. The runtime's browser tests and load tool run
 // against it, and it is the shortest tour of the API.
 package example
 
@@ -100,6 +100,7 @@ func New(cfg Config) (*App, error) {
 	main.Live("/widgets", func() live.View { return &Widgets{tpl: tpl} })
 	photos := &photoStore{disk: disk}
 	main.Live("/photos", func() live.View { return &Photos{tpl: tpl, store: photos} })
+	main.Live("/activity", func() live.View { return &Activity{tpl: tpl} })
 
 	members := rt.Session("members", live.SessionOptions{
 		Layout:     layout,

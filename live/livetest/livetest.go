@@ -358,6 +358,12 @@ func (v *View) apply(data []byte) error {
 		if json.Unmarshal(raw, &pair) != nil || len(pair) != 2 || json.Unmarshal(pair[0], &name) != nil {
 			return fmt.Errorf("livetest: malformed pushed event %s", raw)
 		}
+		if name == "lv:stream" {
+			if err := applyStream(v.tree, pair[1]); err != nil {
+				return err
+			}
+			continue
+		}
 		v.pushes = append(v.pushes, Push{Event: name, Payload: pair[1]})
 	}
 	return nil

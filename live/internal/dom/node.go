@@ -56,13 +56,14 @@ func (n *Node) Attr(name string) (string, bool) {
 }
 
 // Ignored reports whether n is an element whose children belong to the client
-// (live-update="ignore"): Diff updates its attributes but never its children.
+// (live-update="ignore", or "stream" for a live.Stream's container): Diff updates its
+// attributes but never its children.
 func Ignored(n *Node) bool {
 	if n.Type != ElementNode {
 		return false
 	}
 	v, ok := n.Attr("live-update")
-	return ok && v == "ignore"
+	return ok && (v == "ignore" || v == "stream")
 }
 
 // Equal reports whether a and b are the same tree: same types, tags, texts,
