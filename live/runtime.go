@@ -340,6 +340,9 @@ func (rt *Runtime) Register(mux *http.ServeMux) {
 	mux.Handle("GET "+rt.cfg.SocketPath, http.HandlerFunc(rt.serveSocket))
 	mux.Handle("GET "+rt.ScriptPath(), client.Handler())
 	mux.Handle("GET /live/"+client.UploadFilename(), client.Handler()) // fetched by the client when a page uploads
+	if rt.cfg.Dev {
+		mux.Handle("GET /live/"+client.DevFilename(), client.Handler()) // loaded by dev-mode pages
+	}
 }
 
 // ScriptPath is the content-hashed URL path of the browser client script.
@@ -484,7 +487,12 @@ func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 		root.WriteString(`">`)
 		root.Write(body.Bytes())
 		root.WriteString(`</div>`)
-		head := `<meta name="live-csrf" content="` + maskCSRF(csrfSecret) + `"><script defer src="` + rt.ScriptPath() + `"></script>`
+		head := `<meta name="live-csrf" content="` + maskCSRF(csrfSecret) + `">`
+		if rt.cfg.Dev {
+			// Before the client, which hands it the dev frames.
+			head += `<script defer src="/live/` + client.DevFilename() + `"></script>`
+		}
+		head += `<script defer src="` + rt.ScriptPath() + `"></script>`
 		page := &Page{Title: s.title, Head: template.HTML(head), Body: template.HTML(root.String()), Session: r.session.name, socket: s}
 		layout := r.session.opts.Layout
 		if layout == nil {

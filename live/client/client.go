@@ -24,6 +24,12 @@ var source []byte
 //go:embed upload.min.js
 var uploadSource []byte
 
+// devSource is the dev-mode script as served: dev.js minified. Pages of a server in dev
+// mode load it before the client.
+//
+//go:embed dev.min.js
+var devSource []byte
+
 // Source returns the client script as served, minified. The slice is shared: callers
 // must not modify it.
 func Source() []byte { return source }
@@ -31,13 +37,16 @@ func Source() []byte { return source }
 // UploadSource returns the upload script as served, minified. The slice is shared.
 func UploadSource() []byte { return uploadSource }
 
-// hash is the first 8 hex digits of the SHA-256 of both scripts, computed once: the
-// client finds the upload script by its own name, so both names change when either
-// script does.
+// DevSource returns the dev-mode script as served, minified. The slice is shared.
+func DevSource() []byte { return devSource }
+
+// hash is the first 8 hex digits of the SHA-256 of the scripts, computed once: the client
+// finds the upload script by its own name, so every name changes when any script does.
 var hash = sync.OnceValue(func() string {
 	h := sha256.New()
 	h.Write(source)
 	h.Write(uploadSource)
+	h.Write(devSource)
 	return hex.EncodeToString(h.Sum(nil)[:4])
 })
 
@@ -55,6 +64,7 @@ func gzipOnce(b []byte) func() []byte {
 var (
 	gzipped       = gzipOnce(source)
 	uploadGzipped = gzipOnce(uploadSource)
+	devGzipped    = gzipOnce(devSource)
 )
 
 // Filename returns the script's content-hashed file name, such as "client-3f2a9c1b.js".
@@ -65,8 +75,13 @@ func Filename() string { return "client-" + hash() + ".js" }
 // the client's, with upload for client. Serve it from the same directory.
 func UploadFilename() string { return "upload-" + hash() + ".js" }
 
+// DevFilename returns the dev-mode script's file name, such as "dev-3f2a9c1b.js". Serve it
+// from the same directory.
+func DevFilename() string { return "dev-" + hash() + ".js" }
+
 // Handler returns a handler that serves the client script when the last element of the
-// request path is Filename, the upload script when it is UploadFilename, and answers 404
+// request path is Filename, the upload script when it is UploadFilename, the dev-mode
+// script when it is DevFilename, and answers 404
 // Not Found to any other name. The response
 // is marked immutable and cacheable for a year, which the hashed name makes safe, and
 // is gzip-compressed when the request accepts it. It serves GET and HEAD, answers
@@ -79,6 +94,8 @@ func Handler() http.Handler {
 		case Filename():
 		case UploadFilename():
 			body, zipped, tag = uploadSource, uploadGzipped, "u"+hash()
+		case DevFilename():
+			body, zipped, tag = devSource, devGzipped, "d"+hash()
 		default:
 			http.NotFound(w, r)
 			return

@@ -106,7 +106,7 @@ func TestHandlerConditionalRequest(t *testing.T) {
 // TestMinifiedClientIsUpToDate fails when client.js or upload.js changed without go
 // generate.
 func TestMinifiedClientIsUpToDate(t *testing.T) {
-	for name, served := range map[string][]byte{"client.js": client.Source(), "upload.js": client.UploadSource()} {
+	for name, served := range map[string][]byte{"client.js": client.Source(), "upload.js": client.UploadSource(), "dev.js": client.DevSource()} {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

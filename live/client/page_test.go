@@ -67,7 +67,8 @@ type pageServer struct {
 func newPageServer(t *testing.T) *pageServer {
 	t.Helper()
 	ps := &pageServer{visits: map[string]int{}}
-	script := `<script src="/live/` + client.Filename() + `"></script>`
+	// The pages are a dev-mode server's: dev.js comes first.
+	script := `<script src="/live/` + client.DevFilename() + `"></script><script src="/live/` + client.Filename() + `"></script>`
 	mux := http.NewServeMux()
 	mux.Handle("GET /live/", client.Handler()) // the client, and the upload script it fetches
 	mux.HandleFunc("GET /applier", func(w http.ResponseWriter, r *http.Request) {
