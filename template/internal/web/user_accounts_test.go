@@ -86,17 +86,36 @@ func TestRegisterThenConfirmByEmail(t *testing.T) {
 	}
 }
 
-func TestRegisterATakenEmail(t *testing.T) {
+func TestRegisteringATakenEmailAnswersAsForANewOne(t *testing.T) {
 	a := newApp(t)
 	if _, err := a.Accounts.Register(t.Context(), "alice@example.com", ""); err != nil {
 		t.Fatal(err)
 	}
-	v := a.browser(t).Mount("/users/register")
-	if err := v.SubmitForm("#registration-form", url.Values{"email": {"alice@example.com"}}); err != nil {
-		t.Fatal(err)
+	// The page behaves the same for both: no inline error, the same redirect.
+	for _, email := range []string{"alice@example.com", "bob@example.com"} {
+		v := a.browser(t).Mount("/users/register")
+		if err := v.SubmitForm("#registration-form", url.Values{"email": {email}}); err != nil {
+			t.Fatal(err)
+		}
+		if v.Contains(`id="email-error"`) || v.Redirect() != "/users/log-in" {
+			t.Fatalf("registering %s: redirect %q, %s", email, v.Redirect(), v.HTML())
+		}
 	}
-	if !v.Contains("Email has already been taken") || v.Redirect() != "" {
-		t.Fatalf("a taken email was not refused inline: redirect %q, %s", v.Redirect(), v.HTML())
+	// The owner of the taken address gets a link that logs in, and no second
+	// account was made.
+	c := a.browser(t)
+	_, link := a.lastMail(t, "alice@example.com")
+	token := strings.TrimPrefix(link, "/users/log-in/")
+	redirected(t, postForm(t, c, link, "/users/log-in", url.Values{"token": {token}}), "/")
+	if home := c.Mount("/"); !home.Contains("alice@example.com") {
+		t.Errorf("the taken address's link did not log its owner in: %s", home.HTML())
+	}
+	var n int
+	if err := a.db.QueryRow(t.Context(), "SELECT count(*) FROM users WHERE email = 'alice@example.com'").Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d accounts for alice@example.com (%v), want 1", n, err)
+	}
+	if _, link := a.lastMail(t, "bob@example.com"); link == "" {
+		t.Error("no link for the new address")
 	}
 }
 
