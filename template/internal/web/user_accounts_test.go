@@ -165,11 +165,24 @@ func TestSettingsNeedSudoMode(t *testing.T) {
 		t.Fatalf("settings outside sudo mode: redirect %q, want %q", v.Redirect(), back)
 	}
 	page := c.Mount(back)
-	if !page.Contains("Please log in again") || !page.Contains(`id="reauth"`) || !page.Contains(`value="alice@example.com"`) ||
-		!page.Contains(`name="return_to" value="/users/settings"`) {
-		t.Errorf("login page for re-authentication: %s", page.HTML())
+	for name, html := range map[string]string{"dead render": page.DeadHTML(), "connected": page.HTML()} {
+		if !strings.Contains(html, `id="reauth"`) || !strings.Contains(html, `value="alice@example.com"`) ||
+			!strings.Contains(html, `name="return_to" value="/users/settings"`) {
+			t.Errorf("%s of the login page for re-authentication: %s", name, html)
+		}
+		// The notice says why; an error flash would say it again, in red.
+		if strings.Contains(html, "flash-error") {
+			t.Errorf("%s of the login page for re-authentication shows an error: %s", name, html)
+		}
 	}
+	// A wrong password keeps the way back.
 	resp := postForm(t, c, back, "/users/log-in", url.Values{
+		"email": {"alice@example.com"}, "password": {"wrong password!"}, "return_to": {"/users/settings"}})
+	redirected(t, resp, "/users/log-in?email=alice%40example.com&return_to=%2Fusers%2Fsettings")
+	if again := c.Mount(resp.Header.Get("Location")); !again.Contains("Invalid email or password.") || !again.Contains(`id="reauth"`) {
+		t.Errorf("re-authentication after a wrong password: %s", again.HTML())
+	}
+	resp = postForm(t, c, back, "/users/log-in", url.Values{
 		"email": {"alice@example.com"}, "password": {password}, "return_to": {"/users/settings"}})
 	redirected(t, resp, "/users/settings")
 	if v := c.Mount("/users/settings"); v.Redirect() != "" {
