@@ -348,3 +348,28 @@ func TestDevMailboxOnlyInDev(t *testing.T) {
 		t.Errorf("prod: GET /dev/mailbox: %d, want 404", status)
 	}
 }
+
+func TestBadBytesInTheSettingsFormsAreValidationErrors(t *testing.T) {
+	a := newApp(t)
+	c, _ := a.loggedIn(t, "alice@example.com")
+	v := c.Mount("/users/settings")
+	if err := v.SubmitForm("#email-form", url.Values{"email": {"alice\x00@example.org"}}); err != nil {
+		t.Fatalf("a NUL byte in the new email: %v", err)
+	}
+	if !v.Contains("Email must be valid text") {
+		t.Errorf("a NUL byte in the new email: %s", v.HTML())
+	}
+	if err := v.ChangeForm("#password", url.Values{"password": {"a brand new\x00passphrase"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Contains("Password must be valid text") {
+		t.Errorf("a NUL byte in the new password, as typed: %s", v.HTML())
+	}
+	const bad = "a brand new\x00passphrase"
+	resp := postForm(t, c, "/users/settings", "/users/update-password",
+		url.Values{"password": {bad}, "password_confirmation": {bad}})
+	redirected(t, resp, "/users/settings")
+	if v := c.Mount("/users/settings"); !v.Contains("Password must be valid text.") {
+		t.Errorf("a NUL byte in the new password, posted: %s", v.HTML())
+	}
+}
