@@ -266,7 +266,7 @@ func TestChangePasswordLogsOutOtherSessions(t *testing.T) {
 		t.Errorf("this browser after the change: %s", v.HTML())
 	}
 	redirected(t, logIn(t, a.browser(t), "alice@example.com", newPassword, false), "/")
-	redirected(t, logIn(t, a.browser(t), "alice@example.com", password, false), "/users/log-in")
+	redirected(t, logIn(t, a.browser(t), "alice@example.com", password, false), "/users/log-in?email=alice%40example.com")
 }
 
 func TestSessionsList(t *testing.T) {
