@@ -171,3 +171,13 @@ func TestAFailedLogInKeepsTheEmail(t *testing.T) {
 		}
 	}
 }
+
+func TestAnOversizeFormIsTooLargeNotACSRFFailure(t *testing.T) {
+	a := newApp(t)
+	c := a.browser(t)
+	resp := postForm(t, c, "/users/log-in", "/users/log-in", url.Values{
+		"email": {strings.Repeat("a", 2<<20) + "@example.com"}, "password": {password}})
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("a 2 MiB login form: %d, want 413", resp.StatusCode)
+	}
+}
