@@ -110,6 +110,7 @@ func newTestApp(t testing.TB, mutate func(*live.Config)) *testApp {
 	a := rt.Session("a", live.SessionOptions{})
 	a.Live("/counter", func() live.View { return &counter{} })
 	a.Live("/other", func() live.View { return &static{text: "other view"} })
+	a.Live("/chart", func() live.View { return &chart{} }) // hooks_test.go
 	a.Live("/guarded", func() live.View { return &guardedView{} }, requireUser)
 	b := rt.Session("b", live.SessionOptions{})
 	b.Live("/b", func() live.View { return &static{text: "session b"} })

@@ -46,6 +46,7 @@ type Socket struct {
 
 	// What a handler asked for; the runtime acts on it after the handler returns.
 	pushes     []pushed
+	replyValue json.RawMessage // Reply's value, for the reply to the event being handled
 	redirect   string
 	navigate   string
 	patchURL   string
@@ -240,6 +241,22 @@ func (s *Socket) PushEvent(event string, payload any) error {
 	return nil
 }
 
+// Reply sets the value that the reply to the event being handled carries, JSON-encoded:
+// a client hook's pushEvent resolves its promise with it (see docs/live.md, "Client
+// hooks"). A later call replaces an earlier one. Outside an event handler, or when the
+// event did not come from a hook, the value is sent and ignored; for the dead render it
+// does nothing.
+func (s *Socket) Reply(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("live: reply: %w", err)
+	}
+	if s.connected {
+		s.replyValue = b
+	}
+	return nil
+}
+
 // PutFlash shows a one-time message of kind (such as "info" or "error"). It survives a
 // Redirect, Navigate or Patch and is cleared when the user dismisses it or the next
 // navigation happens.
@@ -315,4 +332,5 @@ func paramsFor(r *route, u *url.URL) Params {
 // events stay until a frame carries them.
 func (s *Socket) resetActions() {
 	s.redirect, s.navigate, s.patchURL = "", "", ""
+	s.replyValue = nil
 }

@@ -40,6 +40,7 @@ const (
 var eventKinds = map[string]bool{
 	"click": true, "submit": true, "change": true, "input": true,
 	"keydown": true, "keyup": true, "focus": true, "blur": true,
+	"hook": true, // pushed by a client hook's pushEvent
 }
 
 // clientFrame is one decoded, validated client frame.
@@ -174,7 +175,13 @@ func truncate(s string, n int) string {
 func appendString(b []byte, s string) []byte { return dom.AppendJSONString(b, s) }
 
 func frameReply(ref int64, ops []byte, errMsg string, pushes []pushed) []byte {
-	b := make([]byte, 0, 32+len(ops)+len(errMsg))
+	return frameReplyValue(ref, ops, errMsg, nil, pushes)
+}
+
+// frameReplyValue is frameReply with the value the handler replied with (Socket.Reply),
+// JSON, or nil for none.
+func frameReplyValue(ref int64, ops []byte, errMsg string, rep json.RawMessage, pushes []pushed) []byte {
+	b := make([]byte, 0, 32+len(ops)+len(errMsg)+len(rep))
 	b = append(b, `{"t":"r","ref":`...)
 	b = strconv.AppendInt(b, ref, 10)
 	if len(ops) > 0 {
@@ -184,6 +191,10 @@ func frameReply(ref int64, ops []byte, errMsg string, pushes []pushed) []byte {
 	if errMsg != "" {
 		b = append(b, `,"err":`...)
 		b = appendString(b, errMsg)
+	}
+	if rep != nil {
+		b = append(b, `,"rep":`...)
+		b = append(b, rep...)
 	}
 	b = appendPushes(b, pushes)
 	return append(b, '}')

@@ -390,6 +390,7 @@ func (c *conn) sendRender(navURL, token string) {
 	f.pushes = s.pushes
 	c.send(f.encode())
 	s.pushes = s.pushes[:0]
+	s.replyValue = nil
 }
 
 // startTimers (re)starts the live session's revalidation timer for the view just mounted.
@@ -585,7 +586,7 @@ func (c *conn) reply(ref int64, p patch, errMsg string) {
 	s := c.sock
 	switch {
 	case ref > 0:
-		c.send(frameReply(ref, p.ops, errMsg, s.pushes))
+		c.send(frameReplyValue(ref, p.ops, errMsg, s.replyValue, s.pushes))
 	case len(s.pushes) == 0 && p.frame != nil:
 		c.send(p.frame)
 	case len(p.ops) > 0 || len(s.pushes) > 0:

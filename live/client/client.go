@@ -12,10 +12,14 @@ import (
 	"time"
 )
 
-//go:embed client.js
+// source is the script as served: client.js minified (go generate; a test checks that it
+// is up to date).
+//
+//go:embed client.min.js
 var source []byte
 
-// Source returns the client script. The slice is shared: callers must not modify it.
+// Source returns the client script as served, minified. The slice is shared: callers
+// must not modify it.
 func Source() []byte { return source }
 
 // hash is the first 8 hex digits of the script's SHA-256, computed once.

@@ -15,6 +15,16 @@
 //                          "blur" sends on the change event instead
 //   live-navigate, live-patch  on <a href>: follow the link over the socket
 //   data-live-socket       on the root: the socket path (default /live/socket)
+//   live-window-keydown, live-window-keyup, live-window-focus,
+//   live-window-blur       the same, for that event on the window
+//   live-hook="NAME"       binds the element to the client hook NAME, an object
+//                          in liveapp.hooks (or window.liveappHooks, set before
+//                          this script loads) with mounted, updated, destroyed,
+//                          disconnected and reconnected callbacks
+//   live-update="ignore"   with an id: the page's scripts own the children;
+//                          patches never touch them (attributes still change)
+// A live-EVENT attribute holding a JSON array runs those commands (live.JS)
+// in the browser instead of sending an event.
 // State shown to CSS: data-live-state on the root (connecting, connected,
 // disconnected); class live-loading on an element whose event awaits its reply,
 // and live-submitting on a submitted form, whose submit buttons are disabled.
@@ -141,11 +151,43 @@
     return true;
   }
 
+  // The nodes the ops of one frame targeted, while patch collects them.
+  let touched = null;
+
+  const IGNORED = '[live-update="ignore"][id]';
+
+  // keepIgnored returns fresh, the nodes about to replace old (a node, or the
+  // children of a fragment or element), with every ignored element that old
+  // holds under the same id put back in place of its new copy: its children
+  // belong to the page's scripts, and only its attributes take the new values.
+  function keepIgnored(old, fresh) {
+    const oldOne = (id) => (old.id === id ? old : old.querySelector?.(`#${CSS.escape(id)}`));
+    const adopt = (n) => {
+      const o = oldOne(n.id);
+      if (!o || o.localName !== n.localName || o.getAttribute('live-update') !== 'ignore') return n;
+      copyAttrs(o, n);
+      return o;
+    };
+    if (isElement(fresh) && fresh.matches(IGNORED)) return adopt(fresh);
+    for (const n of fresh.querySelectorAll?.(IGNORED) ?? []) {
+      const o = adopt(n);
+      if (o !== n) n.replaceWith(o);
+    }
+    return fresh;
+  }
+
+  // copyAttrs gives el exactly the attributes of from.
+  function copyAttrs(el, from) {
+    for (const a of [...el.attributes]) if (!from.hasAttribute(a.name)) el.removeAttribute(a.name);
+    for (const a of from.attributes) if (el.getAttribute(a.name) !== a.value) setAttr(el, a.name, a.value);
+  }
+
   // applyOp applies one op and reports whether its path resolved.
   function applyOp(root, op) {
     if (!Array.isArray(op)) return false;
     const node = resolve(root, op[1]);
     if (!node) return false;
+    touched?.push(op[0] === 'd' ? node.parentNode : node);
     switch (op[0]) {
       case 't':
         if (node.nodeType !== Node.TEXT_NODE && node.nodeType !== Node.COMMENT_NODE) return false;
@@ -175,7 +217,7 @@
       }
       case 'x':
         if (node === root) return false;
-        node.replaceWith(parseOne(String(op[2])));
+        node.replaceWith(keepIgnored(node, parseOne(String(op[2]))));
         return true;
       case 'm': {
         const box = kids(node), list = box.childNodes, from = op[2], to = op[3];
@@ -194,7 +236,7 @@
       }
       case 'h':
         if (!isElement(node)) return false;
-        kids(node).replaceChildren(parse(String(op[2])));
+        kids(node).replaceChildren(keepIgnored(kids(node), parse(String(op[2]))));
         syncTextarea(node);
         return true;
       default:
@@ -264,7 +306,13 @@
   // the frame that carried them has been applied.
   function pushed(list) {
     if (!Array.isArray(list)) return;
-    for (const p of list) if (Array.isArray(p) && typeof p[0] === 'string') emit(p[0], p[1]);
+    for (const p of list) {
+      if (!Array.isArray(p) || typeof p[0] !== 'string') continue;
+      emit(p[0], p[1]);
+      for (const h of [...hooked.values()]) {
+        for (const fn of [...(h.handlers.get(p[0]) ?? [])]) guard(`handleEvent ${p[0]}`, () => fn.call(h, p[1]));
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------
@@ -376,12 +424,22 @@
       if (ref !== syncRef) return;
       syncRef = 0;
     }
-    if (ops && !keepFocus(() => applyOps(root, ops))) syncRef = request({ t: 'sync' });
+    if (!ops) return;
+    touched = [];
+    const ok = keepFocus(() => applyOps(root, ops));
+    const nodes = touched;
+    touched = null;
+    if (!ok) syncRef = request({ t: 'sync' });
+    afterPatch(nodes);
   }
 
   function onReply(m) {
     const job = pending.get(m.ref);
     if (job) release(job);
+    if (job?.done) {
+      if (m.err) job.done.reject(new Error(m.err));
+      else job.done.resolve(m.rep);
+    }
     applying = m.ref;
     try {
       patch(m.ops, m.ref);
@@ -413,9 +471,10 @@
     let changed = [];
     keepFocus(() => {
       held.clear();
-      root.replaceChildren(parse(String(m.html)));
+      root.replaceChildren(keepIgnored(root, parse(String(m.html))));
       changed = restoreForms(snapshot);
     });
+    afterPatch([]);
     if (m.token) root.setAttribute('data-live-token', m.token);
     if (m.session) root.setAttribute('data-live-session', m.session);
     if (url) setURL(url.href, pending.has(popRef));
@@ -583,11 +642,15 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
     clearInterval(heartbeatTimer);
     sock?.close(1000);
     dropPending();
+    hooksDown();
     if (root) setState('disconnected');
   }
 
   function dropPending() {
-    for (const ref of [...pending.keys()]) settle(ref);
+    for (const [ref, job] of [...pending]) {
+      job.done?.reject(new Error('liveapp: disconnected'));
+      settle(ref);
+    }
     syncRef = popRef = 0;
   }
 
@@ -622,6 +685,7 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
     ws = null;
     clearInterval(heartbeatTimer);
     dropPending();
+    hooksDown();
     setState('disconnected');
     if (stopped || leaving) return;
     // Failures only reset after a connection that lived, so a server that
@@ -717,6 +781,282 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
   }
 
   // ---------------------------------------------------------------------------
+  // Client hooks (live-hook)
+  // ---------------------------------------------------------------------------
+
+  // The hooks a page registered, by name. A page may set window.liveappHooks
+  // before this script loads, or add to liveapp.hooks at any time before the
+  // elements that name them are rendered.
+  const hookDefs = Object.assign(Object.create(null), window.liveappHooks);
+  const hooked = new Map(); // element -> its hook instance
+
+  // guard runs a page's callback: an exception in it is logged, and neither
+  // stops the client nor the other callbacks.
+  function guard(what, fn) {
+    try {
+      fn();
+    } catch (err) {
+      console.error(`liveapp: ${what}:`, err);
+    }
+  }
+
+  function callHook(h, name) {
+    if (typeof h[name] === 'function') guard(`hook ${h.el.getAttribute('live-hook')} ${name}`, () => h[name]());
+  }
+
+  // newHook makes the instance a hook's callbacks run on: the hook object's
+  // own properties are reachable through it, and it adds el and the methods
+  // below.
+  function newHook(el, def) {
+    const h = Object.create(def);
+    h.el = el;
+    h.handlers = new Map(); // pushed event name -> Set of functions
+    h.down = false; // disconnected was called, reconnected not yet
+    // pushEvent sends an event to the view (kind "hook"). It returns a promise
+    // of the value the handler gave Socket.Reply, rejected with the error the
+    // server answered or when the socket is not connected.
+    h.pushEvent = (name, payload) => pushHookEvent(el, name, payload);
+    // handleEvent calls fn with the payload of every event the view pushes
+    // with that name (Socket.PushEvent), until removeHandleEvent.
+    h.handleEvent = (name, fn) => {
+      if (!h.handlers.has(name)) h.handlers.set(name, new Set());
+      h.handlers.get(name).add(fn);
+      return fn;
+    };
+    h.removeHandleEvent = (name, fn) => h.handlers.get(name)?.delete(fn);
+    // exec runs JS commands (as built by live.JS) from the hook's element.
+    h.exec = (cmds) => execJS(el, cmds, 'hook', params());
+    return h;
+  }
+
+  // hookParams turns a payload object into event parameters: strings stay,
+  // numbers and booleans become strings, arrays arrays of strings, and any
+  // other value its JSON.
+  function hookParams(payload) {
+    const p = params();
+    const str = (v) => (typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    for (const [k, v] of Object.entries(payload ?? {})) {
+      if (v === undefined || v === null) continue;
+      p[k] = Array.isArray(v) ? v.map(str) : str(v);
+    }
+    return p;
+  }
+
+  function pushHookEvent(el, name, payload) {
+    return new Promise((resolve, reject) => {
+      const ref = request({ t: 'e', n: String(name), k: 'hook', p: hookParams(payload) }, null);
+      if (!ref) reject(new Error('liveapp: not connected'));
+      else pending.get(ref).done = { resolve, reject };
+    });
+  }
+
+  // scanHooks brings the hook instances up to date with the DOM after a frame:
+  // destroyed for elements that left, mounted for new ones, reconnected for
+  // kept ones after a reconnect, and updated for those a patch changed (nodes
+  // are the nodes its ops targeted).
+  function scanHooks(nodes) {
+    for (const [el, h] of hooked) {
+      if (!root.contains(el) || el.getAttribute('live-hook') !== h.name) {
+        hooked.delete(el);
+        callHook(h, 'destroyed');
+      }
+    }
+    for (const el of root.querySelectorAll('[live-hook]')) {
+      const h = hooked.get(el);
+      if (!h) {
+        const name = el.getAttribute('live-hook');
+        const def = hookDefs[name] ?? window.liveappHooks?.[name];
+        if (!def) {
+          console.error(`liveapp: no hook named ${name} (add it to liveapp.hooks)`);
+          continue;
+        }
+        const nh = newHook(el, def);
+        nh.name = name;
+        hooked.set(el, nh);
+        callHook(nh, 'mounted');
+      } else if (h.down) {
+        h.down = false;
+        callHook(h, 'reconnected');
+      } else if (nodes.some((n) => n && (n === el || el.contains(n)))) {
+        callHook(h, 'updated');
+      }
+    }
+  }
+
+  // hooksDown tells each hook that the socket is gone; the elements stay until
+  // the next render.
+  function hooksDown() {
+    for (const h of hooked.values()) {
+      if (!h.down) {
+        h.down = true;
+        callHook(h, 'disconnected');
+      }
+    }
+  }
+
+  // afterPatch runs once the DOM shows a frame: JS command effects go back on
+  // the elements a patch touched or replaced, then the hooks hear of it.
+  function afterPatch(nodes) {
+    restick(nodes);
+    scanHooks(nodes);
+  }
+
+  // ---------------------------------------------------------------------------
+  // JS commands (live.JS): DOM changes with no round trip
+  // ---------------------------------------------------------------------------
+
+  // What commands set, per element, to put back after patches: class name ->
+  // added (true) or removed (false), attribute name -> value or null (removed),
+  // and display: 'none', 'show' or undefined.
+  const sticky = new Map();
+
+  function stickyOf(el) {
+    let s = sticky.get(el);
+    if (!s) sticky.set(el, (s = { cls: new Map(), attrs: new Map(), display: undefined }));
+    return s;
+  }
+
+  function applySticky(el, s) {
+    for (const [name, on] of s.cls) el.classList.toggle(name, on);
+    for (const [name, v] of s.attrs) {
+      if (v === null) el.removeAttribute(name);
+      else setAttr(el, name, v);
+    }
+    if (s.display === 'none') el.style.display = 'none';
+    else if (s.display === 'show') reveal(el);
+  }
+
+  // restick puts command effects back on elements that patches touched, and on
+  // the new element with the id of one a patch replaced.
+  function restick(nodes) {
+    if (!sticky.size) return;
+    const hit = new Set(nodes);
+    for (const [el, s] of [...sticky]) {
+      if (el.isConnected) {
+        if (hit.has(el)) applySticky(el, s);
+        continue;
+      }
+      sticky.delete(el);
+      const now = el.id ? document.getElementById(el.id) : null;
+      if (now && now !== el && now.localName === el.localName && !sticky.has(now)) {
+        sticky.set(now, s);
+        applySticky(now, s);
+      }
+    }
+  }
+
+  const shown = (el) => getComputedStyle(el).display !== 'none';
+
+  function reveal(el) {
+    el.hidden = false;
+    el.style.display = '';
+    if (!shown(el)) el.style.display = 'block';
+  }
+
+  function hide(el) {
+    el.style.display = 'none';
+  }
+
+  // animate gives el the transition classes for ms, then calls done.
+  function animate(el, names, ms, done) {
+    if (!names?.length) return done?.();
+    el.classList.add(...names);
+    setTimeout(() => {
+      el.classList.remove(...names);
+      done?.();
+    }, ms);
+  }
+
+  // execJS runs a command list (a JSON string or array) with el as the element
+  // the commands came from; kind and p are the DOM event's, for push.
+  function execJS(el, cmds, kind, p) {
+    let list = cmds;
+    if (typeof cmds === 'string') {
+      try {
+        list = JSON.parse(cmds);
+      } catch {
+        console.error('liveapp: malformed JS commands:', cmds);
+        return false;
+      }
+    }
+    if (!Array.isArray(list)) return false;
+    for (const c of list) {
+      if (!Array.isArray(c) || typeof c[0] !== 'string') continue;
+      guard(`JS command ${c[0]}`, () => runCommand(el, c[0], c[1] ?? {}, kind, p));
+    }
+    return true;
+  }
+
+  function targets(el, to) {
+    return to ? [...document.querySelectorAll(to)] : [el];
+  }
+
+  const UNSAFE_ATTR = /^(on|live-)/i;
+
+  function runCommand(el, name, a, kind, p) {
+    const names = Array.isArray(a.names) ? a.names.map(String) : [];
+    const ms = Number(a.time) || 200;
+    for (const t of name === 'push' ? [] : targets(el, a.to)) {
+      const s = () => stickyOf(t);
+      switch (name) {
+        case 'show':
+          s().display = 'show';
+          reveal(t);
+          animate(t, a.transition, ms);
+          break;
+        case 'hide':
+          s().display = 'none';
+          animate(t, a.transition, ms, () => { if (s().display === 'none') hide(t); });
+          break;
+        case 'toggle':
+          runCommand(t, shown(t) ? 'hide' : 'show', { ...a, to: '' }, kind, p);
+          break;
+        case 'add_class':
+        case 'remove_class':
+          for (const n of names) {
+            s().cls.set(n, name === 'add_class');
+            t.classList.toggle(n, name === 'add_class');
+          }
+          break;
+        case 'set_attr':
+        case 'remove_attr': {
+          const [attr, v] = name === 'set_attr' ? a.attr : [a.attr, null];
+          if (typeof attr !== 'string' || UNSAFE_ATTR.test(attr)) {
+            console.error('liveapp: JS commands may not set', attr);
+            break;
+          }
+          s().attrs.set(attr, v === null ? null : String(v));
+          if (v === null) t.removeAttribute(attr);
+          else setAttr(t, attr, String(v));
+          break;
+        }
+        case 'transition':
+          animate(t, a.transition, ms);
+          break;
+        case 'dispatch':
+          t.dispatchEvent(new CustomEvent(String(a.event), { bubbles: true, detail: a.detail }));
+          break;
+        case 'focus':
+          t.focus();
+          break;
+        default:
+          console.error('liveapp: unknown JS command:', name);
+      }
+    }
+    if (name === 'push' && typeof a.event === 'string') {
+      const v = a.value && typeof a.value === 'object' ? a.value : {};
+      sendEvent(el, kind, a.event, Object.assign(params(), p, v));
+    }
+  }
+
+  // fire does what a live-EVENT attribute says: run its JS commands, or send
+  // the event it names. It reports whether anything happened.
+  function fire(el, kind, value, p, form) {
+    if (value.trimStart().startsWith('[')) return execJS(el, value, kind, p);
+    return sendEvent(el, kind, value, p, form) !== 0;
+  }
+
+  // ---------------------------------------------------------------------------
   // Events from live-* attributes (protocol section 3.1)
   // ---------------------------------------------------------------------------
 
@@ -773,7 +1113,7 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
     const el = closestLive(e.target, 'live-click');
     if (!el) return;
     const p = liveValues(el, controlParams(el));
-    if (sendEvent(el, 'click', el.getAttribute('live-click'), p) && el.localName === 'a') e.preventDefault();
+    if (fire(el, 'click', el.getAttribute('live-click'), p) && el.localName === 'a') e.preventDefault();
   }
 
   // onPlainSubmit notes a submission that the browser carries out itself, in this
@@ -869,7 +1209,20 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
     if (want && want.toLowerCase() !== String(e.key).toLowerCase()) return;
     const p = liveValues(el, controlParams(el));
     p.key = e.key;
-    sendEvent(el, e.type, el.getAttribute('live-' + e.type), p);
+    fire(el, e.type, el.getAttribute('live-' + e.type), p);
+  }
+
+  // onWindowEvent handles live-window-keydown, -keyup, -focus and -blur: every
+  // element in the root with the attribute gets the window's event.
+  function onWindowEvent(e) {
+    if (e.isComposing || (e.type.startsWith('key') && !isOpen())) return;
+    for (const el of root.querySelectorAll(`[live-window-${e.type}]`)) {
+      const want = el.getAttribute('live-key');
+      if (want && e.key !== undefined && want.toLowerCase() !== String(e.key).toLowerCase()) continue;
+      const p = liveValues(el, params());
+      if (e.key !== undefined) p.key = e.key;
+      fire(el, e.type, el.getAttribute(`live-window-${e.type}`), p);
+    }
   }
 
   // onFocus handles live-focus and live-blur on the element that gains or
@@ -880,7 +1233,7 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
     const kind = e.type === 'focusin' ? 'focus' : 'blur';
     if (kind === 'blur') flush(el.form?.hasAttribute('live-change') && !el.hasAttribute('live-change') ? el.form : el);
     const name = el.getAttribute('live-' + kind);
-    if (name !== null) sendEvent(el, kind, name, liveValues(el, controlParams(el)));
+    if (name !== null) fire(el, kind, name, liveValues(el, controlParams(el)));
   }
 
   // ---------------------------------------------------------------------------
@@ -931,6 +1284,7 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
     root.addEventListener('focusout', onFocus);
     document.addEventListener('click', onLinkClick);
     document.addEventListener('keydown', onEscape);
+    for (const t of ['keydown', 'keyup', 'focus', 'blur']) addEventListener(t, onWindowEvent);
     addEventListener('popstate', onPopState);
     addEventListener('submit', onPlainSubmit);
     addEventListener('pagehide', () => { leaving = true; });
@@ -942,6 +1296,8 @@ cursor:pointer;color:#555;padding:.25rem .5rem}
 
   window.liveapp = {
     applyOps,
+    hooks: hookDefs,
+    exec: (el, cmds) => execJS(el, cmds, 'hook', params()),
     get socket() { return ws; },
     connect: start,
     disconnect,

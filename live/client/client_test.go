@@ -6,10 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"testing"
 
 	"github.com/liveapp/liveapp/live/client"
+	"github.com/liveapp/liveapp/live/client/internal/minify"
 )
 
 func TestFilename(t *testing.T) {
@@ -97,5 +99,33 @@ func TestHandlerConditionalRequest(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusNotModified {
 		t.Errorf("status = %d, want 304 for the same ETag", rec.Code)
+	}
+}
+
+// TestMinifiedClientIsUpToDate fails when client.js changed without go generate.
+func TestMinifiedClientIsUpToDate(t *testing.T) {
+	src, err := os.ReadFile("client.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := minify.Minify(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(client.Source(), want) {
+		t.Fatal("client.min.js is out of date: run go generate ./live/client")
+	}
+}
+
+// TestClientStaysSmall holds the served client to its weight budget: 8 KiB gzipped, six
+// times lighter than Phoenix LiveView's client with phoenix.js.
+func TestClientStaysSmall(t *testing.T) {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(client.Source())
+	zw.Close()
+	t.Logf("client: %d bytes, %d gzipped", len(client.Source()), buf.Len())
+	if buf.Len() > 8<<10 {
+		t.Errorf("the client is %d bytes gzipped, over its budget of 8 KiB", buf.Len())
 	}
 }

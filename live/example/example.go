@@ -1,6 +1,7 @@
 // Package example is a small app built on the live runtime: a counter, a form with live
 // validation, a keyed list kept in sync between tabs through PubSub, a clock and a panel
-// that update themselves (SendAfter, StartAsync), and a members area in a second live
+// that update themselves (SendAfter, StartAsync), a chart drawn by a client hook and a
+// dialog run by JS commands, and a members area in a second live
 // session guarded by a hook. The runtime's browser tests and load tool run
 // against it, and it is the shortest tour of the API.
 package example
@@ -24,6 +25,11 @@ import (
 
 //go:embed templates/*.html
 var templateFS embed.FS
+
+// hooksJS is the page script with the example's client hooks, served at /hooks.js.
+//
+//go:embed static/hooks.js
+var hooksJS []byte
 
 // Config configures the example app.
 type Config struct {
@@ -73,6 +79,7 @@ func New(cfg Config) (*App, error) {
 	}
 	main.Live("/clock", func() live.View { return &Clock{tpl: tpl, store: a.items, delay: delay} })
 	main.Live("/feed", func() live.View { return &Feed{tpl: tpl, store: a.feed} })
+	main.Live("/widgets", func() live.View { return &Widgets{tpl: tpl} })
 
 	members := rt.Session("members", live.SessionOptions{
 		Layout:     layout,
@@ -83,6 +90,10 @@ func New(cfg Config) (*App, error) {
 
 	mux := http.NewServeMux()
 	rt.Register(mux)
+	mux.HandleFunc("GET /hooks.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Write(hooksJS)
+	})
 	mux.HandleFunc("GET /signin", a.signinPage)
 	mux.HandleFunc("POST /signin", a.signin)
 	mux.HandleFunc("POST /signout", a.signout)

@@ -1,6 +1,7 @@
 package livetest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -304,6 +305,22 @@ func (v *View) one(selector string) match {
 		v.t.Fatalf("livetest: %d elements match %s; name one of them:%s", len(ms), selector, b.String())
 	}
 	return match{}
+}
+
+// PushHook sends event from the client hook on the one element selector names, as its
+// pushEvent(event, payload) would, and returns the value the handler gave Socket.Reply
+// (nil when it gave none). The element must have a live-hook attribute.
+func (v *View) PushHook(selector, event string, payload map[string]string) (json.RawMessage, error) {
+	v.t.Helper()
+	m := v.one(selector)
+	if _, ok := m.el.Attr("live-hook"); !ok {
+		v.t.Fatalf("livetest: %s has no live-hook attribute: %s", selector, startTag(m.el))
+	}
+	p := eventParams{}
+	for k, val := range payload {
+		p[k] = val
+	}
+	return v.request(map[string]any{"t": "e", "n": event, "k": "hook", "p": p})
 }
 
 func (v *View) sendEvent(kind, name string, p eventParams) error {

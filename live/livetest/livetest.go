@@ -300,6 +300,14 @@ func (v *View) apply(data []byte) error {
 // It returns the reply's error message, if any.
 func (v *View) send(frame map[string]any) error {
 	v.t.Helper()
+	_, err := v.request(frame)
+	return err
+}
+
+// request sends frame and waits for its reply, applying every frame before it. It
+// returns the value the handler gave Socket.Reply, or nil.
+func (v *View) request(frame map[string]any) (json.RawMessage, error) {
+	v.t.Helper()
 	if v.ws == nil {
 		v.t.Fatalf("livetest: view at %s is not connected (redirected to %q)", v.url, v.redirect)
 	}
@@ -309,30 +317,31 @@ func (v *View) send(frame map[string]any) error {
 	b, _ := json.Marshal(frame)
 	_ = v.ws.SetWriteDeadline(time.Now().Add(Timeout))
 	if err := v.ws.WriteMessage(websocket.TextMessage, b); err != nil {
-		return fmt.Errorf("livetest: write: %w", err)
+		return nil, fmt.Errorf("livetest: write: %w", err)
 	}
 	for {
 		data, err := v.read()
 		if err != nil {
-			return fmt.Errorf("livetest: waiting for reply %d: %w", ref, err)
+			return nil, fmt.Errorf("livetest: waiting for reply %d: %w", ref, err)
 		}
 		if data == nil {
-			return fmt.Errorf("livetest: socket closed with %d before the reply", v.closed)
+			return nil, fmt.Errorf("livetest: socket closed with %d before the reply", v.closed)
 		}
 		if err := v.apply(data); err != nil {
 			v.t.Fatal(err)
 		}
 		var r struct {
-			T   string `json:"t"`
-			Ref int64  `json:"ref"`
-			Err string `json:"err"`
+			T   string          `json:"t"`
+			Ref int64           `json:"ref"`
+			Err string          `json:"err"`
+			Rep json.RawMessage `json:"rep"`
 		}
 		_ = json.Unmarshal(data, &r)
 		if r.T == "r" && r.Ref == ref {
 			if r.Err != "" {
-				return &EventError{Message: r.Err}
+				return nil, &EventError{Message: r.Err}
 			}
-			return nil
+			return r.Rep, nil
 		}
 	}
 }

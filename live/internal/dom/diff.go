@@ -210,6 +210,16 @@ func (d *differ) element(a, b *Node) {
 		d.replace(b)
 		return
 	}
+	if ia, ib := Ignored(a), Ignored(b); ia || ib {
+		// The client owns an ignored element's children: no path may lead into them.
+		// One that stops being ignored holds whatever the client put there, so it is
+		// replaced.
+		if ia && !ib && len(d.path) > 0 {
+			d.reset(m)
+			d.replace(b)
+		}
+		return
+	}
 	htmlNS := d.foreign == 0
 	if htmlNS && len(d.path) > 0 && b.Tag == "template" {
 		// Template contents are not children in the DOM: paths cannot reach them.

@@ -197,3 +197,23 @@ func TestDiffRewritesABusyElement(t *testing.T) {
 		t.Errorf("want one inner op on the section, got %s", AppendOps(nil, ops))
 	}
 }
+
+func TestDiffLeavesIgnoredChildrenToTheClient(t *testing.T) {
+	for _, tc := range []struct {
+		name, a, b, want string
+	}{
+		{"children change", `<div id=c live-update=ignore><canvas></canvas></div><p>1</p>`,
+			`<div id=c live-update=ignore><span>2</span></div><p>2</p>`, `[["t",[1,0],"2"]]`},
+		{"attributes still change", `<div id=c live-update=ignore data-n=1><i></i></div>`,
+			`<div id=c live-update=ignore data-n=2><b></b></div>`, `[["a",[0],"data-n","2"]]`},
+		{"no longer ignored: replaced", `<div id=c live-update=ignore><i>x</i></div><p>` + strings.Repeat("long text ", 9) + `</p>`,
+			`<div id=c><i>y</i></div><p>` + strings.Repeat("long text ", 9) + `</p>`, `[["x",[0],"<div id=\"c\"><i>y</i></div>"]]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ops := checkDiff(t, tc.a, tc.b)
+			if got := string(AppendOps(nil, ops)); got != tc.want {
+				t.Errorf("ops = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -13,6 +13,7 @@ func FuzzDiff(f *testing.F) {
 	f.Add("<p>a<b>b</p>c", "<p>a<i>b</i></p><table><tr><td>x")
 	f.Add("<ul><li id=a>a<li id=b>b<li id=a>c</ul>", "<ul><li id=b>b<li id=a>a<li>c</ul>")
 	f.Add("<svg><g><path/></g></svg><template><b></template>", "<svg><g></g><path/></svg><template><i></template>")
+	f.Add("<div id=w live-update=ignore><i>a</i></div><p>b", "<div id=w live-update=ignore data-x=1><b>c</b></div><p>d")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		checkDiff(t, a, b)
 	})

@@ -65,15 +65,15 @@ func checkDiff(t testing.TB, a, b string) []Op {
 	if !Equal(ta, mustParse(t, a)) || !Equal(tb, mustParse(t, b)) {
 		t.Fatalf("Diff modified its input trees")
 	}
-	if Equal(ta, tb) != (ops == nil) {
-		t.Fatalf("Equal=%v but Diff returned %d ops: %s", Equal(ta, tb), len(ops), AppendOps(nil, ops))
+	if equalSeen(ta, tb) != (ops == nil) {
+		t.Fatalf("equalSeen=%v but Diff returned %d ops: %s", equalSeen(ta, tb), len(ops), AppendOps(nil, ops))
 	}
 	enc := AppendOps(nil, ops)
 	got := mustParse(t, a)
 	if err := Apply(got, ops); err != nil {
 		t.Fatalf("Apply: %v\na: %q\nb: %q\nops: %s", err, a, b, enc)
 	}
-	if !Equal(got, tb) {
+	if !equalSeen(got, tb) {
 		t.Fatalf("Apply(a, Diff(a, b)) != b\na: %q\nb: %q\nops: %s\ngot:\n%s\nwant:\n%s", a, b, enc, dump(got), dump(tb))
 	}
 	want := 2
@@ -91,7 +91,7 @@ func checkDiff(t testing.TB, a, b string) []Op {
 		t.Fatalf("DecodeOps(%s): %v", enc, err)
 	}
 	got = mustParse(t, a)
-	if err := Apply(got, dec); err != nil || !Equal(got, tb) {
+	if err := Apply(got, dec); err != nil || !equalSeen(got, tb) {
 		t.Fatalf("decoded ops do not turn a into b (err %v)\nops: %s", err, enc)
 	}
 	if html := AppendHTML(nil, tb); len(ops) > 0 && len(enc) > len(html) &&
@@ -99,4 +99,27 @@ func checkDiff(t testing.TB, a, b string) []Op {
 		t.Fatalf("patch of %d bytes is larger than the %d bytes of HTML: %s", len(enc), len(html), enc)
 	}
 	return ops
+}
+
+// equalSeen is Equal as a client sees it: the children of an element ignored in both
+// trees (live-update="ignore") belong to the client, and Diff leaves them alone.
+func equalSeen(a, b *Node) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if !Equal(&Node{Type: a.Type, Tag: a.Tag, Text: a.Text, Attrs: a.Attrs}, &Node{Type: b.Type, Tag: b.Tag, Text: b.Text, Attrs: b.Attrs}) {
+		return false
+	}
+	if Ignored(a) && Ignored(b) {
+		return true
+	}
+	if len(a.Children) != len(b.Children) {
+		return false
+	}
+	for i := range a.Children {
+		if !equalSeen(a.Children[i], b.Children[i]) {
+			return false
+		}
+	}
+	return true
 }

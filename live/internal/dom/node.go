@@ -55,6 +55,16 @@ func (n *Node) Attr(name string) (string, bool) {
 	return "", false
 }
 
+// Ignored reports whether n is an element whose children belong to the client
+// (live-update="ignore"): Diff updates its attributes but never its children.
+func Ignored(n *Node) bool {
+	if n.Type != ElementNode {
+		return false
+	}
+	v, ok := n.Attr("live-update")
+	return ok && v == "ignore"
+}
+
 // Equal reports whether a and b are the same tree: same types, tags, texts,
 // children in the same order, and the same attribute set (attribute order is
 // ignored, since the DOM does not depend on it). Two nil nodes are equal.
