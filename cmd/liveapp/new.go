@@ -31,6 +31,10 @@ go.mod points at, so liveapp need not be published: the app builds with the
 modules liveapp itself uses (pgx and a few more), from the Go module cache or
 the module proxy, and its go.sum already lists them.
 
+NAME is lower-case letters, digits and underscores, starting with a letter.
+It may not be go, toolchain, vendor or testdata, under which the go command
+cannot build an app.
+
 With --no-auth the app has no accounts and no projects: a home page, the
 layout, configuration, migrations and tests. liveapp gen.auth adds accounts
 later, where the liveapp:auth comments mark.`,
