@@ -16,7 +16,7 @@ import (
 // directories hold tests and test data too; the generator leaves those out,
 // along with every package the app does not import.
 //
-//go:embed go.mod go.sum live accounts mail migrations pgtest internal/pgcluster
+//go:embed go.mod go.sum live accounts fieldtext mail migrations pgtest internal/pgcluster
 var source embed.FS
 
 // The app template, a complete app compiled and tested in this repository. all:
@@ -26,8 +26,8 @@ var source embed.FS
 var template embed.FS
 
 // Source returns liveapp's module source: go.mod and go.sum at its root, and the
-// directories of the packages apps import (live, accounts, mail, migrations,
-// pgtest, internal/pgcluster), as they are in this repository.
+// directories of the packages apps import (live, accounts, fieldtext, mail,
+// migrations, pgtest, internal/pgcluster), as they are in this repository.
 func Source() fs.FS { return source }
 
 // Template returns the app template, rooted at the template's directory: the

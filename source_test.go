@@ -9,7 +9,7 @@ func TestSourceHoldsWhatAppsImport(t *testing.T) {
 	for _, p := range []string{
 		"go.mod", "go.sum",
 		"live/runtime.go", "live/client/client.js", "live/internal/dom/diff.go", "live/livetest/livetest.go", "live/pubsub/pubsub.go",
-		"accounts/store.go", "accounts/web/auth.go", "mail/mail.go",
+		"accounts/store.go", "accounts/web/auth.go", "fieldtext/fieldtext.go", "mail/mail.go",
 		"migrations/migrations.go", "migrations/001_create_users.sql",
 		"pgtest/pgtest.go", "internal/pgcluster/cluster.go",
 	} {

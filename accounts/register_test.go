@@ -29,6 +29,10 @@ func TestRegisterValidatesEmailAndPassword(t *testing.T) {
 		{"without a password still validates the email", "nope", "", map[string]string{"email": "must have the @ sign and no spaces"}},
 		{"refuses an 11-character password", "f@example.com", "12345678901", map[string]string{"password": "should be at least 12 characters"}},
 		{"refuses a password over MaxPasswordLength bytes", "g@example.com", strings.Repeat("p", accounts.MaxPasswordLength+1), map[string]string{"password": "should be at most 1024 bytes"}},
+		{"refuses a NUL byte in the email", "alice\x00@example.com", password, map[string]string{"email": "must be valid text"}},
+		{"refuses invalid UTF-8 in the email", "alic\xe9@example.com", password, map[string]string{"email": "must be valid text"}},
+		{"refuses a NUL byte in the password", "h@example.com", "correct horse\x00battery", map[string]string{"password": "must be valid text"}},
+		{"refuses invalid UTF-8 in the password", "i@example.com", "correct horse \xff battery", map[string]string{"password": "must be valid text"}},
 		{"reports every invalid field at once", "nope", "short", map[string]string{
 			"email": "must have the @ sign and no spaces", "password": "should be at least 12 characters"}},
 	}

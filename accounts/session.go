@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/liveapp/liveapp/fieldtext"
 )
 
 // sessionContext is the users_tokens.context of session tokens.
@@ -46,7 +48,7 @@ func (SessionToken) LogValue() slog.Value { return slog.StringValue("redacted") 
 
 // SessionMeta describes the client that logged in, to list sessions.
 type SessionMeta struct {
-	UserAgent string
+	UserAgent string     // stored with NUL bytes and invalid UTF-8 cleaned out (fieldtext.Clean)
 	IP        netip.Addr // zero when unknown
 }
 
@@ -95,7 +97,7 @@ func (s *Store) insertSessionToken(ctx context.Context, q querier, userID int64,
 		`INSERT INTO users_tokens (user_id, token, context, authenticated_at, user_agent, ip, last_seen_at, created_at)
 		VALUES ($1, $2, $3, coalesce($4, $7::timestamptz, now()), $5, $6,
 			coalesce($7::timestamptz, now()), coalesce($7::timestamptz, now()))`,
-		userID, tokenHash(token), sessionContext, at, meta.UserAgent, ip, s.dbNow())
+		userID, tokenHash(token), sessionContext, at, fieldtext.Clean(meta.UserAgent), ip, s.dbNow())
 	if err != nil {
 		return nil, err
 	}

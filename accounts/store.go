@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/liveapp/liveapp/fieldtext"
 )
 
 // ErrInvalidCredentials is returned by Authenticate for an unknown email and
@@ -99,7 +101,9 @@ func (s *Store) Register(ctx context.Context, email, password string) (*User, er
 // computes exactly one argon2id hash whether or not the email is known
 // (against a dummy hash for unknown ones), so its timing does not tell them
 // apart either; a password longer than MaxPasswordLength is refused without
-// hashing or counting. After a successful login it rehashes a password stored
+// hashing or counting. An email that is not valid text (a NUL byte, invalid
+// UTF-8: see package fieldtext) cannot be anyone's, and is refused like an
+// unknown one. After a successful login it rehashes a password stored
 // with parameters below the current ones (a second hash); when that fails the
 // login still succeeds and the next one retries. It returns ErrBusy when
 // hashing is saturated.
@@ -125,9 +129,12 @@ func (s *Store) Authenticate(ctx context.Context, email, password string, ip net
 func (s *Store) checkPassword(ctx context.Context, email, password string) (*User, error) {
 	u := new(User)
 	var stored *string
-	err := s.db.QueryRow(ctx,
-		"SELECT "+userColumns+", hashed_password FROM users WHERE email = $1",
-		email).Scan(append(userDest(u), &stored)...)
+	err := pgx.ErrNoRows // text that PostgreSQL refuses is no one's email
+	if fieldtext.Valid(email) {
+		err = s.db.QueryRow(ctx,
+			"SELECT "+userColumns+", hashed_password FROM users WHERE email = $1",
+			email).Scan(append(userDest(u), &stored)...)
+	}
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("accounts: authenticate: %w", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/liveapp/liveapp/fieldtext"
 )
 
 // ValidationError reports what is wrong with the input of Register: a message
@@ -37,7 +39,9 @@ func validateRegistration(email, password string) error {
 	switch {
 	case email == "":
 		fields["email"] = "can't be blank"
-	case !utf8.ValidString(email) || !emailShape.MatchString(email):
+	case !fieldtext.Valid(email):
+		fields["email"] = fieldtext.Invalid
+	case !emailShape.MatchString(email):
 		fields["email"] = "must have the @ sign and no spaces"
 	case utf8.RuneCountInString(email) > MaxEmailLength:
 		fields["email"] = fmt.Sprintf("should be at most %d characters", MaxEmailLength)
@@ -45,6 +49,10 @@ func validateRegistration(email, password string) error {
 	switch {
 	case password == "":
 		fields["password"] = "can't be blank"
+	case !fieldtext.Valid(password):
+		// Hashing would take any bytes, but no keyboard types these: a password
+		// holding them could never be typed again.
+		fields["password"] = fieldtext.Invalid
 	case utf8.RuneCountInString(password) < MinPasswordLength:
 		fields["password"] = fmt.Sprintf("should be at least %d characters", MinPasswordLength)
 	case len(password) > MaxPasswordLength:

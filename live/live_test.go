@@ -1,9 +1,11 @@
 package live_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -387,5 +389,61 @@ func TestSocketSecureFollowsTLSOrSecureCookies(t *testing.T) {
 		lv := livetest.Mount(t, mux, "/")
 		contains(t, lv.DeadHTML(), want)
 		contains(t, lv.HTML(), want)
+	}
+}
+
+func TestProtectFormsTellsAnOversizeOrMalformedFormFromABadToken(t *testing.T) {
+	rt, err := live.New(live.Config{Secret: testSecret, Dev: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.Session("s", live.SessionOptions{}).Live("/form", func() live.View { return new(formView) })
+	mux := http.NewServeMux()
+	rt.Register(mux)
+	mux.HandleFunc("POST /save", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "saved") })
+	c := livetest.NewClient(t, rt.ProtectForms(mux))
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(c.Mount("/form").HTML())
+	if m == nil {
+		t.Fatal("no CSRF token on the page")
+	}
+	token := m[1]
+	big := strings.Repeat("x", live.MaxFormBytes)
+
+	var multi bytes.Buffer
+	mw := multipart.NewWriter(&multi)
+	mw.WriteField("_csrf", token)
+	mw.WriteField("notes", big)
+	mw.Close()
+
+	tests := []struct {
+		name, contentType, body string
+		status                  int
+		answer                  string
+	}{
+		{"a form within the limit is let through", "application/x-www-form-urlencoded",
+			url.Values{"_csrf": {token}, "notes": {"short"}}.Encode(), http.StatusOK, "saved"},
+		{"an oversize form is too large, not a bad token", "application/x-www-form-urlencoded",
+			url.Values{"_csrf": {token}, "notes": {big}}.Encode(), http.StatusRequestEntityTooLarge, "request too large\n"},
+		{"an oversize multipart form too", mw.FormDataContentType(),
+			multi.String(), http.StatusRequestEntityTooLarge, "request too large\n"},
+		{"a malformed form is a bad request", "application/x-www-form-urlencoded",
+			"_csrf=" + url.QueryEscape(token) + "&notes=%zz", http.StatusBadRequest, "malformed form\n"},
+		{"a form without the token is still refused", "application/x-www-form-urlencoded",
+			"notes=short", http.StatusForbidden, "invalid CSRF token: reload the page and try again\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest("POST", c.URL("/save"), strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", tt.contentType)
+			resp, err := c.HTTP().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tt.status || string(body) != tt.answer {
+				t.Errorf("got %d %q, want %d %q", resp.StatusCode, body, tt.status, tt.answer)
+			}
+		})
 	}
 }

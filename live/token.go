@@ -320,10 +320,18 @@ func (rt *Runtime) CSRFToken(w http.ResponseWriter, r *http.Request) string {
 	return maskCSRF(rt.ensureCSRF(w, r))
 }
 
+// MaxFormBytes bounds the body of a request whose CSRF token ProtectForms reads from the
+// form: 1 MiB, plenty for text fields. Uploads larger than that send the token in the
+// X-CSRF-Token header instead, and bound their bodies themselves.
+const MaxFormBytes = 1 << 20
+
 // ProtectForms wraps next so that every request with an unsafe method (anything but GET,
 // HEAD, OPTIONS) must carry a valid CSRF token in the "_csrf" form field or the
 // X-CSRF-Token header, and must not come from another origin (net/http's
-// CrossOriginProtection). Refused requests get 403 and never reach next.
+// CrossOriginProtection). Refused requests get 403 and never reach next. To find the
+// field it parses the form, which must then be at most MaxFormBytes: a larger body gets
+// 413 "request too large", and a form that cannot be parsed gets 400, so that neither is
+// mistaken for a bad token.
 func (rt *Runtime) ProtectForms(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -339,7 +347,11 @@ func (rt *Runtime) ProtectForms(next http.Handler) http.Handler {
 		}
 		token := r.Header.Get("X-CSRF-Token")
 		if token == "" {
-			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+			r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
+			if status, msg := parseForm(r); status != 0 {
+				rt.refuse(w, r, status, msg)
+				return
+			}
 			token = r.PostFormValue("_csrf")
 		}
 		if !csrfMatches(token, rt.csrfSecret(r)) {
@@ -358,4 +370,24 @@ func (rt *Runtime) refuse(w http.ResponseWriter, r *http.Request, status int, ms
 		return
 	}
 	http.Error(w, msg, status)
+}
+
+// parseForm parses r's form, URL-encoded or multipart, and returns the status and message
+// of the answer when it cannot: 413 for a body over its limit, 400 for a malformed one.
+func parseForm(r *http.Request) (status int, msg string) {
+	err := r.ParseForm()
+	if err == nil {
+		// ParseForm leaves multipart bodies alone. (ParseMultipartForm alone would
+		// report a URL-encoded body's error as ErrNotMultipart.)
+		err = r.ParseMultipartForm(MaxFormBytes)
+	}
+	var tooLarge *http.MaxBytesError
+	switch {
+	case err == nil, errors.Is(err, http.ErrNotMultipart):
+		return 0, ""
+	case errors.As(err, &tooLarge):
+		return http.StatusRequestEntityTooLarge, "request too large"
+	default:
+		return http.StatusBadRequest, "malformed form"
+	}
 }

@@ -9,8 +9,11 @@ import (
 	"github.com/liveapp/liveapp/live"
 )
 
-// sudoMessage is the flash shown when a page needs a recent login.
-const sudoMessage = "Please log in again to continue."
+// SudoMessage is the flash message (of kind "error") with which RequireSudo and
+// RequireSudoHook send a logged-in user to LoginPath to prove who they are again. A
+// login page that explains re-authentication in its own words can drop it, so as not
+// to say the same thing twice (see live.Socket.Flash).
+const SudoMessage = "Please log in again to continue."
 
 // RequireSudo wraps next so that only users who logged in within the Store's SudoFor
 // (10 minutes by default) reach it: others are redirected (303) to LoginPath with a flash
@@ -26,7 +29,7 @@ func (a *Auth) RequireSudo(next http.Handler) http.Handler {
 		}
 		msg := "You must log in to access this page."
 		if scope.User != nil {
-			msg = sudoMessage
+			msg = SudoMessage
 		}
 		if r.Method == http.MethodGet {
 			a.putReturnTo(w, r, r.URL.RequestURI())
@@ -55,7 +58,7 @@ func (a *Auth) RequireSudoHook(_ context.Context, s *live.Socket) error {
 	if a.Store.InSudoMode(scope) {
 		return nil
 	}
-	s.PutFlash("error", sudoMessage)
+	s.PutFlash("error", SudoMessage)
 	return live.Halt(a.loginPath() + "?return_to=" + url.QueryEscape(s.URL()))
 }
 

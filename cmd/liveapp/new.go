@@ -35,6 +35,10 @@ the module proxy, and its go.sum already lists them. liveapp.sum records what
 liveapp wrote, so that liveapp upgrade can later replace the copy, and the
 files you have not changed, with a newer liveapp's.
 
+NAME is lower-case letters, digits and underscores, starting with a letter.
+It may not be go, toolchain, vendor or testdata, under which the go command
+cannot build an app.
+
 With --no-auth the app has no accounts and no projects: a home page, the
 layout, configuration, migrations and tests. liveapp gen.auth adds accounts
 later, where the liveapp:auth comments mark.`,

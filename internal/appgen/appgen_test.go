@@ -397,15 +397,26 @@ func TestValidateName(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+	// Names of the right shape under which the go command cannot build an app:
+	// the error says why.
+	for name, why := range map[string]string{
+		"go": "reserves the module paths go and toolchain", "toolchain": "reserves the module paths go and toolchain",
+		"vendor": "vendored copies", "testdata": "skips directories named testdata",
+	} {
+		if err := ValidateName(name); err == nil || !strings.Contains(err.Error(), why) || !strings.Contains(err.Error(), name+"_app") {
+			t.Errorf("%q: %v, want a refusal saying that the go command %s, and what to use instead", name, err, why)
+		}
+	}
 }
 
 func TestValidateModule(t *testing.T) {
-	for _, ok := range []string{"shop", "example.com/shop", "github.com/Me/my-shop/v2", "x.y/a_b~c"} {
+	for _, ok := range []string{"shop", "example.com/shop", "github.com/Me/my-shop/v2", "x.y/a_b~c", "example.com/vendor", "example.com/go"} {
 		if err := ValidateModule(ok); err != nil {
 			t.Errorf("%q: %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "/shop", "shop/", "a//b", "a/../b", ".shop", "shop.", "-shop", "a b", "ünicode", "github.com/liveapp/liveapp", "github.com/liveapp/liveapp/x"} {
+	for _, bad := range []string{"", "/shop", "shop/", "a//b", "a/../b", ".shop", "shop.", "-shop", "a b", "ünicode", "github.com/liveapp/liveapp", "github.com/liveapp/liveapp/x",
+		"go", "toolchain", "vendor", "vendor/shop"} {
 		if err := ValidateModule(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

@@ -15,19 +15,38 @@ const (
 
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
+// unbuildable are the names that nameRE lets through but the go command cannot
+// build an app under, each with the reason. Every other name builds, Go keywords,
+// predeclared identifiers and standard-library paths included: a name is only ever
+// a directory, a module path and a string, never an identifier. TestNamesThatNewAccepts
+// in cmd/liveapp builds apps with such names to keep that true.
+var unbuildable = map[string]string{
+	"go":        "the go command reserves the module paths go and toolchain for Go itself",
+	"toolchain": "the go command reserves the module paths go and toolchain for Go itself",
+	"vendor":    "the go command reads import paths that start with vendor/ as vendored copies of other modules",
+	"testdata":  "the go command's ./... skips directories named testdata, so go build, vet and test would leave out cmd/testdata",
+}
+
 // ValidateName checks an app's name. It names the app's directory, its command
-// (cmd/NAME), its binary and its development database, so it is kept to
-// lower-case letters, digits and underscores, starting with a letter.
+// (cmd/NAME), its binary, its development database and, unless --module says
+// otherwise, its module, so it is kept to lower-case letters, digits and
+// underscores, starting with a letter, and it must not be one of the few such
+// names the go command cannot build an app under (go, toolchain, vendor,
+// testdata).
 func ValidateName(name string) error {
 	if !nameRE.MatchString(name) || len(name) > 50 {
 		return fmt.Errorf("app name %q: use lower-case letters, digits and underscores, starting with a letter, such as shop or my_shop (it names the directory, cmd/NAME and the binary)", name)
+	}
+	if why, ok := unbuildable[name]; ok {
+		return fmt.Errorf("app name %q: the app would not build: %s; choose another, such as %s_app", name, why, name)
 	}
 	return nil
 }
 
 // ValidateModule checks a module path the way the go command does for a main
 // module: slash-separated elements of letters, digits and -._~, none empty,
-// none starting or ending with a dot. It also refuses liveapp's own path and the
+// none starting or ending with a dot, not go or toolchain, and not starting with
+// vendor/. It also refuses liveapp's own path and the
 // paths under it, which the app's go.mod already gives to liveapp.
 func ValidateModule(path string) error {
 	bad := func(why string) error { return fmt.Errorf("module path %q: %s", path, why) }
@@ -37,8 +56,13 @@ func ValidateModule(path string) error {
 	if path == liveappModule || strings.HasPrefix(path, liveappModule+"/") {
 		return bad("that is liveapp's own module, which the app requires; choose the app's own, such as example.com/shop")
 	}
+	if path == "go" || path == "toolchain" {
+		return bad(unbuildable[path])
+	}
 	for i, elem := range strings.Split(path, "/") {
 		switch {
+		case i == 0 && elem == "vendor":
+			return bad(unbuildable["vendor"])
 		case elem == "":
 			return bad("an empty element (a leading, trailing or double slash)")
 		case elem == "." || elem == "..":

@@ -31,7 +31,7 @@ var domainNames = map[string]bool{
 // generatedImports are the names of the packages the generated code imports:
 // the data package may not be named like one of them.
 var generatedImports = map[string]bool{
-	"accounts": true, "authweb": true, "context": true, "errors": true, "fmt": true,
+	"accounts": true, "authweb": true, "context": true, "errors": true, "fieldtext": true, "fmt": true,
 	"http": true, "io": true, "live": true, "livetest": true, "maps": true,
 	"migrations": true, "pgtest": true, "pgx": true, "pgxpool": true, "pubsub": true,
 	"regexp": true, "slices": true, "strconv": true, "strings": true, "testing": true,

@@ -183,6 +183,7 @@ func (d *data) ValidationCases() []validationCase {
 			add(fmt.Sprintf("of %d characters is accepted", f.MaxLength()), fmt.Sprintf(`strings.Repeat("é", %d)`, f.MaxLength()), "")
 			add(fmt.Sprintf("of %d characters is refused", f.MaxLength()+1), fmt.Sprintf(`strings.Repeat("é", %d)`, f.MaxLength()+1), f.Name)
 			add("must be valid UTF-8", `"\xff"`, f.Name)
+			add("may not hold a NUL byte", `"a\x00b"`, f.Name)
 		case Integer:
 			add("may be negative", `"-3"`, "")
 			add("must be a whole number", `"4.5"`, f.Name)

@@ -277,6 +277,11 @@
   const FLOOD_COOLDOWN_MS = 10000;
   // The runtime's flash cookie: Config.CookiePrefix names it.
   const flashCookie = () => root?.getAttribute('data-live-flash-cookie') || '_live_flash';
+  // After a plain form's submission the socket stays down this long: the browser is
+  // loading the next page, and a reload or a redirect of this one would cancel that
+  // load, and with it what its response did (cookies, a flash message). A page still
+  // here afterwards was not replaced (a download, a 204), and connects again.
+  const SUBMIT_GRACE_MS = 10000;
 
   let root = null; // #live-root, once booted
   let ws = null; // the current socket, or null while disconnected
@@ -287,6 +292,7 @@
   let firstRender = false; // the next render is the first on this socket
   let stopped = false; // disconnect() was called
   let leaving = false; // the page is unloading or redirecting
+  let submittedAt = -Infinity; // when a plain form was last submitted (performance.now)
   let failures = 0; // closes since the last connection that lived > 5 s
   let upgradeFailures = 0; // consecutive sockets that never opened
   let retryTimer = 0;
@@ -580,6 +586,11 @@
     if (!root || ws) return;
     stopped = false;
     clearTimeout(retryTimer);
+    const grace = submitGrace();
+    if (grace > 0) {
+      retryTimer = setTimeout(connect, grace);
+      return;
+    }
     const csrf = document.querySelector('meta[name="live-csrf"]')?.content ?? '';
     const url = new URL(root.getAttribute('data-live-socket') || '/live/socket', location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -648,6 +659,7 @@
   // reloadOnce reloads the page unless the last reload by this client has not
   // been followed by a good render yet, so a broken server cannot loop the tab.
   function reloadOnce() {
+    if (submitGrace() > 0) return false;
     try {
       if (sessionStorage.getItem(RELOAD_KEY)) return false;
       sessionStorage.setItem(RELOAD_KEY, '1');
@@ -1099,6 +1111,24 @@
     if (fire(el, 'click', el.getAttribute('live-click'), p) && el.localName === 'a') e.preventDefault();
   }
 
+  // onPlainSubmit notes a submission that the browser carries out itself, in this
+  // window: the next page is loading (see SUBMIT_GRACE_MS). It listens on window, so
+  // that it sees whether a handler, live-submit's included, prevented it.
+  function onPlainSubmit(e) {
+    if (e.defaultPrevented || e.target.localName !== 'form') return;
+    const form = e.target;
+    const target = e.submitter?.getAttribute('formtarget') ?? form.getAttribute('target');
+    if (target && target !== '_self') return;
+    if ((e.submitter?.getAttribute('formmethod') ?? form.method).toLowerCase() === 'dialog') return;
+    submittedAt = performance.now();
+  }
+
+  // submitGrace returns how long the socket must still stay down after a plain form's
+  // submission, or 0.
+  function submitGrace() {
+    return Math.max(0, submittedAt + SUBMIT_GRACE_MS - performance.now());
+  }
+
   function onSubmit(e) {
     const form = e.target;
     if (!form.hasAttribute?.('live-submit') || !root.contains(form)) return;
@@ -1300,6 +1330,7 @@
     document.addEventListener('click', onLinkClick);
     for (const t of ['keydown', 'keyup', 'focus', 'blur']) addEventListener(t, onWindowEvent);
     addEventListener('popstate', onPopState);
+    addEventListener('submit', onPlainSubmit);
     addEventListener('pagehide', () => { leaving = true; });
     addEventListener('pageshow', (e) => {
       if (e.persisted) { leaving = false; connect(); } // back from the bfcache

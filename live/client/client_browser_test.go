@@ -343,6 +343,24 @@ func TestPageLoads(t *testing.T) {
 		waitFor(t, tab, `performance.getEntriesByType('navigation')[0].type === 'reload'`)
 	})
 
+	t.Run("a plain form's submission keeps the socket down while the next page may load", func(t *testing.T) {
+		tab := livePage(t, browser, ps, "/app")
+		// The form posts to a 204, so the page stays: what a page does while the
+		// browser loads the next one is all there is to see. A reconnect now could
+		// reload or redirect the page, cancelling that load.
+		sameJSON(t, evalJSON(t, tab, `
+			live('<form id="f" method="post" action="/no-content"><button id="go">Go</button></form>' +
+				'<form id="l" live-submit="save"><button id="save">Save</button></form>');
+			$('#save').click(); // a live-submit form is not a page load
+			$('#go').click();
+			sock().drop(4000);
+			await sleep(0); // as in "close 4000 reconnects at once"
+			return {sockets: sockets.length, state: $('#live-root').getAttribute('data-live-state')};`),
+			`{"sockets":1,"state":"disconnected"}`)
+		// No page load came: once the grace is over the page connects again.
+		waitFor(t, tab, `sockets.length === 2 && $('#live-root').getAttribute('data-live-state') === 'connecting'`)
+	})
+
 	t.Run("close 4500 reloads after a backoff", func(t *testing.T) {
 		tab := livePage(t, browser, ps, "/app")
 		evalJSON(t, tab, `live('<p>a</p>'); setTimeout(() => sock().drop(4500)); return 1;`)

@@ -52,6 +52,7 @@ window.live = (html) => { sock().open(); sock().recv({t: 'render', html: html});
 
 // pageServer serves, on 127.0.0.1, the client script at its hashed name and:
 //   - /applier: a root without a token (the client does not connect) and a #want div;
+//   - POST /no-content: 204, which leaves the page that posted a form in place;
 //   - any other path: a live page whose root has data-live-token="TOKEN", with the
 //     fake socket installed. ?socket=P sets data-live-socket.
 //
@@ -74,6 +75,10 @@ func newPageServer(t *testing.T) *pageServer {
 	mux.HandleFunc("GET /applier", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8">%s</head>
 <body><div id="live-root"></div><div id="want"></div></body></html>`, script)
+	})
+	// A form posted here leaves the page in place, as a download would.
+	mux.HandleFunc("POST /no-content", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		ps.mu.Lock()

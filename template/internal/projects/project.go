@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/liveapp/liveapp/fieldtext"
 )
 
 // Limits on a project's fields, also enforced by the projects table.
@@ -68,14 +70,14 @@ func (p Params) Validate() error {
 	switch {
 	case p.Name == "":
 		fields["name"] = "can't be blank"
-	case !utf8.ValidString(p.Name):
-		fields["name"] = "must be valid text"
+	case !fieldtext.Valid(p.Name):
+		fields["name"] = fieldtext.Invalid
 	case utf8.RuneCountInString(p.Name) > MaxNameLength:
 		fields["name"] = fmt.Sprintf("should be at most %d characters", MaxNameLength)
 	}
 	switch {
-	case !utf8.ValidString(p.Description):
-		fields["description"] = "must be valid text"
+	case !fieldtext.Valid(p.Description):
+		fields["description"] = fieldtext.Invalid
 	case utf8.RuneCountInString(p.Description) > MaxDescriptionLength:
 		fields["description"] = fmt.Sprintf("should be at most %d characters", MaxDescriptionLength)
 	}

@@ -120,6 +120,10 @@ func TestValidation(t *testing.T) {
 		{"a name of 101 characters is refused", projects.Params{Name: strings.Repeat("é", 101)}, "name"},
 		{"a description is optional", projects.Params{Name: "x"}, ""},
 		{"a description of 2001 characters is refused", projects.Params{Name: "x", Description: strings.Repeat("d", 2001)}, "description"},
+		{"a NUL byte in the name is refused", projects.Params{Name: "a\x00b"}, "name"},
+		{"invalid UTF-8 in the name is refused", projects.Params{Name: "caf\xe9"}, "name"},
+		{"a NUL byte in the description is refused", projects.Params{Name: "x", Description: "a\x00b"}, "description"},
+		{"invalid UTF-8 in the description is refused", projects.Params{Name: "x", Description: "\xff"}, "description"},
 	}
 	s, _, alice, _ := newStore(t)
 	for _, tt := range tests {
@@ -129,8 +133,8 @@ func TestValidation(t *testing.T) {
 				t.Errorf("Validate: %v, want an error on %q", fields, tt.field)
 			}
 			_, err := s.Create(t.Context(), alice, tt.params)
-			if (err == nil) != (tt.field == "") {
-				t.Errorf("Create: %v", err)
+			if tt.field == "" && err != nil || tt.field != "" && projects.FieldErrors(err)[tt.field] == "" {
+				t.Errorf("Create: %v, want an error on %q", err, tt.field)
 			}
 		})
 	}

@@ -206,3 +206,15 @@ func firstProject(t *testing.T, a *testApp, scope accounts.Scope) projects.Proje
 	}
 	return list[0]
 }
+
+func TestBadBytesInAProjectFormAreValidationErrors(t *testing.T) {
+	a := newApp(t)
+	c, _ := a.loggedIn(t, "alice@example.com")
+	v := c.Mount("/projects/new")
+	if err := v.SubmitForm("#project-form", url.Values{"name": {"Gar\x00den"}, "description": {"Plant\x00tomatoes"}}); err != nil {
+		t.Fatalf("a NUL byte in a project's fields: %v", err)
+	}
+	if !v.Contains("Name must be valid text") || !v.Contains("Description must be valid text") || v.URL() != "/projects/new" {
+		t.Errorf("a NUL byte in a project's fields: %s", v.HTML())
+	}
+}

@@ -86,17 +86,36 @@ func TestRegisterThenConfirmByEmail(t *testing.T) {
 	}
 }
 
-func TestRegisterATakenEmail(t *testing.T) {
+func TestRegisteringATakenEmailAnswersAsForANewOne(t *testing.T) {
 	a := newApp(t)
 	if _, err := a.Accounts.Register(t.Context(), "alice@example.com", ""); err != nil {
 		t.Fatal(err)
 	}
-	v := a.browser(t).Mount("/users/register")
-	if err := v.SubmitForm("#registration-form", url.Values{"email": {"alice@example.com"}}); err != nil {
-		t.Fatal(err)
+	// The page behaves the same for both: no inline error, the same redirect.
+	for _, email := range []string{"alice@example.com", "bob@example.com"} {
+		v := a.browser(t).Mount("/users/register")
+		if err := v.SubmitForm("#registration-form", url.Values{"email": {email}}); err != nil {
+			t.Fatal(err)
+		}
+		if v.Contains(`id="email-error"`) || v.Redirect() != "/users/log-in" {
+			t.Fatalf("registering %s: redirect %q, %s", email, v.Redirect(), v.HTML())
+		}
 	}
-	if !v.Contains("Email has already been taken") || v.Redirect() != "" {
-		t.Fatalf("a taken email was not refused inline: redirect %q, %s", v.Redirect(), v.HTML())
+	// The owner of the taken address gets a link that logs in, and no second
+	// account was made.
+	c := a.browser(t)
+	_, link := a.lastMail(t, "alice@example.com")
+	token := strings.TrimPrefix(link, "/users/log-in/")
+	redirected(t, postForm(t, c, link, "/users/log-in", url.Values{"token": {token}}), "/")
+	if home := c.Mount("/"); !home.Contains("alice@example.com") {
+		t.Errorf("the taken address's link did not log its owner in: %s", home.HTML())
+	}
+	var n int
+	if err := a.db.QueryRow(t.Context(), "SELECT count(*) FROM users WHERE email = 'alice@example.com'").Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d accounts for alice@example.com (%v), want 1", n, err)
+	}
+	if _, link := a.lastMail(t, "bob@example.com"); link == "" {
+		t.Error("no link for the new address")
 	}
 }
 
@@ -146,11 +165,24 @@ func TestSettingsNeedSudoMode(t *testing.T) {
 		t.Fatalf("settings outside sudo mode: redirect %q, want %q", v.Redirect(), back)
 	}
 	page := c.Mount(back)
-	if !page.Contains("Please log in again") || !page.Contains(`id="reauth"`) || !page.Contains(`value="alice@example.com"`) ||
-		!page.Contains(`name="return_to" value="/users/settings"`) {
-		t.Errorf("login page for re-authentication: %s", page.HTML())
+	for name, html := range map[string]string{"dead render": page.DeadHTML(), "connected": page.HTML()} {
+		if !strings.Contains(html, `id="reauth"`) || !strings.Contains(html, `value="alice@example.com"`) ||
+			!strings.Contains(html, `name="return_to" value="/users/settings"`) {
+			t.Errorf("%s of the login page for re-authentication: %s", name, html)
+		}
+		// The notice says why; an error flash would say it again, in red.
+		if strings.Contains(html, "flash-error") {
+			t.Errorf("%s of the login page for re-authentication shows an error: %s", name, html)
+		}
 	}
+	// A wrong password keeps the way back.
 	resp := postForm(t, c, back, "/users/log-in", url.Values{
+		"email": {"alice@example.com"}, "password": {"wrong password!"}, "return_to": {"/users/settings"}})
+	redirected(t, resp, "/users/log-in?email=alice%40example.com&return_to=%2Fusers%2Fsettings")
+	if again := c.Mount(resp.Header.Get("Location")); !again.Contains("Invalid email or password.") || !again.Contains(`id="reauth"`) {
+		t.Errorf("re-authentication after a wrong password: %s", again.HTML())
+	}
+	resp = postForm(t, c, back, "/users/log-in", url.Values{
 		"email": {"alice@example.com"}, "password": {password}, "return_to": {"/users/settings"}})
 	redirected(t, resp, "/users/settings")
 	if v := c.Mount("/users/settings"); v.Redirect() != "" {
@@ -234,7 +266,7 @@ func TestChangePasswordLogsOutOtherSessions(t *testing.T) {
 		t.Errorf("this browser after the change: %s", v.HTML())
 	}
 	redirected(t, logIn(t, a.browser(t), "alice@example.com", newPassword, false), "/")
-	redirected(t, logIn(t, a.browser(t), "alice@example.com", password, false), "/users/log-in")
+	redirected(t, logIn(t, a.browser(t), "alice@example.com", password, false), "/users/log-in?email=alice%40example.com")
 }
 
 func TestSessionsList(t *testing.T) {
@@ -314,5 +346,30 @@ func TestDevMailboxOnlyInDev(t *testing.T) {
 	prod := newApp(t, func(cfg *web.Config) { cfg.Dev = false })
 	if status, _, _ := prod.browser(t).Get("/dev/mailbox"); status != http.StatusNotFound {
 		t.Errorf("prod: GET /dev/mailbox: %d, want 404", status)
+	}
+}
+
+func TestBadBytesInTheSettingsFormsAreValidationErrors(t *testing.T) {
+	a := newApp(t)
+	c, _ := a.loggedIn(t, "alice@example.com")
+	v := c.Mount("/users/settings")
+	if err := v.SubmitForm("#email-form", url.Values{"email": {"alice\x00@example.org"}}); err != nil {
+		t.Fatalf("a NUL byte in the new email: %v", err)
+	}
+	if !v.Contains("Email must be valid text") {
+		t.Errorf("a NUL byte in the new email: %s", v.HTML())
+	}
+	if err := v.ChangeForm("#password", url.Values{"password": {"a brand new\x00passphrase"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Contains("Password must be valid text") {
+		t.Errorf("a NUL byte in the new password, as typed: %s", v.HTML())
+	}
+	const bad = "a brand new\x00passphrase"
+	resp := postForm(t, c, "/users/settings", "/users/update-password",
+		url.Values{"password": {bad}, "password_confirmation": {bad}})
+	redirected(t, resp, "/users/settings")
+	if v := c.Mount("/users/settings"); !v.Contains("Password must be valid text.") {
+		t.Errorf("a NUL byte in the new password, posted: %s", v.HTML())
 	}
 }

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/liveapp/liveapp/accounts"
 )
@@ -75,7 +77,28 @@ func (a *App) refuseLogIn(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	a.Runtime.PutFlash(w, r, "error", msg)
-	http.Redirect(w, r, "/users/log-in", http.StatusSeeOther)
+	http.Redirect(w, r, logInAgainURL(r), http.StatusSeeOther)
+}
+
+// maxReturnTo bounds the return_to path carried back to the login page.
+const maxReturnTo = 2048
+
+// logInAgainURL is the login page to go back to after a refused login: with
+// the email the form posted, so that only the password needs typing again, and
+// the return_to path of a re-authentication, which LogIn checks before it
+// follows it.
+func logInAgainURL(r *http.Request) string {
+	q := url.Values{}
+	if email := keptEmail(r.PostFormValue("email")); email != "" {
+		q.Set("email", email)
+	}
+	if to := r.PostFormValue("return_to"); strings.HasPrefix(to, "/") && len(to) <= maxReturnTo {
+		q.Set("return_to", to)
+	}
+	if len(q) == 0 {
+		return "/users/log-in"
+	}
+	return "/users/log-in?" + q.Encode()
 }
 
 // Messages for errors users can do nothing about but wait.

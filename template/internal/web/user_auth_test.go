@@ -34,11 +34,11 @@ func TestLogInAndOut(t *testing.T) {
 	a.register(t, "alice@example.com")
 	c := a.browser(t)
 
-	redirected(t, logIn(t, c, "alice@example.com", "wrong password!", false), "/users/log-in")
-	if v := c.Mount("/users/log-in"); !v.Contains("Invalid email or password.") {
+	redirected(t, logIn(t, c, "alice@example.com", "wrong password!", false), "/users/log-in?email=alice%40example.com")
+	if v := c.Mount("/users/log-in?email=alice%40example.com"); !v.Contains("Invalid email or password.") {
 		t.Errorf("a wrong password shows no error: %s", v.HTML())
 	}
-	redirected(t, logIn(t, c, "nobody@example.com", password, false), "/users/log-in")
+	redirected(t, logIn(t, c, "nobody@example.com", password, false), "/users/log-in?email=nobody%40example.com")
 
 	redirected(t, logIn(t, c, "alice@example.com", password, false), "/")
 	home := c.Mount("/")
@@ -140,8 +140,44 @@ func TestTooManyLogInAttempts(t *testing.T) {
 	for range 2 {
 		logIn(t, c, "alice@example.com", "wrong password!", false)
 	}
-	redirected(t, logIn(t, c, "alice@example.com", password, false), "/users/log-in")
+	redirected(t, logIn(t, c, "alice@example.com", password, false), "/users/log-in?email=alice%40example.com")
 	if v := c.Mount("/users/log-in"); !v.Contains("Too many attempts, try again later.") {
 		t.Errorf("login page: %s", v.HTML())
+	}
+}
+
+func TestAFailedLogInKeepsTheEmail(t *testing.T) {
+	a := newApp(t)
+	a.register(t, "alice@example.com")
+	c := a.browser(t)
+	resp := logIn(t, c, "alice@example.com", "wrong password!", false)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a wrong password: %d", resp.StatusCode)
+	}
+	page := c.Mount(resp.Header.Get("Location"))
+	for name, html := range map[string]string{"dead render": page.DeadHTML(), "connected": page.HTML()} {
+		if !strings.Contains(html, `id="email" name="email" value="alice@example.com"`) || !strings.Contains(html, "Invalid email or password.") {
+			t.Errorf("%s of the login page after a wrong password: %s", name, html)
+		}
+		if strings.Contains(html, "readonly") {
+			t.Errorf("%s: the email may be corrected, but it is read-only: %s", name, html)
+		}
+	}
+
+	// What the page shows back is only ever text an email could be.
+	for _, bad := range []string{"alice%00@example.com", "alic%E9@example.com", strings.Repeat("a", 200) + "%40example.com"} {
+		if v := c.Mount("/users/log-in?email=" + bad); !v.Contains(`id="email" name="email" value required`) {
+			t.Errorf("?email=%s was shown back: %s", bad, v.HTML())
+		}
+	}
+}
+
+func TestAnOversizeFormIsTooLargeNotACSRFFailure(t *testing.T) {
+	a := newApp(t)
+	c := a.browser(t)
+	resp := postForm(t, c, "/users/log-in", "/users/log-in", url.Values{
+		"email": {strings.Repeat("a", 2<<20) + "@example.com"}, "password": {password}})
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("a 2 MiB login form: %d, want 413", resp.StatusCode)
 	}
 }

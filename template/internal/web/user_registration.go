@@ -45,7 +45,9 @@ func (v *Register) Mount(_ context.Context, s *live.Socket) error {
 		case err != nil:
 			return err
 		}
-		flash(s, "info", fmt.Sprintf("An email was sent to %s, please open the link in it to confirm your account.", v.Email))
+		// The same words whether the email was new or taken (see
+		// accounts.Config.UniformRegistration): either way the link logs in.
+		flash(s, "info", fmt.Sprintf("An email was sent to %s. Open the link in it to confirm your account and log in.", v.Email))
 		return s.Redirect("/users/log-in")
 	}, live.RateLimit(1, 5))
 	return nil

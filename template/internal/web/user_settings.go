@@ -10,6 +10,7 @@ import (
 
 	"github.com/liveapp/liveapp/accounts"
 	authweb "github.com/liveapp/liveapp/accounts/web"
+	"github.com/liveapp/liveapp/fieldtext"
 	"github.com/liveapp/liveapp/live"
 )
 
@@ -79,6 +80,8 @@ func passwordErrors(password, confirmation, touched string) map[string]string {
 	errs := map[string]string{}
 	switch n := utf8.RuneCountInString(password); {
 	case password == "":
+	case !fieldtext.Valid(password):
+		errs["password"] = fieldtext.Invalid
 	case n < accounts.MinPasswordLength:
 		errs["password"] = fmt.Sprintf("should be at least %d characters", accounts.MinPasswordLength)
 	case len(password) > accounts.MaxPasswordLength:

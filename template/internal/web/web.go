@@ -150,7 +150,7 @@ type Config struct {
 
 	// Accounts configures the accounts Store; the zero value is the
 	// production default. Tests lower its password hashing cost. Its Mailer,
-	// Sockets and Logger are set by New.
+	// Sockets and Logger are set by New, and UniformRegistration is on.
 	Accounts accounts.Config
 
 	// RevalidateEvery is how often each open socket of a logged-in page checks
@@ -223,6 +223,10 @@ func New(cfg Config) (*App, error) {
 	}
 	// liveapp:auth begin
 	ac := cfg.Accounts
+	// The sign-up form answers a taken email as it answers a new one, and the
+	// address's owner gets a login link instead: the form cannot be used to
+	// find out who has an account. Delete the line to tell users instead.
+	ac.UniformRegistration = true
 	ac.Mailer = cfg.Mailer
 	ac.Sockets = a.Runtime // deleting a session closes its open tabs at once
 	ac.Logger = a.log

@@ -58,13 +58,13 @@ type testApp struct {
 // newApp builds the app as main does, in dev mode, on a fresh migrated
 // database, with the in-process PubSub (see onPostgres for main's).
 // configure, if given, adjusts the configuration first.
-func newApp(t *testing.T, configure ...func(*web.Config)) *testApp {
+func newApp(t testing.TB, configure ...func(*web.Config)) *testApp {
 	t.Helper()
 	return newAppOn(t, pgtest.New(t, pgtest.WithTemplate("app", migrations.Apply)), configure...)
 }
 
 // newAppOn is newApp on db, which another app may share.
-func newAppOn(t *testing.T, db *pgxpool.Pool, configure ...func(*web.Config)) *testApp {
+func newAppOn(t testing.TB, db *pgxpool.Pool, configure ...func(*web.Config)) *testApp {
 	t.Helper()
 	// liveapp:auth begin
 	mailbox := &mail.DevMailbox{}
