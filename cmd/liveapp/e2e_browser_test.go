@@ -161,41 +161,9 @@ func serveApp(t *testing.T, bin, dir, dbURL string) string {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	cmd := exec.Command(bin)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "APP_ENV=dev", "DATABASE_URL="+dbURL, fmt.Sprint("PORT=", port), "PUBLIC_URL="+base)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("app output:\n%s", out.String())
-		}
-	})
-	for deadline := time.Now().Add(2 * time.Minute); ; { // a bound for a broken app only
-		resp, err := http.Get(base + "/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the app did not answer on %s: %v\n%s", base, err, out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	env := append(os.Environ(), "APP_ENV=dev", "DATABASE_URL="+dbURL, fmt.Sprint("PORT=", port), "PUBLIC_URL="+base)
+	startApp(t, exec.Command(bin), dir, env, base, http.DefaultClient)
+	return base
 }
 
 // signUp registers email in tab, follows the confirmation link from the dev mailbox and

@@ -62,7 +62,7 @@ func checkProduction(t *testing.T, bin string) {
 
 	// Start it from an empty directory: production uses the compiled-in files.
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	app := startApp(t, bin, t.TempDir(), env, base, http.DefaultClient)
+	app := startApp(t, exec.Command(bin, "serve"), t.TempDir(), env, base, http.DefaultClient)
 	if !strings.Contains(app.String(), `"dev":false`) || !strings.Contains(app.String(), "emails are written to the log") {
 		t.Errorf("the app did not start in production, warning that emails go to the log:\n%s", app.String())
 	}
@@ -146,7 +146,7 @@ func checkProduction(t *testing.T, bin string) {
 		l.Close()
 		client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 		base := fmt.Sprintf("https://127.0.0.1:%d", port)
-		startApp(t, bin, t.TempDir(), append(env[:2:2], "HOST=127.0.0.1", fmt.Sprint("PORT=", port),
+		startApp(t, exec.Command(bin, "serve"), t.TempDir(), append(env[:2:2], "HOST=127.0.0.1", fmt.Sprint("PORT=", port),
 			"TLS_CERT_FILE="+certFile, "TLS_KEY_FILE="+keyFile), base, client)
 		resp, err := client.Get(base + "/users/log-in")
 		if err != nil {
@@ -257,12 +257,11 @@ func (p *appProcess) mailedLink(t *testing.T, to string, nth int) string {
 	}
 }
 
-// startApp runs the app binary bin in dir with exactly env, and returns it once it
-// answers client at base. The test's cleanup stops it with SIGINT.
-func startApp(t *testing.T, bin, dir string, env []string, base string, client *http.Client) *appProcess {
+// startApp runs cmd (the app binary, with its arguments) in dir with exactly env, and
+// returns it once it answers client at base. The test's cleanup stops it with SIGINT.
+func startApp(t *testing.T, cmd *exec.Cmd, dir string, env []string, base string, client *http.Client) *appProcess {
 	t.Helper()
 	p := &appProcess{}
-	cmd := exec.Command(bin, "serve")
 	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdout, cmd.Stderr = p, p
 	if err := cmd.Start(); err != nil {
