@@ -176,7 +176,7 @@ func TestGenLiveRefusesInvalidInputAndWritesNothing(t *testing.T) {
 		{"a plural another resource has", []string{"Item", "projects", "title:string"}, "internal/projects exists already"},
 		{"the sample resource again", []string{"Project", "projects", "name:string"}, "use --force to overwrite"},
 		{"a table of accounts", []string{"Token", "users_tokens", "title:string"}, "liveapp's accounts schema"},
-		{"a file of the web package", []string{"Layout", "layout", "title:string"}, "does not hold the layout views"},
+		{"a file of the web package", []string{"Frame", "layout", "title:string"}, "does not hold the frame views"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out, err := genLive(t, dir, append([]string{"gen.live"}, tt.args...)...)

@@ -62,6 +62,8 @@ func NewResource(singular, plural string, fields []string) (*Resource, error) {
 		return nil, fmt.Errorf("plural %q is a reserved word in SQL; choose another", plural)
 	case hasBuildSuffix(plural):
 		return nil, fmt.Errorf("plural %q: the file %s.go would be read as a build constraint or a test; choose another", plural, plural)
+	case plural == snakeCase(singular):
+		return nil, fmt.Errorf("plural %q is the resource's own name: a list and one record need names of their own, such as %s %ss", plural, singular, plural)
 	}
 	pkg := strings.ReplaceAll(plural, "_", "")
 	switch {

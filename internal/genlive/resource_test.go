@@ -75,6 +75,8 @@ func TestNewResourceExplainsWhatIsWrong(t *testing.T) {
 		{"a resource the package declares", "Store", "stores", []string{"title:string"}, "declares a Store"},
 		{"a resource whose file is a test", "ItemTest", "items", []string{"title:string"}, "build constraint or a test"},
 		{"a CamelCase plural", "Task", "Tasks", []string{"title:string"}, "snake_case"},
+		{"a plural equal to the singular", "Note", "note", []string{"title:string"}, "a list and one record need names of their own, such as Note notes"},
+		{"a two-word plural equal to the singular", "LineItem", "line_item", []string{"title:string"}, "resource's own name"},
 		{"a plural that is a build constraint", "Task", "tasks_linux", []string{"title:string"}, "build constraint"},
 		{"a plural that is an SQL keyword", "Order", "order", []string{"title:string"}, "reserved word in SQL"},
 		{"a plural named like an import", "Thing", "strings", []string{"title:string"}, "clash with the strings package"},

@@ -50,7 +50,10 @@ func TestAddRoutes(t *testing.T) {
 		}
 	})
 	t.Run("refuses a path that something else routes", func(t *testing.T) {
-		static, _ := NewResource("Static", "static", []string{"name:string"})
+		static, err := NewResource("Asset", "static", []string{"name:string"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if _, err := addRoutes([]byte(src), static, true); err == nil || !strings.Contains(err.Error(), "already routes /static") {
 			t.Errorf("error %v, want one that says routes.go already routes /static", err)
 		}
