@@ -54,13 +54,7 @@ func (c *conn) take(typ int, data []byte) {
 	}
 	f, err := decodeClientFrame(data)
 	if err != nil {
-		var fe *FrameError
-		errors.As(err, &fe)
-		if fe.Ref > 0 {
-			c.send(frameReply(fe.Ref, nil, fe.Reason, nil))
-		} else {
-			c.send(frameError(fe.Reason))
-		}
+		c.answerBadFrame(err)
 		return
 	}
 	if f.Kind == frameHeartbeat {
@@ -106,5 +100,20 @@ func (c *conn) violation() {
 		c.events = append(c.events, &clientFrame{Kind: frameFlood})
 		c.startWorker()
 		c.mu.Unlock()
+	}
+}
+
+// answerBadFrame answers a frame that did not decode (err is a *FrameError): with a reply
+// when its ref could be read, so the client can settle what waits for it, and with an
+// error frame otherwise.
+func (c *conn) answerBadFrame(err error) {
+	var fe *FrameError
+	if !errors.As(err, &fe) {
+		fe = &FrameError{Reason: "malformed frame"}
+	}
+	if fe.Ref > 0 {
+		c.send(frameReply(fe.Ref, nil, fe.Reason, nil))
+	} else {
+		c.send(frameError(fe.Reason))
 	}
 }

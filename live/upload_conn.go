@@ -6,7 +6,6 @@ package live
 // in upload.go, the frames in upload_wire.go.
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -219,18 +218,9 @@ func (c *conn) closeGate(ref string) {
 // any other is refused and counts as a violation, so a flood of chunks closes the socket
 // as a flood of events does.
 func (c *conn) takeChunk(data []byte) {
-	if c.violations >= c.rt.cfg.MaxViolations {
-		return
-	}
 	f, err := decodeChunk(data)
 	if err != nil {
-		var fe *FrameError
-		errors.As(err, &fe)
-		if fe.Ref > 0 {
-			c.send(frameReply(fe.Ref, nil, fe.Reason, nil))
-		} else {
-			c.send(frameError(fe.Reason))
-		}
+		c.answerBadFrame(err)
 		c.violation()
 		return
 	}
