@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/liveapp/liveapp/internal/loadproc"
+	"github.com/liveapp/liveapp/internal/tail"
 )
 
 // server is the app under measurement, running as a child process on loopback in
@@ -21,7 +22,7 @@ type server struct {
 	*loadproc.Child
 	addr      string         // host:port of the app
 	debugAddr string         // host:port of /debug/memstats
-	out       *loadproc.Tail // the child's stdout and stderr, for error messages
+	out       *tail.Buffer // the child's stdout and stderr, for error messages
 	debug     *http.Client
 }
 
@@ -37,7 +38,7 @@ func startServer(ctx context.Context, bin string, logw io.Writer, args ...string
 	if err != nil {
 		return nil, err
 	}
-	out := loadproc.NewTail(16 << 10)
+	out := tail.New(16 << 10)
 	cmd := exec.Command(bin, append([]string{"-addr", addr, "-dev=false", "-debug-addr", debugAddr}, args...)...)
 	w := out.Tee(logw)
 	cmd.Stdout, cmd.Stderr = w, w

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/liveapp/liveapp/internal/loadproc"
+	"github.com/liveapp/liveapp/internal/tail"
 )
 
 // server is the child process that serves logins, started from this binary
@@ -22,7 +23,7 @@ import (
 type server struct {
 	*loadproc.Child
 	addr string         // host:port
-	out  *loadproc.Tail // the child's stderr, for error messages
+	out  *tail.Buffer // the child's stderr, for error messages
 }
 
 // startServer starts the server over database dbURL and waits until it
@@ -32,7 +33,7 @@ func startServer(ctx context.Context, dbURL string, cfg Config, logw io.Writer) 
 	if err != nil {
 		return nil, fmt.Errorf("find this binary to run it as the server: %w", err)
 	}
-	out := loadproc.NewTail(16 << 10)
+	out := tail.New(16 << 10)
 	cmd := exec.Command(self, "-database-url", dbURL,
 		"-hash-concurrency", strconv.Itoa(cfg.HashConcurrency), "-hash-wait", cfg.HashWait.String())
 	cmd.Env = append(os.Environ(), serveEnv+"=1")

@@ -3,6 +3,8 @@ package devserver
 import (
 	"slices"
 	"testing"
+
+	"github.com/liveapp/liveapp/live/devmode/devproto"
 )
 
 func TestClassify(t *testing.T) {
@@ -84,24 +86,23 @@ func TestPlanFor(t *testing.T) {
 	}
 }
 
+// TestCommandsRoundTrip checks that what the dev server writes is what the
+// app's side reads.
 func TestCommandsRoundTrip(t *testing.T) {
 	text := "Build failed\n\ninternal/web/home.go:3:1: syntax error: unexpected <, ünïcode"
-	for _, tt := range []struct{ line, name, arg string }{
-		{ReloadCmd, "reload", ""},
-		{TemplatesCmd, "templates", ""},
-		{ClearCmd, "clear", ""},
-		{CSSCmd("/static/app.css"), "css", "/static/app.css"},
-		{ErrorCmd(text), "error", text},
+	for _, tt := range []struct {
+		line string
+		want devproto.Command
+	}{
+		{ReloadCmd, devproto.Command{Op: devproto.Reload}},
+		{TemplatesCmd, devproto.Command{Op: devproto.Templates}},
+		{ClearCmd, devproto.Command{Op: devproto.Clear}},
+		{CSSCmd("/static/app.css"), devproto.Command{Op: devproto.CSS, Path: "/static/app.css"}},
+		{ErrorCmd(text), devproto.Command{Op: devproto.Error, Text: text}},
 	} {
-		name, arg, ok := ParseCmd(tt.line + "\n")
-		if !ok || name != tt.name || arg != tt.arg {
-			t.Errorf("ParseCmd(%q) = %q, %q, %v", tt.line, name, arg, ok)
+		got, err := devproto.ParseCommand(tt.line)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseCommand(%q) = %+v, %v; want %+v", tt.line, got, err, tt.want)
 		}
-	}
-	if _, _, ok := ParseCmd("explode now"); ok {
-		t.Error("an unknown command parses")
-	}
-	if _, _, ok := ParseCmd("error !!"); ok {
-		t.Error("bad base64 parses")
 	}
 }

@@ -13,6 +13,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/liveapp/liveapp/internal/tail"
+	"github.com/liveapp/liveapp/live/devmode/devproto"
 )
 
 // process is one run of the app, serving on the dev server's listener.
@@ -22,7 +25,7 @@ type process struct {
 	ready chan struct{} // closed when the app has written "ready"
 	done  chan struct{} // closed when the process has exited
 	err   error         // cmd.Wait's result, once done is closed
-	out   *tail         // the end of its output
+	out   *tail.Buffer  // the end of its output
 
 	sendMu sync.Mutex
 }
@@ -54,13 +57,13 @@ func startProcess(bin, dir string, env []string, ln *net.TCPListener, out io.Wri
 	}
 	defer readyW.Close() // the child's copy is the only writer left: EOF when it exits
 
-	p := &process{dev: devW, ready: make(chan struct{}), done: make(chan struct{}), out: newTail(16 << 10)}
+	p := &process{dev: devW, ready: make(chan struct{}), done: make(chan struct{}), out: tail.New(16 << 10)}
 	cmd := exec.Command(bin)
 	cmd.Dir = dir
 	cmd.Env = append(env,
-		ListenFDEnv+"="+strconv.Itoa(listenFD),
-		DevFDEnv+"="+strconv.Itoa(devFD),
-		ReadyFDEnv+"="+strconv.Itoa(readyFD),
+		devproto.ListenFDEnv+"="+strconv.Itoa(listenFD),
+		devproto.DevFDEnv+"="+strconv.Itoa(devFD),
+		devproto.ReadyFDEnv+"="+strconv.Itoa(readyFD),
 	)
 	cmd.ExtraFiles = []*os.File{lnFile, devR, readyW}
 	w := io.MultiWriter(out, p.out)
@@ -76,7 +79,7 @@ func startProcess(bin, dir string, env []string, ln *net.TCPListener, out io.Wri
 		defer readyR.Close()
 		sc := bufio.NewScanner(readyR)
 		for sc.Scan() {
-			if strings.TrimSpace(sc.Text()) == readyLine {
+			if strings.TrimSpace(sc.Text()) == devproto.ReadyLine {
 				close(p.ready)
 				break
 			}
@@ -110,7 +113,7 @@ func (p *process) waitReady(ctx context.Context, timeout time.Duration) error {
 		}
 		return fmt.Errorf("%w: %v", errNotReady, p.err)
 	case <-t.C:
-		return fmt.Errorf("did not say it was ready within %v (it writes \"ready\" on %s once it serves)", timeout, ReadyFDEnv)
+		return fmt.Errorf("did not say it was ready within %v (it writes \"ready\" on %s once it serves)", timeout, devproto.ReadyFDEnv)
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -168,44 +171,13 @@ func (p *process) exited() bool {
 func (p *process) exitText(what string) string {
 	var b strings.Builder
 	b.WriteString(what)
-	if out := strings.TrimRight(p.out.String(), "\n"); out != "" {
+	if out := p.out.String(); out != "" {
 		b.WriteString("\n\n")
 		b.WriteString(out)
 	}
 	if strings.Contains(p.out.String(), "address already in use") {
 		b.WriteString("\n\nThe app listened on its own instead of serving on the socket liveapp dev passes it (" +
-			ListenFDEnv + "): is its cmd/NAME/main.go older than liveapp dev?")
+			devproto.ListenFDEnv + "): is its cmd/NAME/main.go older than liveapp dev?")
 	}
 	return b.String()
-}
-
-// tail keeps the last max bytes written to it.
-type tail struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func newTail(max int) *tail { return &tail{max: max} }
-
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	s := string(t.buf)
-	if len(t.buf) == t.max {
-		if i := strings.IndexByte(s, '\n'); i >= 0 {
-			s = s[i+1:] // drop the partial first line
-		}
-	}
-	return s
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/liveapp/liveapp/live/devmode/devproto"
 )
 
 // Server runs an app in development: it builds the app, runs it on a
@@ -34,7 +36,7 @@ type Server struct {
 
 	// Env is the app's environment (APP_ENV, DATABASE_URL, PORT...); nil
 	// means the dev server's. The dev server adds the variables of its
-	// descriptors (ListenFDEnv...) for the app, and none for migrate.
+	// descriptors (devproto.ListenFDEnv...) for the app, and none for migrate.
 	Env []string
 
 	// Output receives the app's standard output and error; nil means
@@ -141,7 +143,7 @@ func (s *Server) env() []string {
 		env = os.Environ()
 	}
 	return slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
-		for _, v := range []string{ListenFDEnv, DevFDEnv, ReadyFDEnv} {
+		for _, v := range []string{devproto.ListenFDEnv, devproto.DevFDEnv, devproto.ReadyFDEnv} {
 			if strings.HasPrefix(kv, v+"=") {
 				return true
 			}

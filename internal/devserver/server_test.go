@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/liveapp/liveapp/live/devmode/devproto"
 )
 
 // waitTimeout bounds every wait in these tests: a restart of the fake app takes
@@ -184,11 +186,11 @@ func (ds *devServer) commands(t *testing.T) []string {
 		if l == "" {
 			continue
 		}
-		name, arg, ok := ParseCmd(l)
-		if !ok {
-			t.Errorf("the app got a malformed command %q", l)
+		c, err := devproto.ParseCommand(l)
+		if err != nil {
+			t.Errorf("the app got a malformed command %q: %v", l, err)
 		}
-		cmds = append(cmds, strings.TrimSpace(name+" "+arg))
+		cmds = append(cmds, strings.TrimSpace(string(c.Op)+" "+c.Path+c.Text))
 	}
 	return cmds
 }

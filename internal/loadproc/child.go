@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"syscall"
 	"time"
+
+	"github.com/liveapp/liveapp/internal/tail"
 )
 
 // Child is a server under load, running as a child process of the tool. Start
@@ -12,7 +14,7 @@ import (
 // dies, even by SIGKILL.
 type Child struct {
 	cmd     *exec.Cmd
-	out     *Tail
+	out     *tail.Buffer
 	exited  chan struct{}
 	waitErr error // set before exited is closed
 }
@@ -21,7 +23,7 @@ type Child struct {
 // cmd.SysProcAttr.Pdeathsig). out is the Tail the caller sends the child's
 // output to, in part or in whole; Alive quotes it. Start returns cmd.Start's
 // error as it is.
-func Start(cmd *exec.Cmd, out *Tail) (*Child, error) {
+func Start(cmd *exec.Cmd, out *tail.Buffer) (*Child, error) {
 	tieToParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/liveapp/liveapp/internal/tail"
 )
 
 // childEnv makes the test binary act as a child server (see TestMain).
@@ -32,9 +34,9 @@ func TestMain(m *testing.M) {
 }
 
 // startChild starts the test binary as a child in mode, its output in a Tail.
-func startChild(t *testing.T, mode string) (*Child, *Tail) {
+func startChild(t *testing.T, mode string) (*Child, *tail.Buffer) {
 	t.Helper()
-	out := NewTail(1 << 10)
+	out := tail.New(1 << 10)
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), childEnv+"="+mode)
 	cmd.Stdout, cmd.Stderr = out, out
@@ -75,7 +77,7 @@ func TestAliveQuotesTheOutputOfAChildThatExited(t *testing.T) {
 }
 
 func TestStartReturnsTheErrorOfAMissingBinary(t *testing.T) {
-	out := NewTail(64)
+	out := tail.New(64)
 	if _, err := Start(exec.Command("/nonexistent/server"), out); err == nil {
 		t.Fatal("Start of a missing binary succeeded")
 	}

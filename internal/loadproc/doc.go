@@ -4,7 +4,7 @@
 // tool's command line.
 //
 // A tool starts its server with Start, after sending the server's output to a
-// Tail, so that an error can quote the server's last words. The child runs on
+// tail.Buffer, so that an error can quote the server's last words. The child runs on
 // loopback in its own process, so that its memory is its own: ReadMemory reads
 // its resident set size (VmRSS) and peak (VmHWM) from /proc, and ResetPeak
 // starts a new peak. On Linux the kernel kills the child when the tool dies,

@@ -26,6 +26,7 @@ import (
 	"github.com/liveapp/liveapp/accounts"
 	"github.com/liveapp/liveapp/internal/loadproc"
 	"github.com/liveapp/liveapp/internal/pgcluster"
+	"github.com/liveapp/liveapp/internal/tail"
 	"github.com/liveapp/liveapp/live/livetest"
 )
 
@@ -103,10 +104,10 @@ func (d *deployment) start(t testing.TB, n *node) {
 		"DEBUG_ADDR="+n.debug,
 	)
 	p := &process{cmd: cmd, out: newOutput()}
-	tail := loadproc.NewTail(16 << 10) // for Alive's error
-	w := io.MultiWriter(p.out, tail)
+	last := tail.New(16 << 10) // for Alive's error
+	w := io.MultiWriter(p.out, last)
 	cmd.Stdout, cmd.Stderr = w, w
-	child, err := loadproc.Start(cmd, tail)
+	child, err := loadproc.Start(cmd, last)
 	if err != nil {
 		t.Fatalf("start node %s: %v", n.name, err)
 	}

@@ -8,7 +8,7 @@
 //   - LIVEAPP_READY_FD: the write end of a pipe. Ready writes "ready\n" to it once the
 //     app serves, so the supervisor knows the restart worked.
 //   - LIVEAPP_DEV_FD: the read end of a pipe carrying one command per line (see
-//     ParseCommand): reload the pages, swap a stylesheet, re-read the templates and
+//     devproto.ParseCommand): reload the pages, swap a stylesheet, re-read the templates and
 //     re-render the views, show an error over the pages or take it down. Attach reads
 //     them and drives the live runtime's Dev methods.
 //
@@ -29,13 +29,7 @@ import (
 	"strconv"
 
 	"github.com/liveapp/liveapp/live"
-)
-
-// The environment variables that name the inherited file descriptors.
-const (
-	ListenFDEnv = "LIVEAPP_LISTEN_FD"
-	ReadyFDEnv  = "LIVEAPP_READY_FD"
-	DevFDEnv    = "LIVEAPP_DEV_FD"
+	"github.com/liveapp/liveapp/live/devmode/devproto"
 )
 
 // maxLine bounds one command line; an error message with a long build log fits.
@@ -44,7 +38,7 @@ const maxLine = 1 << 20
 // Listen returns the listening socket named by LIVEAPP_LISTEN_FD, or else a new TCP
 // listener on addr. The variable is unset once read, so the descriptor is taken once.
 func Listen(addr string) (net.Listener, error) {
-	f, err := inherited(ListenFDEnv, "liveapp-listener")
+	f, err := inherited(devproto.ListenFDEnv, "liveapp-listener")
 	if err != nil || f == nil {
 		if err == nil {
 			return net.Listen("tcp", addr)
@@ -54,7 +48,7 @@ func Listen(addr string) (net.Listener, error) {
 	defer f.Close()
 	ln, err := net.FileListener(f)
 	if err != nil {
-		return nil, fmt.Errorf("devmode: %s: not a listening socket: %w", ListenFDEnv, err)
+		return nil, fmt.Errorf("devmode: %s: not a listening socket: %w", devproto.ListenFDEnv, err)
 	}
 	return ln, nil
 }
@@ -62,16 +56,16 @@ func Listen(addr string) (net.Listener, error) {
 // Ready writes "ready\n" to the pipe named by LIVEAPP_READY_FD and closes it; it does
 // nothing without the variable. Call it once the app serves.
 func Ready() error {
-	f, err := inherited(ReadyFDEnv, "liveapp-ready")
+	f, err := inherited(devproto.ReadyFDEnv, "liveapp-ready")
 	if err != nil || f == nil {
 		return err
 	}
-	_, err = io.WriteString(f, "ready\n")
+	_, err = io.WriteString(f, devproto.ReadyLine+"\n")
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("devmode: %s: %w", ReadyFDEnv, err)
+		return fmt.Errorf("devmode: %s: %w", devproto.ReadyFDEnv, err)
 	}
 	return nil
 }
@@ -80,10 +74,10 @@ func Ready() error {
 // goroutine, and carries them out on rt as Run does, until the pipe ends or ctx is done.
 // It does nothing without the variable, and fails when rt is not in dev mode.
 func Attach(ctx context.Context, rt *live.Runtime, reparse func() error) error {
-	if os.Getenv(DevFDEnv) != "" && !rt.Dev() {
-		return fmt.Errorf("devmode: %s is set but the app is not in dev mode: dev control is for development only", DevFDEnv)
+	if os.Getenv(devproto.DevFDEnv) != "" && !rt.Dev() {
+		return fmt.Errorf("devmode: %s is set but the app is not in dev mode: dev control is for development only", devproto.DevFDEnv)
 	}
-	f, err := inherited(DevFDEnv, "liveapp-dev")
+	f, err := inherited(devproto.DevFDEnv, "liveapp-dev")
 	if err != nil || f == nil {
 		return err
 	}
@@ -118,7 +112,7 @@ func Run(ctx context.Context, r io.Reader, rt *live.Runtime, reparse func() erro
 			continue
 		}
 		if len(line) > 0 {
-			c, perr := ParseCommand(string(line))
+			c, perr := devproto.ParseCommand(string(line))
 			if perr != nil {
 				log.Warn("devmode: command ignored", "err", perr)
 			} else {
@@ -136,13 +130,13 @@ func Run(ctx context.Context, r io.Reader, rt *live.Runtime, reparse func() erro
 }
 
 // do carries out one command and returns whether the overlay shows reparse's error.
-func do(c Command, rt *live.Runtime, reparse func() error, showing bool) bool {
+func do(c devproto.Command, rt *live.Runtime, reparse func() error, showing bool) bool {
 	switch c.Op {
-	case Reload:
+	case devproto.Reload:
 		rt.DevReload()
-	case CSS:
+	case devproto.CSS:
 		rt.DevCSS(c.Path)
-	case Templates:
+	case devproto.Templates:
 		if reparse != nil {
 			if err := reparse(); err != nil {
 				rt.Logger().Warn("devmode: templates kept: they do not parse", "err", err)
@@ -155,10 +149,10 @@ func do(c Command, rt *live.Runtime, reparse func() error, showing bool) bool {
 		}
 		rt.DevRerender()
 		return false
-	case Error:
+	case devproto.Error:
 		rt.DevError(c.Text)
 		return false
-	case Clear:
+	case devproto.Clear:
 		rt.DevClearError()
 		return false
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/liveapp/liveapp/live"
 	"github.com/liveapp/liveapp/live/devmode"
+	"github.com/liveapp/liveapp/live/devmode/devproto"
 	"github.com/liveapp/liveapp/live/livetest"
 )
 
@@ -188,13 +189,13 @@ func TestRunTemplates(t *testing.T) {
 
 func TestAttach(t *testing.T) {
 	t.Run("without the variable it does nothing", func(t *testing.T) {
-		t.Setenv(devmode.DevFDEnv, "")
+		t.Setenv(devproto.DevFDEnv, "")
 		if err := devmode.Attach(context.Background(), newPage(t, true).rt, nil); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("it refuses a runtime outside dev mode", func(t *testing.T) {
-		t.Setenv(devmode.DevFDEnv, "9")
+		t.Setenv(devproto.DevFDEnv, "9")
 		err := devmode.Attach(context.Background(), newPage(t, false).rt, nil)
 		if err == nil || !strings.Contains(err.Error(), "not in dev mode") {
 			t.Fatalf("Attach = %v, want a refusal", err)
@@ -202,7 +203,7 @@ func TestAttach(t *testing.T) {
 	})
 	for _, v := range []string{"0", "2", "-1", "three"} {
 		t.Run(fmt.Sprintf("it refuses descriptor %q", v), func(t *testing.T) {
-			t.Setenv(devmode.DevFDEnv, v)
+			t.Setenv(devproto.DevFDEnv, v)
 			if err := devmode.Attach(context.Background(), newPage(t, true).rt, nil); err == nil {
 				t.Fatal("Attach accepted it")
 			}

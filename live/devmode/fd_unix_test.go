@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/liveapp/liveapp/live/devmode"
+	"github.com/liveapp/liveapp/live/devmode/devproto"
 	"github.com/liveapp/liveapp/live/livetest"
 )
 
@@ -38,7 +39,7 @@ func TestListen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		passFD(t, devmode.ListenFDEnv, f)
+		passFD(t, devproto.ListenFDEnv, f)
 		f.Close()
 		ln, err := devmode.Listen("127.0.0.1:1") // not this address
 		if err != nil {
@@ -48,8 +49,8 @@ func TestListen(t *testing.T) {
 		if ln.Addr().String() != parent.Addr().String() {
 			t.Errorf("listening on %s, want %s", ln.Addr(), parent.Addr())
 		}
-		if v, ok := os.LookupEnv(devmode.ListenFDEnv); ok {
-			t.Errorf("%s=%s is still set", devmode.ListenFDEnv, v)
+		if v, ok := os.LookupEnv(devproto.ListenFDEnv); ok {
+			t.Errorf("%s=%s is still set", devproto.ListenFDEnv, v)
 		}
 		c, err := net.Dial("tcp", parent.Addr().String())
 		if err != nil {
@@ -66,7 +67,7 @@ func TestListen(t *testing.T) {
 		}
 	})
 	t.Run("without the variable it listens on the address", func(t *testing.T) {
-		t.Setenv(devmode.ListenFDEnv, "")
+		t.Setenv(devproto.ListenFDEnv, "")
 		ln, err := devmode.Listen("127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -81,7 +82,7 @@ func TestReady(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	passFD(t, devmode.ReadyFDEnv, w)
+	passFD(t, devproto.ReadyFDEnv, w)
 	w.Close()
 	if err := devmode.Ready(); err != nil {
 		t.Fatal(err)
@@ -103,7 +104,7 @@ func TestAttachReadsThePipe(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	passFD(t, devmode.DevFDEnv, r)
+	passFD(t, devproto.DevFDEnv, r)
 	r.Close()
 	if err := devmode.Attach(context.Background(), p.rt, nil); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package devmode
+package devproto
 
 import (
 	"encoding/base64"

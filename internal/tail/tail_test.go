@@ -1,4 +1,4 @@
-package loadproc
+package tail
 
 import (
 	"bytes"
@@ -15,12 +15,13 @@ func TestTail(t *testing.T) {
 	}{
 		{"keeps everything under the bound", 16, []string{"one\n", "two\n"}, "one\ntwo"},
 		{"keeps the last bytes over the bound", 8, []string{"first line\n", "second\n"}, "second"},
+		{"drops the partial line left at the front", 10, []string{"first line\n", "second\n"}, "second"},
 		{"keeps the end of one long write", 4, []string{"abcdefgh"}, "efgh"},
 		{"trims white space around what it keeps", 16, []string{"  \n", "out\n\n"}, "out"},
 		{"is empty before any write", 16, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tl := NewTail(tc.max)
+			tl := New(tc.max)
 			for _, w := range tc.writes {
 				if n, err := tl.Write([]byte(w)); n != len(w) || err != nil {
 					t.Fatalf("Write(%q) = %d, %v; want %d, nil", w, n, err, len(w))
@@ -34,7 +35,7 @@ func TestTail(t *testing.T) {
 }
 
 func TestTeeWritesToTheTailAndTheTerminal(t *testing.T) {
-	tl := NewTail(64)
+	tl := New(64)
 	if w := tl.Tee(nil); w != tl {
 		t.Errorf("Tee(nil) = %v, want the tail itself", w)
 	}

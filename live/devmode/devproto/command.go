@@ -1,4 +1,4 @@
-package devmode
+package devproto
 
 import (
 	"encoding/base64"
@@ -39,34 +39,34 @@ func ParseCommand(line string) (Command, error) {
 	line = strings.TrimSuffix(line, "\r")
 	for i := 0; i < len(line); i++ {
 		if c := line[i]; c < 0x20 || c == 0x7f {
-			return Command{}, errors.New("devmode: control character in command")
+			return Command{}, errors.New("devproto: control character in command")
 		}
 	}
 	op, arg, _ := strings.Cut(line, " ")
 	switch c := (Command{Op: Op(op)}); c.Op {
 	case Reload, Templates, Clear:
 		if arg != "" {
-			return Command{}, fmt.Errorf("devmode: %s takes no argument", op)
+			return Command{}, fmt.Errorf("devproto: %s takes no argument", op)
 		}
 		return c, nil
 	case CSS:
 		if !localPath(arg) {
-			return Command{}, errors.New("devmode: css wants a local URL path, such as /static/app.css")
+			return Command{}, errors.New("devproto: css wants a local URL path, such as /static/app.css")
 		}
 		c.Path = arg
 		return c, nil
 	case Error:
 		text, err := base64.StdEncoding.Strict().DecodeString(arg)
 		if err != nil {
-			return Command{}, errors.New("devmode: error wants its message in standard base64")
+			return Command{}, errors.New("devproto: error wants its message in standard base64")
 		}
 		if len(text) == 0 {
-			return Command{}, errors.New("devmode: error wants a message")
+			return Command{}, errors.New("devproto: error wants a message")
 		}
 		c.Text = strings.ToValidUTF8(string(text), string(utf8.RuneError))
 		return c, nil
 	}
-	return Command{}, fmt.Errorf("devmode: unknown command %q", truncate(op, 32))
+	return Command{}, fmt.Errorf("devproto: unknown command %q", truncate(op, 32))
 }
 
 // String returns the command as ParseCommand reads it, without the newline.
