@@ -20,8 +20,8 @@ import (
 // production mode (-dev=false), with its debug endpoint on a second loopback port.
 type server struct {
 	*loadproc.Child
-	addr      string         // host:port of the app
-	debugAddr string         // host:port of /debug/memstats
+	addr      string       // host:port of the app
+	debugAddr string       // host:port of /debug/memstats
 	out       *tail.Buffer // the child's stdout and stderr, for error messages
 	debug     *http.Client
 }

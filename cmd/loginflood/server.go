@@ -22,7 +22,7 @@ import (
 // with serveEnv set.
 type server struct {
 	*loadproc.Child
-	addr string         // host:port
+	addr string       // host:port
 	out  *tail.Buffer // the child's stderr, for error messages
 }
 
