@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	// liveapp:auth begin
 	"log/slog"
+	// liveapp:auth end
 	"net/http"
 	"net/http/httptest"
 	"slices"
