@@ -1,0 +1,705 @@
+package audit
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// livePkg is the runtime's import path, whose Socket methods the analysis
+// looks for.
+const livePkg = "github.com/liveapp/liveapp/live"
+
+// program is the app's source, type-checked: its own packages with syntax,
+// its dependencies from export data only. Nothing of it runs.
+type program struct {
+	root  string // the app's root, for relative positions
+	fset  *token.FileSet
+	pkgs  []*packages.Package
+	decls map[*types.Func]funcDecl // the app's functions and methods
+	// writes memoizes writesOf: the data writes a function makes, directly
+	// or through the app's functions it calls.
+	writes map[*types.Func][]string
+}
+
+// funcDecl is a function of the app and the package it is declared in.
+type funcDecl struct {
+	decl *ast.FuncDecl
+	pkg  *packages.Package
+}
+
+// loadProgram type-checks the app's packages matching patterns, from dir.
+func loadProgram(dir string, patterns ...string) (*program, error) {
+	cfg := &packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes |
+			packages.NeedTypesInfo | packages.NeedImports,
+		Dir: dir,
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, &BadInputError{Msg: fmt.Sprintf("loading the app's packages: %v", err)}
+	}
+	var errs []string
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		for _, e := range p.Errors {
+			errs = append(errs, e.Error())
+		}
+	})
+	if len(errs) > 0 {
+		if len(errs) > 10 {
+			errs = append(errs[:10], "…")
+		}
+		return nil, &BadInputError{Msg: "the app does not build:\n\t" + strings.Join(errs, "\n\t")}
+	}
+	p := &program{root: dir, pkgs: pkgs, decls: map[*types.Func]funcDecl{}, writes: map[*types.Func][]string{}}
+	for _, pkg := range pkgs {
+		p.fset = pkg.Fset
+		for _, f := range pkg.Syntax {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+					if fn, ok := pkg.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+						p.decls[fn] = funcDecl{fd, pkg}
+					}
+				}
+			}
+		}
+	}
+	return p, nil
+}
+
+// position returns pos as file:line, relative to the app's root.
+func (p *program) position(pos token.Pos) string {
+	if p.fset == nil || !pos.IsValid() {
+		return ""
+	}
+	at := p.fset.Position(pos)
+	name := at.Filename
+	if rel, err := filepath.Rel(p.root, name); err == nil {
+		name = filepath.ToSlash(rel)
+	}
+	return fmt.Sprintf("%s:%d", name, at.Line)
+}
+
+// lookupView finds the view type a route names: "web.ProjectShow" (package
+// name, or import path, and type name).
+func (p *program) lookupView(name string) *types.TypeName {
+	i := strings.LastIndex(name, ".")
+	if i < 0 {
+		return nil
+	}
+	pkgName, typeName := name[:i], name[i+1:]
+	for _, pkg := range p.pkgs {
+		if pkg.Name != pkgName && pkg.PkgPath != pkgName {
+			continue
+		}
+		if tn, ok := pkg.Types.Scope().Lookup(typeName).(*types.TypeName); ok {
+			return tn
+		}
+	}
+	return nil
+}
+
+// viewFacts are what static analysis finds in a view's code.
+type viewFacts struct {
+	Found    bool
+	Template string
+	Events   []Event
+	Assigns  []Assign
+	Topics   []string
+	// Queries are the database calls its code makes outside a data store,
+	// with no scope in the way.
+	Queries []string
+	Notes   []string // what the analysis could not follow
+}
+
+// analyzeView collects a view's events, assigns, topics and template from
+// its methods and the app functions they call.
+func (p *program) analyzeView(name string) viewFacts {
+	var f viewFacts
+	tn := p.lookupView(name)
+	if tn == nil {
+		f.Notes = append(f.Notes, fmt.Sprintf("view type %s not found in the app's packages", name))
+		return f
+	}
+	f.Found = true
+	if st, ok := tn.Type().Underlying().(*types.Struct); ok {
+		for i := range st.NumFields() {
+			fld := st.Field(i)
+			if fld.Exported() {
+				f.Assigns = append(f.Assigns, Assign{Name: fld.Name(), Type: types.TypeString(fld.Type(), relativeTo(tn.Pkg())), From: "field"})
+			}
+		}
+	}
+	ms := types.NewMethodSet(types.NewPointer(tn.Type()))
+	w := &viewWalker{p: p, facts: &f, seen: map[*types.Func]bool{}, assigned: map[string]bool{}}
+	for i := range ms.Len() {
+		fn, ok := ms.At(i).Obj().(*types.Func)
+		if !ok {
+			continue
+		}
+		d, ok := p.decls[fn]
+		if !ok {
+			continue
+		}
+		if fn.Name() == "Render" {
+			f.Template = firstStringArg(d)
+		}
+		if fn.Name() == "Render" || !takesSocket(fn) {
+			continue
+		}
+		w.walk(fn)
+	}
+	sort.Slice(f.Events, func(i, j int) bool { return f.Events[i].Name < f.Events[j].Name })
+	return f
+}
+
+// viewWalker walks a view's code, following calls into the app's own
+// functions (each once), but not into its data stores.
+type viewWalker struct {
+	p        *program
+	facts    *viewFacts
+	seen     map[*types.Func]bool
+	assigned map[string]bool
+}
+
+func (w *viewWalker) walk(fn *types.Func) {
+	if w.seen[fn] {
+		return
+	}
+	w.seen[fn] = true
+	d := w.p.decls[fn]
+	info := d.pkg.TypesInfo
+	ast.Inspect(d.decl.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		callee := calleeOf(info, call)
+		if callee == nil {
+			return true
+		}
+		switch {
+		case isSocketMethod(callee, "On"):
+			w.event(d.pkg, call)
+		case isSocketMethod(callee, "Subscribe") && len(call.Args) > 0:
+			w.facts.Topics = appendNew(w.facts.Topics, exprText(d.pkg, call.Args[0]))
+		case (isSocketMethod(callee, "Assign") || isSocketMethod(callee, "AssignNew")) && len(call.Args) > 0:
+			key := exprText(d.pkg, call.Args[0])
+			if !w.assigned[key] {
+				w.assigned[key] = true
+				w.facts.Assigns = append(w.facts.Assigns, Assign{Name: key, Type: argType(info, call), From: "assign"})
+			}
+		case isDBCall(callee, call) && !w.p.inStore(fn):
+			w.facts.Queries = append(w.facts.Queries, fmt.Sprintf("%s at %s", calleeName(callee), w.p.position(call.Pos())))
+		case w.p.storeOf(callee) != nil:
+			// Store methods are the data layer: their scope is checked at
+			// every call site (unscopedCalls), their writes per event.
+		default:
+			if _, ok := w.p.decls[callee]; ok {
+				w.walk(callee)
+			}
+		}
+		return true
+	})
+}
+
+// event records an s.On registration.
+func (w *viewWalker) event(pkg *packages.Package, call *ast.CallExpr) {
+	if len(call.Args) < 2 {
+		return
+	}
+	info := pkg.TypesInfo
+	e := Event{Name: exprText(pkg, call.Args[0]), Position: w.p.position(call.Pos()), Requires: []string{}, Writes: []string{}}
+	for _, opt := range call.Args[2:] {
+		oc, ok := ast.Unparen(opt).(*ast.CallExpr)
+		var of *types.Func
+		if ok {
+			of = calleeOf(info, oc)
+		}
+		switch {
+		case of != nil && of.Name() == "RateLimit" && of.Pkg() != nil && of.Pkg().Path() == livePkg:
+			e.RateLimit = rateText(pkg, oc)
+		case of != nil && isRequirement(of):
+			for _, a := range oc.Args {
+				e.Requires = append(e.Requires, exprText(pkg, a))
+			}
+			if len(oc.Args) == 0 {
+				e.Requires = append(e.Requires, of.Name())
+			}
+		default:
+			// An option built elsewhere (a variable, a helper): its kind
+			// is unknown, so it counts as a requirement only by type name.
+			e.Requires = append(e.Requires, exprText(pkg, opt))
+			w.facts.Notes = append(w.facts.Notes, fmt.Sprintf("event %s: option %s is taken for a requirement", e.Name, exprText(pkg, opt)))
+		}
+	}
+	writes, ok := w.p.handlerWrites(pkg, call.Args[1])
+	if !ok {
+		w.facts.Notes = append(w.facts.Notes, fmt.Sprintf("event %s: the handler %s cannot be followed; its writes are unknown", e.Name, exprText(pkg, call.Args[1])))
+		e.Writes = append(e.Writes, "unknown handler")
+	}
+	e.Writes = append(e.Writes, writes...)
+	w.facts.Events = append(w.facts.Events, e)
+}
+
+// isRequirement reports whether an event option declares a requirement: any
+// option of the live package but RateLimit, and options of other packages
+// whose name says so (Require…, Requires…, Allow…, Can…, Authorize…).
+func isRequirement(fn *types.Func) bool {
+	name := fn.Name()
+	if fn.Pkg() != nil && fn.Pkg().Path() == livePkg && name != "RateLimit" {
+		return true
+	}
+	for _, prefix := range []string{"Require", "Allow", "Can", "Authorize", "Permit"} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// handlerWrites returns the data writes an event handler makes; ok is false
+// when the handler is not a function literal or a function of the app.
+func (p *program) handlerWrites(pkg *packages.Package, h ast.Expr) (writes []string, ok bool) {
+	h = ast.Unparen(h)
+	if lit, isLit := h.(*ast.FuncLit); isLit {
+		return p.writesIn(pkg, lit.Body, map[*types.Func]bool{}), true
+	}
+	var obj types.Object
+	switch e := h.(type) {
+	case *ast.Ident:
+		obj = pkg.TypesInfo.Uses[e]
+	case *ast.SelectorExpr:
+		obj = pkg.TypesInfo.Uses[e.Sel]
+	}
+	fn, isFn := obj.(*types.Func)
+	if !isFn {
+		return nil, false
+	}
+	if _, known := p.decls[fn]; !known {
+		return nil, false
+	}
+	return p.writesOf(fn, map[*types.Func]bool{}), true
+}
+
+// writesOf returns the writes fn makes, memoized; stack breaks recursion.
+func (p *program) writesOf(fn *types.Func, stack map[*types.Func]bool) []string {
+	if w, ok := p.writes[fn]; ok {
+		return w
+	}
+	if stack[fn] {
+		return nil
+	}
+	stack[fn] = true
+	d := p.decls[fn]
+	w := p.writesIn(d.pkg, d.decl.Body, stack)
+	delete(stack, fn)
+	p.writes[fn] = w
+	return w
+}
+
+// writesIn returns the data writes made in body. A write is, in order:
+//   - a database call that writes: Exec, CopyFrom or SendBatch on a pgx,
+//     database/sql or Exec-shaped handle, or a Query or QueryRow whose SQL is
+//     not a constant or is an INSERT, UPDATE, DELETE, MERGE or TRUNCATE;
+//   - a call of an app function or method whose own code writes (followed
+//     through the app's code, data stores included);
+//   - a method of code the analysis cannot see (liveapp's accounts, an
+//     interface) that takes a context first and is named as a change
+//     (Create…, Update…, Delete…; see writeVerbs).
+func (p *program) writesIn(pkg *packages.Package, body ast.Node, stack map[*types.Func]bool) []string {
+	var writes []string
+	ast.Inspect(body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		callee := calleeOf(pkg.TypesInfo, call)
+		if callee == nil {
+			return true
+		}
+		name := calleeName(callee)
+		switch {
+		case isDBCall(callee, call):
+			if dbWrites(pkg, callee, call) {
+				writes = appendNew(writes, name)
+			}
+		case p.decls[callee].decl != nil:
+			if len(p.writesOf(callee, stack)) > 0 {
+				writes = appendNew(writes, name)
+			}
+		case callee.Pkg() != nil && callee.Pkg().Path() == livePkg:
+		case isMethod(callee) && takesContext(callee) && isWriteVerb(callee.Name()):
+			writes = appendNew(writes, name)
+		}
+		return true
+	})
+	return writes
+}
+
+// writeVerbs begin the names of methods that change data.
+var writeVerbs = []string{"Create", "Insert", "Update", "Delete", "Remove", "Save", "Set", "Put", "Add",
+	"Upsert", "Change", "Reset", "Revoke", "Confirm", "Register", "Deliver", "Apply", "Write", "Store",
+	"Archive", "Restore", "Move", "Mark", "Clear", "Purge", "Drop", "Increment", "Decrement", "Log"}
+
+func isWriteVerb(name string) bool {
+	for _, v := range writeVerbs {
+		if rest, ok := strings.CutPrefix(name, v); ok && (rest == "" || rest[0] < 'a' || rest[0] > 'z') {
+			return true
+		}
+	}
+	return false
+}
+
+// writeSQL matches the statements that change data.
+var writeSQL = regexp.MustCompile(`(?is)\b(insert\s+into|update\s+[\w."]+\s+set|delete\s+from|merge\s+into|truncate)\b`)
+
+// dbWrites reports whether a database call writes: every Exec does; a query
+// does when its SQL is not a constant, or is a constant that changes data.
+func dbWrites(pkg *packages.Package, callee *types.Func, call *ast.CallExpr) bool {
+	switch callee.Name() {
+	case "Query", "QueryRow", "QueryContext", "QueryRowContext":
+	default:
+		return true
+	}
+	for _, a := range call.Args {
+		tv := pkg.TypesInfo.Types[a]
+		if tv.Type == nil || !isString(tv.Type) {
+			continue
+		}
+		if tv.Value == nil || tv.Value.Kind() != constant.String {
+			return true // SQL built at run time
+		}
+		return writeSQL.MatchString(constant.StringVal(tv.Value))
+	}
+	return true
+}
+
+// dbMethods are the methods of database handles that run SQL.
+var dbMethods = map[string]bool{"Exec": true, "ExecContext": true, "Query": true, "QueryRow": true,
+	"QueryContext": true, "QueryRowContext": true, "CopyFrom": true, "SendBatch": true}
+
+// isDBCall reports whether callee runs SQL on a database handle.
+func isDBCall(callee *types.Func, _ *ast.CallExpr) bool {
+	if !dbMethods[callee.Name()] {
+		return false
+	}
+	sig, ok := callee.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil {
+		return false
+	}
+	return isDBHandle(sig.Recv().Type())
+}
+
+// dbPackages hold the database handles: pgx's and database/sql's.
+var dbPackages = map[string]bool{"github.com/jackc/pgx/v5": true, "github.com/jackc/pgx/v5/pgxpool": true,
+	"github.com/jackc/pgx/v5/pgconn": true, "database/sql": true}
+
+// isDBHandle reports whether t is a database handle: a type of pgx or
+// database/sql, or an interface with an Exec(ctx, sql, ...) method (the
+// querier interfaces apps declare over pools and transactions).
+func isDBHandle(t types.Type) bool {
+	if ptr, ok := t.(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil && dbPackages[n.Obj().Pkg().Path()] {
+		return true
+	}
+	iface, ok := t.Underlying().(*types.Interface)
+	if !ok {
+		return false
+	}
+	for i := range iface.NumMethods() {
+		m := iface.Method(i)
+		if m.Name() != "Exec" {
+			continue
+		}
+		sig := m.Type().(*types.Signature)
+		if sig.Params().Len() >= 2 && isString(sig.Params().At(1).Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// storeOf returns the data store type whose method fn is, or nil. A data
+// store is a struct type of the app with a database handle among its fields.
+func (p *program) storeOf(fn *types.Func) *types.TypeName {
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil {
+		return nil
+	}
+	t := sig.Recv().Type()
+	if ptr, ok := t.(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	n, ok := t.(*types.Named)
+	if !ok || !p.isAppPkg(n.Obj().Pkg()) {
+		return nil
+	}
+	st, ok := n.Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	for i := range st.NumFields() {
+		if isDBHandle(st.Field(i).Type()) {
+			return n.Obj()
+		}
+	}
+	return nil
+}
+
+// inStore reports whether fn is a method of a data store, or a function of
+// a data store's package.
+func (p *program) inStore(fn *types.Func) bool {
+	if p.storeOf(fn) != nil {
+		return true
+	}
+	for _, pkg := range p.pkgs {
+		if pkg.Types != fn.Pkg() {
+			continue
+		}
+		scope := pkg.Types.Scope()
+		for _, name := range scope.Names() {
+			if tn, ok := scope.Lookup(name).(*types.TypeName); ok {
+				if st, ok := tn.Type().Underlying().(*types.Struct); ok {
+					for i := range st.NumFields() {
+						if isDBHandle(st.Field(i).Type()) {
+							return true
+						}
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (p *program) isAppPkg(pkg *types.Package) bool {
+	for _, ap := range p.pkgs {
+		if ap.Types == pkg {
+			return true
+		}
+	}
+	return false
+}
+
+// unscopedCall is a call of a data store method whose first parameter after
+// the context is not a scope.
+type unscopedCall struct {
+	Method   string
+	Position string
+}
+
+// unscopedCalls finds, in every app package but the stores' own, the calls
+// of data store methods that take no scope: exported methods whose first
+// parameter is a context.Context and whose next is not a Scope (a type named
+// Scope or …Scope, such as accounts.Scope), or is missing.
+func (p *program) unscopedCalls() []unscopedCall {
+	var out []unscopedCall
+	for _, pkg := range p.pkgs {
+		for _, f := range pkg.Syntax {
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				callee := calleeOf(pkg.TypesInfo, call)
+				if callee == nil || !callee.Exported() || callee.Pkg() == pkg.Types {
+					return true
+				}
+				if p.storeOf(callee) == nil || !takesContext(callee) {
+					return true
+				}
+				params := callee.Type().(*types.Signature).Params()
+				if params.Len() >= 2 && isScope(params.At(1).Type()) {
+					return true
+				}
+				out = append(out, unscopedCall{Method: calleeName(callee), Position: p.position(call.Pos())})
+				return true
+			})
+		}
+	}
+	return out
+}
+
+// isScope reports whether t is a scope: a named type called Scope or ending
+// in Scope, or a pointer to one.
+func isScope(t types.Type) bool {
+	if ptr, ok := t.(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	n, ok := t.(*types.Named)
+	return ok && strings.HasSuffix(n.Obj().Name(), "Scope")
+}
+
+// calleeOf returns the function or method a call calls, interface methods
+// included, or nil (a call of a function value, a conversion, a builtin).
+func calleeOf(info *types.Info, call *ast.CallExpr) *types.Func {
+	if fn := typeutil.StaticCallee(info, call); fn != nil {
+		return fn
+	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s, ok := info.Selections[sel]; ok {
+			if fn, ok := s.Obj().(*types.Func); ok {
+				return fn
+			}
+		}
+	}
+	return nil
+}
+
+// calleeName names a function for a report: projects.Store.Delete,
+// pgxpool.Pool.Exec, web.flash.
+func calleeName(fn *types.Func) string {
+	pkg := ""
+	if fn.Pkg() != nil {
+		pkg = fn.Pkg().Name() + "."
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil {
+		return pkg + fn.Name()
+	}
+	t := sig.Recv().Type()
+	if ptr, ok := t.(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	if n, ok := t.(*types.Named); ok {
+		return pkg + n.Obj().Name() + "." + fn.Name()
+	}
+	return pkg + fn.Name()
+}
+
+func isSocketMethod(fn *types.Func, name string) bool {
+	if fn.Name() != name || fn.Pkg() == nil || fn.Pkg().Path() != livePkg {
+		return false
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil {
+		return false
+	}
+	ptr, ok := sig.Recv().Type().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := ptr.Elem().(*types.Named)
+	return ok && n.Obj().Name() == "Socket"
+}
+
+// takesSocket reports whether fn has a *live.Socket parameter: the view
+// methods the runtime calls with the socket (Mount, HandleParams).
+func takesSocket(fn *types.Func) bool {
+	params := fn.Type().(*types.Signature).Params()
+	for i := range params.Len() {
+		if ptr, ok := params.At(i).Type().(*types.Pointer); ok {
+			if n, ok := ptr.Elem().(*types.Named); ok && n.Obj().Name() == "Socket" && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == livePkg {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func takesContext(fn *types.Func) bool {
+	params := fn.Type().(*types.Signature).Params()
+	if params.Len() == 0 {
+		return false
+	}
+	n, ok := params.At(0).Type().(*types.Named)
+	return ok && n.Obj().Name() == "Context" && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context"
+}
+
+func isMethod(fn *types.Func) bool {
+	sig, ok := fn.Type().(*types.Signature)
+	return ok && sig.Recv() != nil
+}
+
+func isString(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
+}
+
+// firstStringArg returns the first constant string passed to a call in a
+// Render method: the template it renders, in the app's convention.
+func firstStringArg(d funcDecl) string {
+	found := ""
+	ast.Inspect(d.decl.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found != "" {
+			return found == ""
+		}
+		for _, a := range call.Args {
+			if tv := d.pkg.TypesInfo.Types[a]; tv.Value != nil && tv.Value.Kind() == constant.String {
+				found = constant.StringVal(tv.Value)
+				return false
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// exprText renders an expression for a report: a constant string as its
+// value, anything else as its source.
+func exprText(pkg *packages.Package, e ast.Expr) string {
+	if tv := pkg.TypesInfo.Types[e]; tv.Value != nil && tv.Value.Kind() == constant.String {
+		return constant.StringVal(tv.Value)
+	}
+	return types.ExprString(e)
+}
+
+// rateText renders live.RateLimit(perSecond, burst) as "5/s burst 10".
+func rateText(pkg *packages.Package, call *ast.CallExpr) string {
+	if len(call.Args) != 2 {
+		return types.ExprString(call)
+	}
+	return fmt.Sprintf("%s/s burst %s", constText(pkg, call.Args[0]), constText(pkg, call.Args[1]))
+}
+
+func constText(pkg *packages.Package, e ast.Expr) string {
+	if tv := pkg.TypesInfo.Types[e]; tv.Value != nil {
+		return tv.Value.ExactString()
+	}
+	return types.ExprString(e)
+}
+
+// argType returns the type of an Assign's value, or "" for AssignNew.
+func argType(info *types.Info, call *ast.CallExpr) string {
+	if len(call.Args) != 2 {
+		return ""
+	}
+	if t := info.TypeOf(call.Args[1]); t != nil {
+		if sig, ok := t.(*types.Signature); ok && sig.Results().Len() > 0 {
+			return "" // AssignNew's function
+		}
+		return types.TypeString(t, nil)
+	}
+	return ""
+}
+
+func relativeTo(pkg *types.Package) types.Qualifier {
+	return func(other *types.Package) string {
+		if other == pkg {
+			return ""
+		}
+		return other.Name()
+	}
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
