@@ -88,6 +88,9 @@ func TestZeroConfigHashesAtOWASPMinimum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if s.HashParams() != accounts.DefaultHashParams {
+		t.Errorf("HashParams() = %+v, want the defaults", s.HashParams())
+	}
 	u := register(t, s, "alice@example.com")
 	if h := storedHash(t, db, u.ID); !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Errorf("hash with the default config: %s", h)

@@ -48,6 +48,11 @@ func New(db *pgxpool.Pool, config Config) (*Store, error) {
 	return s, nil
 }
 
+// HashParams returns the argon2id parameters the Store hashes new passwords with:
+// Config.Hash, or DefaultHashParams when it was zero. An audit compares them with
+// OWASP's minimum.
+func (s *Store) HashParams() HashParams { return s.config.Hash }
+
 const userColumns = "id, email, confirmed_at, inserted_at, updated_at"
 
 func userDest(u *User) []any {

@@ -14,6 +14,17 @@ type SessionOptions struct {
 	// render, the connected mount and each live navigation.
 	Hooks []Hook
 
+	// Requires are checked, in order, after Hooks, before every mount of every view in
+	// the session; each error stops the mount as a hook's does. They are declared here,
+	// rather than checked in a hook, so that RouteTable lists them. See Requirement.
+	Requires []Requirement
+
+	// Public marks every route of the session as reachable without logging in, on
+	// purpose. It changes nothing at run time; RouteTable reports it, and an audit
+	// reports the routes that neither require anything nor are marked public. A public
+	// session cannot have Requires.
+	Public bool
+
 	// Layout renders the HTML document around a dead-rendered view. Nil uses a minimal
 	// document. The layout is not re-rendered over the websocket.
 	Layout Layout
@@ -51,19 +62,21 @@ type route struct {
 	session   *LiveSession
 	newView   func() View
 	hooks     []Hook
+	requires  []Requirement // the route's own; its session's run first
+	public    bool          // marked public itself (see isPublic)
 }
 
 // Live registers a live route in the session. pattern uses net/http's wildcard syntax
 // without a method: literal segments, "{name}" for one segment and a final "{name...}" for
 // the rest; "/" matches only the root. hooks run after the session's hooks, for this route
-// only.
+// only. The returned Route declares what the route requires, or that it is public.
 //
 // Routes are chosen as http.ServeMux chooses them, by precedence and not by order of
 // registration: the most specific pattern that matches wins, for the dead render and for
 // live navigation alike. Live panics on a malformed pattern, or one that is a duplicate of
 // or conflicts with another route of the runtime, as http.ServeMux does. It also panics
 // when called after Runtime.Register: the routes are fixed once the runtime serves.
-func (ls *LiveSession) Live(pattern string, newView func() View, hooks ...Hook) {
+func (ls *LiveSession) Live(pattern string, newView func() View, hooks ...Hook) Route {
 	rt := ls.rt
 	if rt.registered {
 		panic(fmt.Sprintf("live: Live(%q) called after Runtime.Register: add every route before registering the runtime on a mux", pattern))
@@ -86,6 +99,7 @@ func (ls *LiveSession) Live(pattern string, newView func() View, hooks ...Hook) 
 	}
 	ls.routes = append(ls.routes, r)
 	rt.routes = append(rt.routes, r)
+	return Route{r}
 }
 
 func parsePattern(p string) ([]string, error) {

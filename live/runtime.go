@@ -317,6 +317,12 @@ func (rt *Runtime) Session(name string, opts SessionOptions) *LiveSession {
 			panic("live: duplicate live session " + name)
 		}
 	}
+	for _, req := range opts.Requires {
+		req.validate("live session " + name)
+	}
+	if opts.Public && len(opts.Requires) > 0 {
+		panic(fmt.Sprintf("live: live session %q is marked public and requires %s: choose one", name, strings.Join(requirementNames(opts.Requires), ", ")))
+	}
 	if opts.Revalidate != nil && opts.RevalidateEvery <= 0 {
 		opts.RevalidateEvery = time.Minute
 	}
@@ -513,19 +519,31 @@ func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 	}
 }
 
-// mount runs the hooks, then a new view's Mount and HandleParams. A Halt from any of them
+// mount runs the hooks and requirements (the session's, then the route's), then a new view's Mount and HandleParams. A Halt from any of them
 // becomes s.redirect.
 func (rt *Runtime) mount(ctx context.Context, s *Socket, r *route) error {
 	s.route = r
 	s.events = nil
 	s.memos = nil
 	s.mounts++
-	run := func(h Hook) error { return h(ctx, s) }
-	for _, hooks := range [][]Hook{r.session.opts.Hooks, r.hooks} {
-		for _, h := range hooks {
-			if err := run(h); err != nil {
-				return halted(s, err)
-			}
+	for _, h := range r.session.opts.Hooks {
+		if err := h(ctx, s); err != nil {
+			return halted(s, err)
+		}
+	}
+	for _, req := range r.session.opts.Requires {
+		if err := req.Check(ctx, s); err != nil {
+			return halted(s, err)
+		}
+	}
+	for _, h := range r.hooks {
+		if err := h(ctx, s); err != nil {
+			return halted(s, err)
+		}
+	}
+	for _, req := range r.requires {
+		if err := req.Check(ctx, s); err != nil {
+			return halted(s, err)
 		}
 	}
 	s.view = r.newView()

@@ -65,9 +65,10 @@ type hotState struct {
 }
 
 type eventReg struct {
-	name   string
-	fn     EventHandler
-	bucket *bucket
+	name     string
+	fn       EventHandler
+	bucket   *bucket
+	requires []Requirement // checked before fn; see Requires
 }
 
 // event returns the registration of the event name, or nil.

@@ -9,11 +9,12 @@ type Stats struct {
 	Floods      uint64 // sockets closed with CloseRateLimit
 	Overloads   uint64 // sockets closed with CloseOverloaded
 	Heartbeats  uint64 // sockets closed with CloseHeartbeat
+	Refused     uint64 // events refused by a Requirement (see Requires)
 }
 
 // counters are the Stats that count events.
 type counters struct {
-	slow, floods, overloads, heartbeats atomic.Uint64
+	slow, floods, overloads, heartbeats, refused atomic.Uint64
 }
 
 func (c *counters) closed(code int) {
@@ -35,5 +36,5 @@ func (rt *Runtime) Stats() Stats {
 	n := len(rt.conns)
 	rt.mu.Unlock()
 	return Stats{Sockets: n, SlowClients: rt.stats.slow.Load(), Floods: rt.stats.floods.Load(),
-		Overloads: rt.stats.overloads.Load(), Heartbeats: rt.stats.heartbeats.Load()}
+		Overloads: rt.stats.overloads.Load(), Heartbeats: rt.stats.heartbeats.Load(), Refused: rt.stats.refused.Load()}
 }

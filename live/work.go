@@ -468,6 +468,11 @@ func (c *conn) handle(f *clientFrame) {
 			return
 		}
 		ctx, cancel := c.callContext()
+		if err := s.allowed(ctx, reg); err != nil {
+			cancel()
+			c.refused(f.Ref, o, f.Event, err)
+			return
+		}
 		err := reg.fn(ctx, f.Params)
 		cancel()
 		c.after(f.Ref, c.errMessage(err))

@@ -52,10 +52,17 @@ type app struct {
 	revokeAfterDeadRender atomic.Bool
 }
 
-type settingsView struct{ email, session string }
+type settingsView struct {
+	auth           *web.Auth
+	email, session string
+}
 
 func (v *settingsView) Mount(_ context.Context, s *live.Socket) error {
 	v.email = web.ScopeFromSocket(s).User.Email
+	s.On("change_email", func(_ context.Context, p live.Params) error {
+		v.email = p.Get("email")
+		return nil
+	}, live.Requires(v.auth.Sudo()))
 	if token, ok := web.SessionFromSocket(s); ok {
 		// Only a test may print a digest of the token: it checks which session this is.
 		sum := sha256.Sum256(token)
@@ -106,17 +113,19 @@ func newApp(t *testing.T) *app {
 		Revalidate:      a.auth.Revalidate,
 		RevalidateEvery: 50 * time.Millisecond,
 	})
-	private.Live("/settings", func() live.View { return new(settingsView) })
+	private.Live("/settings", func() live.View { return &settingsView{auth: a.auth} })
 	public := a.rt.Session("public", live.SessionOptions{
 		Middleware: a.auth.RedirectIfAuthenticated,
 		Hooks:      []live.Hook{a.auth.MountCurrentUser, a.auth.RedirectIfAuthenticatedHook},
 	})
 	public.Live("/users/log-in", func() live.View { return loginView{} })
+	// The same checks as private's, declared as requirements rather than hooks.
 	sudo := a.rt.Session("sudo", live.SessionOptions{
 		Middleware: a.auth.RequireSudo,
-		Hooks:      []live.Hook{a.auth.MountCurrentUser, a.auth.RequireSudoHook},
+		Hooks:      []live.Hook{a.auth.MountCurrentUser},
+		Requires:   []live.Requirement{a.auth.LoggedIn()},
 	})
-	sudo.Live("/sudo/settings", func() live.View { return new(settingsView) })
+	sudo.Live("/sudo/settings", func() live.View { return &settingsView{auth: a.auth} }).Requires(a.auth.Sudo())
 
 	mux := http.NewServeMux()
 	a.rt.Register(mux)

@@ -3,13 +3,16 @@ package web_test
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/liveapp/liveapp/accounts"
+	"github.com/liveapp/liveapp/accounts/web"
 	"github.com/liveapp/liveapp/live/livetest"
 )
 
@@ -161,5 +164,44 @@ func TestLogInAndLogOutRenewTheCSRFSecret(t *testing.T) {
 	post(t, c, "/users/log-out")
 	if after := cookie(c, "_live_csrf"); after == "" || after == afterLogIn {
 		t.Errorf("logout kept the CSRF secret")
+	}
+}
+
+func TestAnEventThatRequiresSudoIsRefusedOnceSudoModeHasPassed(t *testing.T) {
+	a := newApp(t)
+	a.register(t, "alice@example.com")
+	c := livetest.NewClient(t, a.handler)
+	logIn(t, c, "alice@example.com", false)
+	a.reauthAgo(t, cookie(c, "user_session"), 10*time.Minute-2*time.Second)
+	v := c.Mount("/sudo/settings")
+	if v.Redirect() != "" {
+		t.Fatalf("redirected to %q", v.Redirect())
+	}
+	if err := v.Click("change_email", "email", "bob@example.com"); err != nil {
+		t.Fatalf("in sudo mode: %v", err)
+	}
+	v.Await("Signed in as bob@example.com")
+
+	// The page stays open; its events are checked each time they are called.
+	a.clock.Advance(2 * time.Second)
+	err := v.Click("change_email", "email", "mallory@example.com")
+	var ee *livetest.EventError
+	if !errors.As(err, &ee) || ee.Message != "not allowed" {
+		t.Fatalf("after sudo mode: %v, want the reply \"not allowed\"", err)
+	}
+	if v.Contains("mallory") || v.Contains(web.SudoMessage) {
+		t.Errorf("the refused event changed the page:\n%s", v.HTML())
+	}
+	if v.Redirect() != "" {
+		t.Errorf("a refused event redirected to %q", v.Redirect())
+	}
+}
+
+func TestRequirementsAreNamedForTheRouteTable(t *testing.T) {
+	a := newApp(t)
+	for _, r := range a.rt.RouteTable() {
+		if r.Pattern == "/sudo/settings" && !slices.Equal(r.Requires, []string{"user", "sudo"}) {
+			t.Errorf("/sudo/settings requires %q, want user then sudo", r.Requires)
+		}
 	}
 }
