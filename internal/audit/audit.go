@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -69,6 +70,11 @@ func Analyze(table *RouteTable, prog *program) *Report {
 		}
 		if route.Events == nil {
 			route.Events = []Event{}
+		}
+		for _, a := range prog.hookAssigns(lr.Hooks) {
+			if !slices.ContainsFunc(route.Assigns, func(b Assign) bool { return b.Name == a.Name }) {
+				route.Assigns = append(slices.Clip(route.Assigns), a)
+			}
 		}
 		if route.Assigns == nil {
 			route.Assigns = []Assign{}

@@ -60,7 +60,11 @@ func loadProgram(dir string, patterns ...string) (*program, error) {
 		}
 		return nil, &BadInputError{Msg: "the app does not build:\n\t" + strings.Join(errs, "\n\t")}
 	}
-	p := &program{root: dir, pkgs: pkgs, decls: map[*types.Func]funcDecl{}, writes: map[*types.Func][]string{}}
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	p := &program{root: root, pkgs: pkgs, decls: map[*types.Func]funcDecl{}, writes: map[*types.Func][]string{}}
 	for _, pkg := range pkgs {
 		p.fset = pkg.Fset
 		for _, f := range pkg.Syntax {
@@ -162,6 +166,62 @@ func (p *program) analyzeView(name string) viewFacts {
 	return f
 }
 
+// hookAssigns returns the assigns made by the hooks a route table names
+// ("web.assignFormToken", "web.(*Auth).MountCurrentUser"), when they are
+// functions of the app; the others' code is not loaded.
+func (p *program) hookAssigns(hooks []string) []Assign {
+	var out []Assign
+	seen := map[string]bool{}
+	for _, h := range hooks {
+		fn := p.lookupFunc(h)
+		if fn == nil {
+			continue
+		}
+		var f viewFacts
+		w := &viewWalker{p: p, facts: &f, seen: map[*types.Func]bool{}, assigned: map[string]bool{}}
+		w.walk(fn)
+		for _, a := range f.Assigns {
+			if !seen[a.Name] {
+				seen[a.Name] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// lookupFunc finds an app function by the name the route table gives it:
+// "pkg.name" or "pkg.(*Type).name".
+func (p *program) lookupFunc(name string) *types.Func {
+	for fn, d := range p.decls {
+		if d.pkg.Name+"."+funcKey(fn) == name {
+			return fn
+		}
+	}
+	return nil
+}
+
+// funcKey is fn's name as the runtime prints it, without the package.
+func funcKey(fn *types.Func) string {
+	sig := fn.Type().(*types.Signature)
+	if sig.Recv() == nil {
+		return fn.Name()
+	}
+	t := sig.Recv().Type()
+	ptr := ""
+	if pt, ok := t.(*types.Pointer); ok {
+		t, ptr = pt.Elem(), "*"
+	}
+	n, ok := t.(*types.Named)
+	if !ok {
+		return fn.Name()
+	}
+	if ptr != "" {
+		return "(*" + n.Obj().Name() + ")." + fn.Name()
+	}
+	return n.Obj().Name() + "." + fn.Name()
+}
+
 // viewWalker walks a view's code, following calls into the app's own
 // functions (each once), but not into its data stores.
 type viewWalker struct {
@@ -228,18 +288,15 @@ func (w *viewWalker) event(pkg *packages.Package, call *ast.CallExpr) {
 		switch {
 		case of != nil && of.Name() == "RateLimit" && of.Pkg() != nil && of.Pkg().Path() == livePkg:
 			e.RateLimit = rateText(pkg, oc)
-		case of != nil && isRequirement(of):
+		case of != nil && of.Name() == "Requires" && of.Pkg() != nil && of.Pkg().Path() == livePkg:
 			for _, a := range oc.Args {
-				e.Requires = append(e.Requires, exprText(pkg, a))
-			}
-			if len(oc.Args) == 0 {
-				e.Requires = append(e.Requires, of.Name())
+				e.Requires = append(e.Requires, w.p.requirementName(pkg, a))
 			}
 		default:
-			// An option built elsewhere (a variable, a helper): its kind
-			// is unknown, so it counts as a requirement only by type name.
-			e.Requires = append(e.Requires, exprText(pkg, opt))
-			w.facts.Notes = append(w.facts.Notes, fmt.Sprintf("event %s: option %s is taken for a requirement", e.Name, exprText(pkg, opt)))
+			// An option built elsewhere (a variable, a helper): what it
+			// does is unknown, so it is shown, and counts as a requirement.
+			e.Requires = append(e.Requires, types.ExprString(opt))
+			w.facts.Notes = append(w.facts.Notes, fmt.Sprintf("event %s: the option %s is not live.RateLimit or live.Requires; it is taken for a requirement", e.Name, types.ExprString(opt)))
 		}
 	}
 	writes, ok := w.p.handlerWrites(pkg, call.Args[1])
@@ -251,20 +308,63 @@ func (w *viewWalker) event(pkg *packages.Package, call *ast.CallExpr) {
 	w.facts.Events = append(w.facts.Events, e)
 }
 
-// isRequirement reports whether an event option declares a requirement: any
-// option of the live package but RateLimit, and options of other packages
-// whose name says so (Require…, Requires…, Allow…, Can…, Authorize…).
-func isRequirement(fn *types.Func) bool {
-	name := fn.Name()
-	if fn.Pkg() != nil && fn.Pkg().Path() == livePkg && name != "RateLimit" {
-		return true
+// requirementName names a live.Requirement argument of live.Requires: the
+// Name of a live.Requirement literal, found in the expression or in the
+// return statements of the app function that makes it, else the name of the
+// function that returns it (accounts/web's LoggedIn names "user").
+func (p *program) requirementName(pkg *packages.Package, e ast.Expr) string {
+	if name := literalName(pkg.TypesInfo, e); name != "" {
+		return name
 	}
-	for _, prefix := range []string{"Require", "Allow", "Can", "Authorize", "Permit"} {
-		if strings.HasPrefix(name, prefix) {
-			return true
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return types.ExprString(e)
+	}
+	fn := calleeOf(pkg.TypesInfo, call)
+	if fn == nil {
+		return types.ExprString(e)
+	}
+	if d, ok := p.decls[fn]; ok {
+		name := ""
+		ast.Inspect(d.decl.Body, func(n ast.Node) bool {
+			if r, ok := n.(*ast.ReturnStmt); ok && len(r.Results) == 1 && name == "" {
+				name = literalName(d.pkg.TypesInfo, r.Results[0])
+			}
+			return name == ""
+		})
+		if name != "" {
+			return name
 		}
 	}
-	return false
+	if name, ok := knownRequirements[calleeName(fn)]; ok {
+		return name
+	}
+	return calleeName(fn)
+}
+
+// knownRequirements are the names of the requirements liveapp's packages
+// make, whose source the analysis does not load.
+var knownRequirements = map[string]string{"web.Auth.LoggedIn": "user", "web.Auth.Sudo": "sudo"}
+
+// literalName returns the constant Name of a live.Requirement composite
+// literal, or "".
+func literalName(info *types.Info, e ast.Expr) string {
+	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return ""
+	}
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Name" {
+			if tv := info.Types[kv.Value]; tv.Value != nil && tv.Value.Kind() == constant.String {
+				return constant.StringVal(tv.Value)
+			}
+		}
+	}
+	return ""
 }
 
 // handlerWrites returns the data writes an event handler makes; ok is false
