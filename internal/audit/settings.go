@@ -121,7 +121,11 @@ func cspFindings(csp string) []Finding {
 	}
 	for _, name := range slices.Sorted(maps.Keys(dirs)) {
 		src := dirs[name]
-		if name != "script-src" && (slices.Contains(src, "*") || slices.Contains(src, "'unsafe-eval'")) {
+		switch name {
+		case "script-src", "frame-ancestors", "form-action":
+			continue // checked above
+		}
+		if (slices.Contains(src, "*") || slices.Contains(src, "'unsafe-eval'")) {
 			weak(Warning, "%s allows %s", name, strings.Join(src, " "))
 		}
 	}
