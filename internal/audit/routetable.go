@@ -53,7 +53,7 @@ type Settings struct {
 	AllowedOrigins          []string `json:"allowed_origins"`
 	CSP                     string   `json:"csp"`
 	Cookies                 Cookies  `json:"cookies"`
-	Argon2                  Argon2   `json:"argon2"`
+	Argon2                  *Argon2  `json:"argon2,omitempty"` // nil in an app without accounts
 	SecretKeyBaseDevDefault bool     `json:"secret_key_base_dev_default"`
 }
 

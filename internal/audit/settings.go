@@ -38,8 +38,7 @@ func checkSettings(r *Report, s Settings) {
 	if s.SecretKeyBaseDevDefault {
 		r.add(Finding{Severity: Error, Check: CheckDevSecret, Message: "production accepts the built-in dev secret: anyone can forge sessions with it; require SECRET_KEY_BASE"})
 	}
-	if !argon2Strong(s.Argon2) {
-		a := s.Argon2
+	if a := s.Argon2; a != nil && !argon2Strong(*a) {
 		r.add(Finding{Severity: Error, Check: CheckArgon2, Message: fmt.Sprintf("argon2id m=%d KiB, t=%d, p=%d is below OWASP's minimum (m=19456 KiB, t=2, p=1, or an equivalent: m=47104 t=1, m=12288 t=3, m=9216 t=4, m=7168 t=5)", a.MemoryKiB, a.Iterations, a.Parallelism)})
 	}
 	for _, f := range cspFindings(s.CSP) {
@@ -125,7 +124,7 @@ func cspFindings(csp string) []Finding {
 		case "script-src", "frame-ancestors", "form-action":
 			continue // checked above
 		}
-		if (slices.Contains(src, "*") || slices.Contains(src, "'unsafe-eval'")) {
+		if slices.Contains(src, "*") || slices.Contains(src, "'unsafe-eval'") {
 			weak(Warning, "%s allows %s", name, strings.Join(src, " "))
 		}
 	}

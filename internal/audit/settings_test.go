@@ -14,7 +14,7 @@ var defaults = Settings{
 	CheckOrigin: "same-origin",
 	CSP:         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
 	Cookies:     Cookies{Secure: true, HTTPOnly: true, SameSite: "lax", Prefix: "shop"},
-	Argon2:      Argon2{MemoryKiB: 19456, Iterations: 2, Parallelism: 1},
+	Argon2:      &Argon2{MemoryKiB: 19456, Iterations: 2, Parallelism: 1},
 }
 
 func TestCheckSettings(t *testing.T) {
@@ -31,14 +31,19 @@ func TestCheckSettings(t *testing.T) {
 		{"a wildcard origin", func(s *Settings) { s.CheckOrigin, s.AllowedOrigins = "list", []string{"https://*.example"} }, []string{CheckOrigin}, Error},
 		{"dev mode in production", func(s *Settings) { s.DevMode, s.Environment = true, "dev" }, []string{CheckDevMode}, Error},
 		{"the dev secret accepted", func(s *Settings) { s.SecretKeyBaseDevDefault = true }, []string{CheckDevSecret}, Error},
-		{"argon2 below the minimum", func(s *Settings) { s.Argon2 = Argon2{MemoryKiB: 19456, Iterations: 1, Parallelism: 1} }, []string{CheckArgon2}, Error},
-		{"argon2 with no parallelism", func(s *Settings) { s.Argon2.Parallelism = 0 }, []string{CheckArgon2}, Error},
-		{"OWASP's alternative m=47104 t=1 is clean", func(s *Settings) { s.Argon2 = Argon2{MemoryKiB: 47104, Iterations: 1, Parallelism: 1} }, nil, ""},
-		{"OWASP's alternative m=7168 t=5 is clean", func(s *Settings) { s.Argon2 = Argon2{MemoryKiB: 7168, Iterations: 5, Parallelism: 1} }, nil, ""},
-		{"m=7168 t=4 is weak", func(s *Settings) { s.Argon2 = Argon2{MemoryKiB: 7168, Iterations: 4, Parallelism: 1} }, []string{CheckArgon2}, Error},
-		{"inline scripts allowed", func(s *Settings) { s.CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'" }, []string{CheckCSP}, Error},
+		{"argon2 below the minimum", func(s *Settings) { s.Argon2 = &Argon2{MemoryKiB: 19456, Iterations: 1, Parallelism: 1} }, []string{CheckArgon2}, Error},
+		{"argon2 with no parallelism", func(s *Settings) { s.Argon2 = &Argon2{MemoryKiB: 19456, Iterations: 2} }, []string{CheckArgon2}, Error},
+		{"no argon2 in an app without accounts", func(s *Settings) { s.Argon2 = nil }, nil, ""},
+		{"OWASP's alternative m=47104 t=1 is clean", func(s *Settings) { s.Argon2 = &Argon2{MemoryKiB: 47104, Iterations: 1, Parallelism: 1} }, nil, ""},
+		{"OWASP's alternative m=7168 t=5 is clean", func(s *Settings) { s.Argon2 = &Argon2{MemoryKiB: 7168, Iterations: 5, Parallelism: 1} }, nil, ""},
+		{"m=7168 t=4 is weak", func(s *Settings) { s.Argon2 = &Argon2{MemoryKiB: 7168, Iterations: 4, Parallelism: 1} }, []string{CheckArgon2}, Error},
+		{"inline scripts allowed", func(s *Settings) {
+			s.CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+		}, []string{CheckCSP}, Error},
 		{"no CSP", func(s *Settings) { s.CSP = "" }, []string{CheckCSP}, Error},
-		{"framing by anyone", func(s *Settings) { s.CSP = "default-src 'self'; object-src 'none'; frame-ancestors *; base-uri 'self'; form-action 'self'" }, []string{CheckCSP}, Warning},
+		{"framing by anyone", func(s *Settings) {
+			s.CSP = "default-src 'self'; object-src 'none'; frame-ancestors *; base-uri 'self'; form-action 'self'"
+		}, []string{CheckCSP}, Warning},
 		{"cookies readable by scripts", func(s *Settings) { s.Cookies.HTTPOnly = false }, []string{CheckCookies}, Error},
 		{"SameSite=None", func(s *Settings) { s.Cookies.SameSite = "none" }, []string{CheckCookies}, Error},
 		{"cookies not Secure", func(s *Settings) { s.Cookies.Secure = false }, []string{CheckCookies}, Warning},

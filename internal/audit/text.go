@@ -69,7 +69,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "\nsettings (production defaults)\n")
 	fmt.Fprintf(&b, "  environment %s, dev mode %v, dev secret accepted %v\n", s.Environment, s.DevMode, s.SecretKeyBaseDevDefault)
 	fmt.Fprintf(&b, "  websocket origin check %s%s\n", s.CheckOrigin, listSuffix(s.AllowedOrigins))
-	fmt.Fprintf(&b, "  argon2id m=%d KiB t=%d p=%d\n", s.Argon2.MemoryKiB, s.Argon2.Iterations, s.Argon2.Parallelism)
+	if a := s.Argon2; a != nil {
+		fmt.Fprintf(&b, "  argon2id m=%d KiB t=%d p=%d\n", a.MemoryKiB, a.Iterations, a.Parallelism)
+	}
 	fmt.Fprintf(&b, "  cookies secure %v, http-only %v, same-site %s, prefix %q\n", s.Cookies.Secure, s.Cookies.HTTPOnly, s.Cookies.SameSite, s.Cookies.Prefix)
 	fmt.Fprintf(&b, "  CSP %s\n", s.CSP)
 	if p := r.Probe; p != nil {
