@@ -144,7 +144,7 @@ func (p *program) analyzeView(name string) viewFacts {
 		}
 	}
 	ms := types.NewMethodSet(types.NewPointer(tn.Type()))
-	w := &viewWalker{p: p, facts: &f, seen: map[*types.Func]bool{}, assigned: map[string]bool{}}
+	w := &viewWalker{p: p, view: tn.Pkg(), facts: &f, seen: map[*types.Func]bool{}, assigned: map[string]bool{}}
 	for i := range ms.Len() {
 		fn, ok := ms.At(i).Obj().(*types.Func)
 		if !ok {
@@ -178,7 +178,7 @@ func (p *program) hookAssigns(hooks []string) []Assign {
 			continue
 		}
 		var f viewFacts
-		w := &viewWalker{p: p, facts: &f, seen: map[*types.Func]bool{}, assigned: map[string]bool{}}
+		w := &viewWalker{p: p, view: fn.Pkg(), facts: &f, seen: map[*types.Func]bool{}, assigned: map[string]bool{}}
 		w.walk(fn)
 		for _, a := range f.Assigns {
 			if !seen[a.Name] {
@@ -226,6 +226,7 @@ func funcKey(fn *types.Func) string {
 // functions (each once), but not into its data stores.
 type viewWalker struct {
 	p        *program
+	view     *types.Package // the view's package
 	facts    *viewFacts
 	seen     map[*types.Func]bool
 	assigned map[string]bool
@@ -258,7 +259,7 @@ func (w *viewWalker) walk(fn *types.Func) {
 				w.assigned[key] = true
 				w.facts.Assigns = append(w.facts.Assigns, Assign{Name: key, Type: argType(info, call), From: "assign"})
 			}
-		case isDBCall(callee, call) && !w.p.inStore(fn):
+		case isDBCall(callee, call) && !w.p.inStore(fn, w.view):
 			w.facts.Queries = append(w.facts.Queries, fmt.Sprintf("%s at %s", calleeName(callee), w.p.position(call.Pos())))
 		case w.p.storeOf(callee) != nil:
 			// Store methods are the data layer: their scope is checked at
@@ -559,23 +560,21 @@ func (p *program) storeOf(fn *types.Func) *types.TypeName {
 }
 
 // inStore reports whether fn is a method of a data store, or a function of
-// a data store's package.
-func (p *program) inStore(fn *types.Func) bool {
+// another package than the view's that declares one (a store's helpers).
+func (p *program) inStore(fn *types.Func, view *types.Package) bool {
 	if p.storeOf(fn) != nil {
 		return true
 	}
-	for _, pkg := range p.pkgs {
-		if pkg.Types != fn.Pkg() {
-			continue
-		}
-		scope := pkg.Types.Scope()
-		for _, name := range scope.Names() {
-			if tn, ok := scope.Lookup(name).(*types.TypeName); ok {
-				if st, ok := tn.Type().Underlying().(*types.Struct); ok {
-					for i := range st.NumFields() {
-						if isDBHandle(st.Field(i).Type()) {
-							return true
-						}
+	if fn.Pkg() == view {
+		return false
+	}
+	scope := fn.Pkg().Scope()
+	for _, name := range scope.Names() {
+		if tn, ok := scope.Lookup(name).(*types.TypeName); ok {
+			if st, ok := tn.Type().Underlying().(*types.Struct); ok {
+				for i := range st.NumFields() {
+					if isDBHandle(st.Field(i).Type()) {
+						return true
 					}
 				}
 			}
