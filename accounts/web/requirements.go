@@ -11,6 +11,14 @@ func (a *Auth) LoggedIn() live.Requirement {
 	return live.Requirement{Name: "user", Check: a.RequireAuthenticatedHook}
 }
 
+// LoggedOut returns the live.Requirement "guest": nobody is logged in on the socket. It
+// suits what only visitors do, such as signing up. Declared on a live session or a
+// route, it sends logged-in users to AfterLoginPath as RedirectIfAuthenticatedHook does.
+// MountCurrentUser must run first.
+func (a *Auth) LoggedOut() live.Requirement {
+	return live.Requirement{Name: "guest", Check: a.RedirectIfAuthenticatedHook}
+}
+
 // Sudo returns the live.Requirement "sudo": the socket's user logged in within the
 // Store's SudoFor (10 minutes by default). Declared on a route, it halts other mounts as
 // RequireSudoHook does. Declared on an event, it is checked each time the event is

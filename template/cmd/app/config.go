@@ -105,6 +105,8 @@ func loadConfig(getenv func(string) string) (*config, error) {
 		c.Warnings = append(c.Warnings, "SECRET_KEY_BASE is not set: using a fixed dev-only secret")
 	case secret == "":
 		bad("SECRET_KEY_BASE is not set: %s", makeSecret)
+	case secret == devSecret && !c.Dev:
+		bad("SECRET_KEY_BASE is the dev-only secret, which anyone can read in the source: %s", makeSecret)
 	case len(secret) < minSecretLen:
 		bad("SECRET_KEY_BASE is %d bytes: it needs at least %d; %s", len(secret), minSecretLen, makeSecret)
 	default:

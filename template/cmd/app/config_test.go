@@ -70,6 +70,7 @@ func TestProdRefusesToStartWithoutItsSettings(t *testing.T) {
 		{"no database", with(prod, "DATABASE_URL", ""), "DATABASE_URL is not set"},
 		{"no secret", with(prod, "SECRET_KEY_BASE", ""), "SECRET_KEY_BASE is not set"},
 		{"a short secret", with(prod, "SECRET_KEY_BASE", "short"), "it needs at least 32"},
+		{"the dev secret", with(prod, "SECRET_KEY_BASE", devSecret), "SECRET_KEY_BASE is the dev-only secret"},
 		// liveapp:auth begin
 		{"no public URL for the links in emails", with(prod, "PUBLIC_URL", ""), "PUBLIC_URL is not set"},
 		// liveapp:auth end

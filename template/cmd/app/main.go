@@ -4,6 +4,7 @@
 //	app serve      serve HTTP on HOST:PORT until SIGINT or SIGTERM
 //	app migrate    apply pending database migrations, then exit
 //	app secret     print a new random SECRET_KEY_BASE
+//	app audit      print the routes and security settings as JSON, then exit
 //
 // liveapp:auth begin
 // Configuration comes from the environment; see the README. The app runs in
@@ -44,6 +45,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/liveapp/liveapp/live/devmode"
+	"github.com/liveapp/liveapp/live/pubsub"
 	"github.com/liveapp/liveapp/live/pubsub/pgpubsub"
 	// liveapp:auth begin
 	"github.com/liveapp/liveapp/mail"
@@ -82,11 +84,13 @@ func run(args []string) error {
 	case "secret":
 		fmt.Println(newSecret())
 		return nil
+	case "audit":
+		return audit(os.Stdout)
 	case "help", "-h", "-help", "--help":
-		fmt.Printf("usage: %s [serve|migrate|secret]\n", filepath.Base(os.Args[0]))
+		fmt.Printf("usage: %s [serve|migrate|secret|audit]\n", filepath.Base(os.Args[0]))
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q; want serve, migrate or secret", cmd)
+		return fmt.Errorf("unknown command %q; want serve, migrate, secret or audit", cmd)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -163,31 +167,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		defer stopDebug()
 	}
 
-	// liveapp:auth begin
-	// In dev, emails are kept in a file under .liveapp (beside the binary
-	// liveapp dev builds), so that they survive restarts.
-	var mailer mail.Mailer = &mail.DevMailbox{File: filepath.Join(".liveapp", "mailbox.json")}
-	switch {
-	case cfg.Dev:
-	case cfg.SMTP != nil:
-		mailer = cfg.SMTP
-	default:
-		mailer = mail.Log{Logger: log}
-	}
-	// liveapp:auth end
-	app, err := web.New(web.Config{
-		DB:        db,
-		Secret:    cfg.Secret,
-		Dev:       cfg.Dev,
-		PublicURL: cfg.PublicURL,
-		// liveapp:auth begin
-		Mailer: mailer,
-		// liveapp:auth end
-		TrustProxy: cfg.TrustProxy,
-		PubSub:     ps,
-		DevDir:     devDir(cfg.Dev, log),
-		Logger:     log,
-	})
+	app, err := web.New(webConfig(cfg, db, ps, log))
 	if err != nil {
 		return err
 	}
@@ -255,6 +235,35 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		return err
 	}
 	return nil
+}
+
+// webConfig is the web.Config of cfg: what serve runs and audit describes.
+func webConfig(cfg *config, db *pgxpool.Pool, ps pubsub.PubSub, log *slog.Logger) web.Config {
+	// liveapp:auth begin
+	// In dev, emails are kept in a file under .liveapp (beside the binary
+	// liveapp dev builds), so that they survive restarts.
+	var mailer mail.Mailer = &mail.DevMailbox{File: filepath.Join(".liveapp", "mailbox.json")}
+	switch {
+	case cfg.Dev:
+	case cfg.SMTP != nil:
+		mailer = cfg.SMTP
+	default:
+		mailer = mail.Log{Logger: log}
+	}
+	// liveapp:auth end
+	return web.Config{
+		DB:        db,
+		Secret:    cfg.Secret,
+		Dev:       cfg.Dev,
+		PublicURL: cfg.PublicURL,
+		// liveapp:auth begin
+		Mailer: mailer,
+		// liveapp:auth end
+		TrustProxy: cfg.TrustProxy,
+		PubSub:     ps,
+		DevDir:     devDir(cfg.Dev, log),
+		Logger:     log,
+	}
 }
 
 // serveDebug serves expvar's /debug/vars on addr, a listener of its own, and

@@ -147,10 +147,11 @@ func (f *fallbackWriter) Write(b []byte) (int, error) {
 }
 
 // routeMux is an http.ServeMux that remembers its patterns, for the dev 404
-// page's list of routes.
+// page's list of routes and for `app audit`.
 type routeMux struct {
 	*http.ServeMux
 	patterns []string
+	public   map[string]bool // the patterns registered with HandlePublic
 }
 
 func newRouteMux() *routeMux { return &routeMux{ServeMux: http.NewServeMux()} }
@@ -159,6 +160,16 @@ func newRouteMux() *routeMux { return &routeMux{ServeMux: http.NewServeMux()} }
 func (m *routeMux) Handle(pattern string, h http.Handler) {
 	m.patterns = append(m.patterns, pattern)
 	m.ServeMux.Handle(pattern, h)
+}
+
+// HandlePublic registers h for pattern, as Handle does, and marks the route as
+// reachable without logging in on purpose: `app audit` lists it as public.
+func (m *routeMux) HandlePublic(pattern string, h http.Handler) {
+	if m.public == nil {
+		m.public = map[string]bool{}
+	}
+	m.public[pattern] = true
+	m.Handle(pattern, h)
 }
 
 // HandleFunc registers f for pattern, as http.ServeMux.HandleFunc does.

@@ -68,7 +68,7 @@ func (v *ProjectIndex) Mount(ctx context.Context, s *live.Socket) error {
 			flash(s, "info", "Project deleted.")
 		}
 		return v.load(ctx)
-	})
+	}, live.Requires(v.app.auth.LoggedIn()))
 	return nil
 }
 
@@ -160,7 +160,7 @@ func (v *ProjectForm) Mount(ctx context.Context, s *live.Socket) error {
 			flash(s, "info", "Project updated.")
 		}
 		return s.Navigate(projectPath(saved.ID))
-	})
+	}, live.Requires(v.app.auth.LoggedIn()))
 	return nil
 }
 
@@ -214,7 +214,7 @@ func (v *ProjectShow) Mount(ctx context.Context, s *live.Socket) error {
 		}
 		flash(s, "info", "Project deleted.")
 		return s.Navigate("/projects")
-	})
+	}, live.Requires(v.app.auth.LoggedIn()))
 	return nil
 }
 

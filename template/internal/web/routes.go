@@ -12,6 +12,11 @@ import (
 // routes builds the app's handler. Live routes are grouped in live sessions by
 // who may see them; navigating inside a live session keeps the websocket, and
 // crossing to another is a full page load through that session's middleware.
+//
+// Who may reach a page is declared here, not in the views: a session or a
+// route either requires something (live.Requirement: "user", "sudo") or is
+// marked public. `app audit` prints this table, and `liveapp audit` reports
+// a page that does neither.
 func (a *App) routes() http.Handler {
 	// liveapp:auth begin
 	rt, auth := a.Runtime, a.auth
@@ -23,6 +28,7 @@ func (a *App) routes() http.Handler {
 		Layout:     a.layout,
 		Middleware: auth.FetchCurrentUser,
 		Hooks:      []live.Hook{auth.MountCurrentUser, assignFormToken},
+		Public:     true,
 	})
 	// liveapp:auth else
 	// rt := a.Runtime
@@ -31,6 +37,7 @@ func (a *App) routes() http.Handler {
 	// current := rt.Session("current", live.SessionOptions{
 	// 	Layout: a.layout,
 	// 	Hooks:  []live.Hook{assignFormToken},
+	// 	Public: true,
 	// })
 	// liveapp:auth end
 	current.Live("/", func() live.View { return &Home{app: a} })
@@ -43,19 +50,22 @@ func (a *App) routes() http.Handler {
 		Layout:     a.layout,
 		Middleware: auth.RedirectIfAuthenticated,
 		Hooks:      []live.Hook{auth.MountCurrentUser, auth.RedirectIfAuthenticatedHook, assignFormToken},
+		Public:     true,
 	})
 	guest.Live("/users/register", func() live.View { return &Register{app: a} })
 
 	// Pages for logged-in users. The middleware guards the dead render, the
-	// hooks the websocket mount, and Revalidate the sockets that stay open.
+	// requirement the websocket mount, and Revalidate the sockets that stay
+	// open.
 	private := rt.Session("authenticated", live.SessionOptions{
 		Layout:          a.layout,
 		Middleware:      auth.RequireAuthenticated,
-		Hooks:           []live.Hook{auth.MountCurrentUser, auth.RequireAuthenticatedHook, assignFormToken},
+		Hooks:           []live.Hook{auth.MountCurrentUser, assignFormToken},
+		Requires:        []live.Requirement{auth.LoggedIn()},
 		Revalidate:      auth.Revalidate,
 		RevalidateEvery: a.cfg.RevalidateEvery,
 	})
-	private.Live("/users/settings", func() live.View { return &Settings{app: a} }, auth.RequireSudoHook)
+	private.Live("/users/settings", func() live.View { return &Settings{app: a} }).Requires(auth.Sudo())
 	private.Live("/users/settings/confirm-email/{token}", func() live.View { return &ConfirmEmail{app: a} })
 	private.Live("/users/sessions", func() live.View { return &Sessions{app: a} })
 	// liveapp:projects begin
@@ -72,14 +82,15 @@ func (a *App) routes() http.Handler {
 	// liveapp:auth begin
 	// Plain HTTP handlers, for what live events cannot do: set cookies, and
 	// know the client's address, which the login rate limits count by.
-	mux.Handle("POST /users/log-in", auth.FetchCurrentUser(http.HandlerFunc(a.logIn)))
-	mux.HandleFunc("POST /users/log-in/magic-link", a.requestMagicLink)
-	mux.Handle("POST /users/log-out", auth.FetchCurrentUser(http.HandlerFunc(a.logOut)))
+	mux.HandlePublic("POST /users/log-in", auth.FetchCurrentUser(http.HandlerFunc(a.logIn)))
+	mux.HandlePublic("POST /users/log-in/magic-link", http.HandlerFunc(a.requestMagicLink))
+	mux.HandlePublic("POST /users/log-out", auth.FetchCurrentUser(http.HandlerFunc(a.logOut)))
 	mux.Handle("POST /users/update-password", auth.RequireAuthenticated(http.HandlerFunc(a.updatePassword)))
 	// liveapp:auth end
-	mux.Handle("GET /static/", a.staticFiles())
+	mux.HandlePublic("GET /static/", a.staticFiles())
 
 	a.routeList = mux.list(rt)
+	a.httpRoutes = mux
 
 	// Where no route matches, the app's 404 page.
 	var notFound http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

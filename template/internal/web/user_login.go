@@ -14,7 +14,7 @@ import (
 // LogIn is the login page: a magic link by email, or email and password. Its
 // forms post over plain HTTP (see user_auth.go) because logging in sets
 // cookies. A logged-in user comes here to re-authenticate for sudo mode, sent
-// by auth.RequireSudoHook with the page to go back to in ?return_to=.
+// by the sudo requirement (auth.Sudo) with the page to go back to in ?return_to=.
 type LogIn struct {
 	app       *App
 	FormToken string

@@ -49,7 +49,7 @@ func (v *Register) Mount(_ context.Context, s *live.Socket) error {
 		// accounts.Config.UniformRegistration): either way the link logs in.
 		flash(s, "info", fmt.Sprintf("An email was sent to %s. Open the link in it to confirm your account and log in.", v.Email))
 		return s.Redirect("/users/log-in")
-	}, live.RateLimit(1, 5))
+	}, live.RateLimit(1, 5), live.Requires(v.app.auth.LoggedOut()))
 	return nil
 }
 

@@ -56,7 +56,7 @@ func (v *Sessions) Mount(ctx context.Context, s *live.Socket) error {
 			flash(s, "info", "The session was logged out.")
 		}
 		return v.load(ctx)
-	})
+	}, live.Requires(v.app.auth.LoggedIn()))
 	s.On("revoke_others", func(ctx context.Context, _ live.Params) error {
 		if v.current == nil {
 			return errors.New("web: the current session is unknown")
@@ -66,7 +66,7 @@ func (v *Sessions) Mount(ctx context.Context, s *live.Socket) error {
 		}
 		flash(s, "info", "All other sessions were logged out.")
 		return v.load(ctx)
-	})
+	}, live.Requires(v.app.auth.LoggedIn()))
 	return nil
 }
 

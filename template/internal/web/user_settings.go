@@ -17,7 +17,7 @@ import (
 // Settings changes the user's email and password. Both need sudo mode: the
 // user must have proven who they are in the last few minutes (see
 // accounts.Config.SudoFor), so that a session left open somewhere cannot take
-// the account over. auth.RequireSudoHook guards the page (see routes.go), and
+// the account over. The sudo requirement guards the page (see routes.go), and
 // the Store checks again for each change.
 type Settings struct {
 	app            *App
@@ -63,7 +63,7 @@ func (v *Settings) Mount(_ context.Context, s *live.Socket) error {
 		v.NewEmail = ""
 		flash(s, "info", "A link to confirm your email change has been sent to the new address.")
 		return nil
-	})
+	}, live.Requires(v.app.auth.LoggedIn()))
 
 	// The password form posts over plain HTTP (updatePassword), since the
 	// browser gets a new session cookie; this only checks it as the user types.

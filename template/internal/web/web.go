@@ -180,10 +180,19 @@ type App struct {
 	templates templateSet // swapped by ReloadTemplates
 	handler   http.Handler
 	routeList []string // every route, for the dev 404 page
+
+	// What Audit reports: the runtime's configuration (without its secret)
+	// and the plain HTTP routes.
+	runtimeConfig live.Config
+	httpRoutes    *routeMux
 }
 
 // New builds the app from cfg.
-func New(cfg Config) (*App, error) {
+func New(cfg Config) (*App, error) { return newApp(cfg, false) }
+
+// newApp builds the app from cfg for New and, with audit set, NewForAudit,
+// which has no database.
+func newApp(cfg Config, audit bool) (*App, error) {
 	if cfg.DevDir != "" {
 		if !cfg.Dev {
 			return nil, errors.New("web: Config.DevDir is for dev mode only: production uses the compiled-in templates and static files")
@@ -193,16 +202,18 @@ func New(cfg Config) (*App, error) {
 		}
 	}
 	// liveapp:auth begin
-	if cfg.DB == nil || cfg.Mailer == nil {
+	if (cfg.DB == nil && !audit) || cfg.Mailer == nil {
 		return nil, errors.New("web: Config.DB and Mailer are required")
 	}
+	// liveapp:auth else
+	// if cfg.DB == nil && !audit {
+	// 	return nil, errors.New("web: Config.DB is required")
+	// }
+	// liveapp:auth end
+	// liveapp:auth begin
 	if cfg.RevalidateEvery <= 0 {
 		cfg.RevalidateEvery = time.Minute
 	}
-	// liveapp:auth else
-	// if cfg.DB == nil {
-	// 	return nil, errors.New("web: Config.DB is required")
-	// }
 	// liveapp:auth end
 	a := &App{cfg: cfg, log: cfg.Logger}
 	if a.log == nil {
@@ -221,6 +232,8 @@ func New(cfg Config) (*App, error) {
 	if a.Runtime, err = live.New(rc); err != nil {
 		return nil, err
 	}
+	a.runtimeConfig = rc
+	a.runtimeConfig.Secret = nil
 	// liveapp:auth begin
 	ac := cfg.Accounts
 	// The sign-up form answers a taken email as it answers a new one, and the
