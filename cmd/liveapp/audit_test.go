@@ -123,7 +123,7 @@ func TestAudit(t *testing.T) {
 		if err := runAudit(t.Context(), &out, filepath.Join(app, "internal"), auditOptions{}); err != nil {
 			t.Fatalf("%v\n%s", err, out.Bytes())
 		}
-		for _, want := range []string{"shop: ", "/projects/{id}  web.ProjectShow  (template project_show)\n", "  events   delete: requires user; writes projects.Store.Delete\n", "0 errors, 0 warnings\n"} {
+		for _, want := range []string{"shop: ", "/projects/{id}  web.ProjectShow  (template project_show)\n", "\n           delete: requires user; writes projects.Store.Delete\n", "0 errors, 0 warnings\n"} {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("the report lacks %q:\n%s", want, out.Bytes())
 			}

@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,18 +36,38 @@ type program struct {
 type funcDecl struct {
 	decl *ast.FuncDecl
 	pkg  *packages.Package
+	app  bool // the app's own, not a library's
 }
 
-// loadProgram type-checks the app's packages matching patterns, from dir.
+// libraries are liveapp's packages whose source the analysis reads along
+// with the app's, when the app uses them: their functions' writes are
+// followed (SignUp inserts a user) and their hooks' assigns listed. They are
+// not the app: their stores' methods are not held to taking a scope (the
+// accounts API serves logins, before there is a user), and views' calls into
+// them are not walked for SQL.
+var libraries = []string{"github.com/liveapp/liveapp/accounts", "github.com/liveapp/liveapp/accounts/web"}
+
+// loadProgram type-checks the app's packages matching patterns, from dir,
+// with the libraries the app has.
 func loadProgram(dir string, patterns ...string) (*program, error) {
 	cfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes |
 			packages.NeedTypesInfo | packages.NeedImports,
 		Dir: dir,
 	}
-	pkgs, err := packages.Load(cfg, patterns...)
+	roots, err := packages.Load(cfg, append(append([]string(nil), patterns...), libraries...)...)
 	if err != nil {
 		return nil, &BadInputError{Msg: fmt.Sprintf("loading the app's packages: %v", err)}
+	}
+	var pkgs, libs []*packages.Package
+	for _, pkg := range roots {
+		if slices.Contains(libraries, pkg.PkgPath) {
+			if len(pkg.Errors) == 0 && pkg.Types != nil {
+				libs = append(libs, pkg)
+			}
+			continue // an app without accounts has no copy of them
+		}
+		pkgs = append(pkgs, pkg)
 	}
 	var errs []string
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
@@ -60,18 +81,21 @@ func loadProgram(dir string, patterns ...string) (*program, error) {
 		}
 		return nil, &BadInputError{Msg: "the app does not build:\n\t" + strings.Join(errs, "\n\t")}
 	}
+	if len(pkgs) == 0 {
+		return nil, &BadInputError{Msg: fmt.Sprintf("no Go package matches %s in %s", strings.Join(patterns, " "), dir)}
+	}
 	root, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
 	}
 	p := &program{root: root, pkgs: pkgs, decls: map[*types.Func]funcDecl{}, writes: map[*types.Func][]string{}}
-	for _, pkg := range pkgs {
+	for i, pkg := range append(pkgs, libs...) {
 		p.fset = pkg.Fset
 		for _, f := range pkg.Syntax {
 			for _, d := range f.Decls {
 				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 					if fn, ok := pkg.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-						p.decls[fn] = funcDecl{fd, pkg}
+						p.decls[fn] = funcDecl{decl: fd, pkg: pkg, app: i < len(pkgs)}
 					}
 				}
 			}
@@ -265,7 +289,9 @@ func (w *viewWalker) walk(fn *types.Func) {
 			// Store methods are the data layer: their scope is checked at
 			// every call site (unscopedCalls), their writes per event.
 		default:
-			if _, ok := w.p.decls[callee]; ok {
+			// Into the app's code only, and the package of a library
+			// hook being walked.
+			if d, ok := w.p.decls[callee]; ok && (d.app || callee.Pkg() == fn.Pkg()) {
 				w.walk(callee)
 			}
 		}
@@ -780,7 +806,7 @@ func argType(info *types.Info, call *ast.CallExpr) string {
 		if sig, ok := t.(*types.Signature); ok && sig.Results().Len() > 0 {
 			return "" // AssignNew's function
 		}
-		return types.TypeString(t, nil)
+		return types.TypeString(t, func(p *types.Package) string { return p.Name() })
 	}
 	return ""
 }

@@ -30,9 +30,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "  access   %s\n", access)
 		for i, e := range rt.Events {
-			label := "         "
+			label := "          "
 			if i == 0 {
-				label = "  events "
+				label = "  events  "
 			}
 			var parts []string
 			if len(e.Requires) > 0 {
