@@ -46,7 +46,7 @@ func TestTemplateAuditsClean(t *testing.T) {
 	}
 	sessions := r.Routes[i]
 	if !slices.ContainsFunc(sessions.Events, func(e Event) bool {
-		return e.Name == "revoke" && slices.Equal(e.Writes, []string{"accounts.Store.DeleteSession"}) && len(e.Requires) > 0
+		return e.Name == "revoke" && slices.Contains(e.Writes, "accounts.Store.DeleteSession") && len(e.Requires) > 0
 	}) {
 		t.Errorf("/users/sessions events: %+v", sessions.Events)
 	}
