@@ -150,29 +150,28 @@ func oversizeCase(conn *websocket.Conn, timeout time.Duration) ProbeCase {
 	c := ProbeCase{Case: fmt.Sprintf("a %d-byte frame", oversize), Want: "refused"}
 	deadline := time.Now().Add(timeout)
 	_ = conn.SetWriteDeadline(deadline)
-	frame := `{"t":"h","pad":"` + strings.Repeat("x", oversize) + `"}`
-	if err := conn.WriteMessage(websocket.TextMessage, []byte(frame)); err != nil {
-		// The server may close while the frame is still on its way.
-		c.Outcome, c.OK = "closed while sending: "+err.Error(), true
-		return c
-	}
 	_ = conn.SetReadDeadline(deadline)
-	for {
-		_, _, err := conn.ReadMessage()
-		if err == nil {
-			continue // the mount's render, sent before the frame was read
-		}
-		var ce *websocket.CloseError
-		switch {
-		case errors.As(err, &ce):
-			c.Outcome, c.OK = fmt.Sprintf("closed with %d", ce.Code), true
-		case isTimeout(err):
-			c.Outcome = "still open after " + timeout.String()
-		default:
-			c.Outcome, c.OK = "connection dropped: "+err.Error(), true
-		}
-		return c
+	// Send while reading: the server answers with a close frame as soon as
+	// it has read the frame's header, long before the frame is sent.
+	frame := `{"t":"h","pad":"` + strings.Repeat("x", oversize) + `"}`
+	sent := make(chan error, 1)
+	go func() { sent <- conn.WriteMessage(websocket.TextMessage, []byte(frame)) }()
+	var err error
+	for err == nil {
+		_, _, err = conn.ReadMessage() // the mount's render comes first
 	}
+	var ce *websocket.CloseError
+	switch {
+	case errors.As(err, &ce):
+		c.Outcome, c.OK = fmt.Sprintf("closed with %d", ce.Code), true
+	case isTimeout(err):
+		c.Outcome = "still open after " + timeout.String()
+	default:
+		c.Outcome, c.OK = "connection dropped: "+err.Error(), true
+	}
+	conn.Close() // ends the write, if it still runs
+	<-sent
+	return c
 }
 
 func isTimeout(err error) bool {
