@@ -151,6 +151,7 @@ func oversizeCase(conn *websocket.Conn, timeout time.Duration) ProbeCase {
 	deadline := time.Now().Add(timeout)
 	_ = conn.SetWriteDeadline(deadline)
 	_ = conn.SetReadDeadline(deadline)
+	conn.SetReadLimit(4 << 20) // the server's frames, bounded too
 	// Send while reading: the server answers with a close frame as soon as
 	// it has read the frame's header, long before the frame is sent.
 	frame := `{"t":"h","pad":"` + strings.Repeat("x", oversize) + `"}`
