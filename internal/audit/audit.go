@@ -29,6 +29,9 @@ func Run(ctx context.Context, t Target) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if table.App == "" {
+		table.App = t.Name
+	}
 	return Analyze(table, prog), nil
 }
 
