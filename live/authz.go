@@ -213,9 +213,9 @@ func (s *Socket) Events() []EventInfo {
 	return out
 }
 
-// refused reports an event that a requirement refused: in the log, to Observe and in
+// notAllowed reports an event that a requirement refused: in the log, to Observe and in
 // Stats. The client only gets errNotAllowed.
-func (c *conn) refused(ref int64, o *observer, event string, err error) {
+func (c *conn) notAllowed(ref int64, o *observer, event string, err error) {
 	c.rt.stats.refused.Add(1)
 	c.rt.log.Info("live: event not allowed", "route", c.sock.route.pattern, "event", event, "err", err)
 	c.send(frameReply(ref, nil, errNotAllowed, nil))

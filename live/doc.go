@@ -31,6 +31,16 @@
 // that session's middleware and layout apply. A hook returns Halt to send the browser
 // elsewhere, over HTTP and over the websocket alike.
 //
+// # Declared requirements
+//
+// What a page or an event requires is declared where it is registered, as a named
+// Requirement: on a live session (SessionOptions.Requires), a route (Route.Requires) or
+// an event (the EventOption Requires), and a page that needs nothing says so
+// (SessionOptions.Public, Route.Public). A route's requirements run after its hooks on
+// every mount; an event's before each call, refusing it with the reply "not allowed".
+// Runtime.RouteTable and Socket.Events list them, so that what guards an app can be read
+// and audited without reading its handlers. docs/security.md explains the model.
+//
 // # Revocation
 //
 // A hook can name its socket with Socket.SetID, usually after the session token.

@@ -519,8 +519,8 @@ func (rt *Runtime) deadRender(r *route) http.HandlerFunc {
 	}
 }
 
-// mount runs the hooks and requirements (the session's, then the route's), then a new view's Mount and HandleParams. A Halt from any of them
-// becomes s.redirect.
+// mount runs the session's hooks and requirements, then the route's, then a new view's
+// Mount and HandleParams. A Halt from any of them becomes s.redirect.
 func (rt *Runtime) mount(ctx context.Context, s *Socket, r *route) error {
 	s.route = r
 	s.events = nil

@@ -470,7 +470,7 @@ func (c *conn) handle(f *clientFrame) {
 		ctx, cancel := c.callContext()
 		if err := s.allowed(ctx, reg); err != nil {
 			cancel()
-			c.refused(f.Ref, o, f.Event, err)
+			c.notAllowed(f.Ref, o, f.Event, err)
 			return
 		}
 		err := reg.fn(ctx, f.Params)

@@ -5,7 +5,8 @@
 //	auth := &web.Auth{Store: store, Runtime: rt, SecureCookies: true}
 //	app := rt.Session("app", live.SessionOptions{
 //		Middleware: auth.RequireAuthenticated,
-//		Hooks:      []live.Hook{auth.MountCurrentUser, auth.RequireAuthenticatedHook},
+//		Hooks:      []live.Hook{auth.MountCurrentUser},
+//		Requires:   []live.Requirement{auth.LoggedIn()},
 //		Revalidate: auth.Revalidate,
 //	})
 //

@@ -48,6 +48,38 @@ func TestGeneratedApps(t *testing.T) {
 		checkApp(t, goCmd, "shop")
 	})
 
+	t.Run("the app's audit subcommand prints its route table, without a database or a secret", func(t *testing.T) {
+		cmd := exec.Command(goCmd, "run", "./cmd/shop", "audit")
+		cmd.Dir = "shop"
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "GOPROXY=off", "DATABASE_URL=", "SECRET_KEY_BASE=", "APP_ENV=")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("shop audit: %v\n%s", err, stderr.Bytes())
+		}
+		type route struct {
+			Path     string
+			Public   bool
+			Requires []string
+		}
+		var report struct {
+			Schema string
+			App    string
+			Routes []route
+		}
+		if err := json.Unmarshal(out, &report); err != nil {
+			t.Fatalf("shop audit printed no JSON: %v\n%s", err, out)
+		}
+		if report.Schema != "liveapp.routes/v1" || report.App != "shop" {
+			t.Errorf("schema %q, app %q", report.Schema, report.App)
+		}
+		i := slices.IndexFunc(report.Routes, func(r route) bool { return r.Path == "/projects" })
+		if i < 0 || report.Routes[i].Public || !slices.Equal(report.Routes[i].Requires, []string{"user"}) {
+			t.Errorf("routes %+v: want /projects, requiring user", report.Routes)
+		}
+	})
+
 	t.Run("liveapp migrate applies the app's migrations, accounts' included", func(t *testing.T) {
 		url := pgtest.URL(t)
 		t.Setenv("DATABASE_URL", url)

@@ -3,8 +3,9 @@ package web
 import (
 	"crypto/rand"
 	"errors"
-	"fmt"
+	// liveapp:auth begin
 	"log/slog"
+	// liveapp:auth end
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -100,9 +101,9 @@ func NewForAudit(cfg Config) (*App, error) {
 }
 
 // Audit describes the app's routes and security settings. It serves one
-// request, a GET of the home page over HTTPS, to read the Content-Security-Policy
-// and cookie attributes the app really sends; the home page must not need the
-// database for an anonymous visitor.
+// request, a GET of the first public page (the home page) over HTTPS, to read
+// the Content-Security-Policy and cookie attributes the app really sends; that
+// page must not need the database for an anonymous visitor.
 func (a *App) Audit() (*Audit, error) {
 	out := &Audit{Schema: AuditSchema, App: AppName, Routes: []AuditRoute{}, HTTPRoutes: []AuditHTTPRoute{}}
 	for _, r := range a.Runtime.RouteTable() {
@@ -139,16 +140,12 @@ func (a *App) Audit() (*Audit, error) {
 	s.Argon2 = &AuditArgon2{MemoryKiB: h.Memory, Iterations: h.Iterations, Parallelism: h.Parallelism}
 	// liveapp:auth end
 
-	rec := httptest.NewRecorder()
-	a.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "https://app.invalid/", nil))
-	if rec.Code != http.StatusOK {
-		return nil, fmt.Errorf("web: audit: GET / answered %d, want the home page", rec.Code)
+	rec, err := a.auditPage(out.Routes)
+	if err != nil {
+		return nil, err
 	}
 	s.CSP = rec.Header().Get("Content-Security-Policy")
 	cookies := rec.Result().Cookies()
-	if len(cookies) == 0 {
-		return nil, errors.New("web: audit: GET / set no cookie, so the cookie settings are unknown")
-	}
 	// Every cookie should be as safe: report the weakest.
 	s.Cookies.Secure, s.Cookies.HTTPOnly, s.Cookies.SameSite = true, true, "strict"
 	for _, c := range cookies {
@@ -159,6 +156,22 @@ func (a *App) Audit() (*Audit, error) {
 		}
 	}
 	return out, nil
+}
+
+// auditPage serves the first public live page without wildcards, "/" in a
+// new app, over HTTPS, and returns the response, which must set a cookie.
+func (a *App) auditPage(routes []AuditRoute) (*httptest.ResponseRecorder, error) {
+	for _, r := range routes {
+		if !r.Public || strings.Contains(r.Path, "{") {
+			continue
+		}
+		rec := httptest.NewRecorder()
+		a.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "https://app.invalid"+r.Path, nil))
+		if rec.Code == http.StatusOK && len(rec.Result().Cookies()) > 0 {
+			return rec, nil
+		}
+	}
+	return nil, errors.New("web: audit: no public live page without wildcards answered with a cookie, so the cookie settings are unknown")
 }
 
 // sameSiteName returns the SameSite attribute's value as Set-Cookie spells it,

@@ -205,15 +205,13 @@ func newApp(cfg Config, audit bool) (*App, error) {
 	if (cfg.DB == nil && !audit) || cfg.Mailer == nil {
 		return nil, errors.New("web: Config.DB and Mailer are required")
 	}
+	if cfg.RevalidateEvery <= 0 {
+		cfg.RevalidateEvery = time.Minute
+	}
 	// liveapp:auth else
 	// if cfg.DB == nil && !audit {
 	// 	return nil, errors.New("web: Config.DB is required")
 	// }
-	// liveapp:auth end
-	// liveapp:auth begin
-	if cfg.RevalidateEvery <= 0 {
-		cfg.RevalidateEvery = time.Minute
-	}
 	// liveapp:auth end
 	a := &App{cfg: cfg, log: cfg.Logger}
 	if a.log == nil {
