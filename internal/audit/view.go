@@ -16,7 +16,6 @@ const livePkg = "github.com/liveapp/liveapp/live"
 
 // viewFacts are what static analysis finds in a view's code.
 type viewFacts struct {
-	Found    bool
 	Template string
 	Events   []Event
 	Assigns  []Assign
@@ -36,7 +35,6 @@ func (p *program) analyzeView(name string) viewFacts {
 		f.Notes = append(f.Notes, fmt.Sprintf("view type %s not found in the app's packages", name))
 		return f
 	}
-	f.Found = true
 	if st, ok := tn.Type().Underlying().(*types.Struct); ok {
 		for i := range st.NumFields() {
 			fld := st.Field(i)
@@ -69,8 +67,8 @@ func (p *program) analyzeView(name string) viewFacts {
 }
 
 // hookAssigns returns the assigns made by the hooks a route table names
-// ("web.assignFormToken", "web.(*Auth).MountCurrentUser"), when they are
-// functions of the app; the others' code is not loaded.
+// ("web.assignFormToken", "web.(*Auth).MountCurrentUser"), when their code
+// is the app's or a library's (see libraries).
 func (p *program) hookAssigns(hooks []string) []Assign {
 	var out []Assign
 	seen := map[string]bool{}
