@@ -47,11 +47,17 @@ The --json report's schema is in docs/audit.md.`,
 		Example: `  liveapp audit
   liveapp audit --json --strict > audit.json
   liveapp audit --live http://localhost:4000/`,
-		Args: cobra.NoArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := cobra.NoArgs(cmd, args); err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runAudit(cmd.Context(), cmd.OutOrStdout(), ".", auditOptions{JSON: asJSON, Strict: strict, Live: liveURL})
 		},
 	}
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{code: 2, err: err} })
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (schema liveapp.audit/v1)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail on warnings too")
 	cmd.Flags().StringVar(&liveURL, "live", "", "also probe the app running at `URL`")

@@ -217,6 +217,18 @@ func TestAudit(t *testing.T) {
 			t.Errorf("got %v, want exit 2 saying the app does not build", err)
 		}
 	})
+}
+
+// TestAuditBadInput checks that what is not an audit ends with status 2.
+func TestAuditBadInput(t *testing.T) {
+	t.Run("a flag or an argument it does not know is bad input", func(t *testing.T) {
+		for _, args := range [][]string{{"audit", "--nope"}, {"audit", "extra"}} {
+			_, err := run(t, args...)
+			if code, _ := exitCode(err); code != 2 {
+				t.Errorf("%v: exit %d (%v), want 2", args, code, err)
+			}
+		}
+	})
 
 	t.Run("outside an app is bad input", func(t *testing.T) {
 		err := runAudit(t.Context(), &bytes.Buffer{}, t.TempDir(), auditOptions{})
