@@ -40,6 +40,16 @@ func TestTemplateAuditsClean(t *testing.T) {
 			}
 		}
 	}
+	for _, want := range []string{
+		"/projects/{id}  web.ProjectShow  (template project_show)\n  session  authenticated: web.(*Auth).MountCurrentUser, web.assignFormToken\n  access   login required; requires user\n",
+		"\n           delete: requires user; writes projects.Store.Delete\n",
+		"  topics   projects.Topic(v.scope)\n",
+		"0 errors, 0 warnings\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the text report lacks %q", want)
+		}
+	}
 	i := slices.IndexFunc(r.Routes, func(rt Route) bool { return rt.Path == "/users/sessions" })
 	if i < 0 {
 		t.Fatalf("no /users/sessions:\n%s", b.String())
