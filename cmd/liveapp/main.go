@@ -8,7 +8,10 @@ import (
 
 func main() {
 	if err := newRootCmd().Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "liveapp:", err)
-		os.Exit(1)
+		code, print := exitCode(err)
+		if print {
+			fmt.Fprintln(os.Stderr, "liveapp:", err)
+		}
+		os.Exit(code)
 	}
 }

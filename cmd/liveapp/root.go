@@ -26,5 +26,6 @@ minimal DOM patches. State never leaves the server.`,
 	root.AddCommand(newMigrateCmd())
 	root.AddCommand(newGenLiveCmd())
 	root.AddCommand(newDevCmd(), newDBCmd())
+	root.AddCommand(newAuditCmd())
 	return root
 }
