@@ -519,6 +519,7 @@ func (rt *Runtime) mount(ctx context.Context, s *Socket, r *route) error {
 	s.route = r
 	s.events = nil
 	s.memos = nil
+	s.unmountComponents()
 	s.mounts++
 	run := func(h Hook) error { return h(ctx, s) }
 	for _, hooks := range [][]Hook{r.session.opts.Hooks, r.hooks} {
@@ -530,6 +531,9 @@ func (rt *Runtime) mount(ctx context.Context, s *Socket, r *route) error {
 	}
 	s.view = r.newView()
 	if err := s.view.Mount(ctx, s); err != nil {
+		return halted(s, err)
+	}
+	if _, err := s.deliverNotes(ctx); err != nil {
 		return halted(s, err)
 	}
 	if ph, ok := s.view.(ParamsHandler); ok {
@@ -566,7 +570,10 @@ func (rt *Runtime) renderRoot(w *bytes.Buffer, s *Socket) error {
 		}
 		w.WriteString(`</div>`)
 	}
-	if err := s.view.Render(w); err != nil {
+	s.beginRender()
+	err := s.view.Render(w)
+	s.endRender(err == nil)
+	if err != nil {
 		return fmt.Errorf("live: render %s: %w", s.route.pattern, err)
 	}
 	return nil
