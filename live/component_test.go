@@ -312,6 +312,9 @@ func TestComponentsInLivetest(t *testing.T) {
 		if got := lv.ElementHTML(`#total`); got != `<p id="total">2</p>` {
 			t.Errorf("total: %s", got)
 		}
+		if got := lv.ElementHTML(`#right .n`); got != `<p class="n">2</p>` {
+			t.Errorf("the view's render kept the component's HTML from before its event: %s", got)
+		}
 		if stats.parentRenders.Load() == parent {
 			t.Error("the view did not render after handling the message")
 		}

@@ -475,10 +475,15 @@ func (c *conn) handle(f *clientFrame) {
 		notified, nerr := s.deliverNotes(ctx)
 		cancel()
 		err = cmp.Or(err, nerr)
-		if comp != nil && !notified {
-			c.afterComponent(f.Ref, c.errMessage(err), comp)
-		} else {
+		switch {
+		case comp == nil:
 			c.after(f.Ref, c.errMessage(err))
+		case notified:
+			// The view changed too: it renders, with the component rendered again.
+			comp.dirty = true
+			c.after(f.Ref, c.errMessage(err))
+		default:
+			c.afterComponent(f.Ref, c.errMessage(err), comp)
 		}
 		o.done(c, ActivityEvent, f.Event, err)
 	case frameNavigate:
@@ -550,6 +555,7 @@ func eventNames(events []eventReg) string {
 func (c *conn) afterComponent(ref int64, errMsg string, m *component) {
 	s := c.sock
 	if s.redirect != "" || s.navigate != "" || s.patchURL != "" || s.idChanged || m.gone {
+		m.dirty = true
 		c.after(ref, errMsg)
 		return
 	}
