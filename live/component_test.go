@@ -9,7 +9,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -435,4 +437,76 @@ func TestMountComponentChecksTheID(t *testing.T) {
 			t.Errorf("id %q was accepted", id)
 		}
 	}
+}
+
+// tallies is a view of n tallies (?n=), for the memory benchmark.
+type tallies struct {
+	list []*live.Mounted[tallyProps]
+}
+
+func (v *tallies) Mount(ctx context.Context, s *live.Socket) error {
+	n, _ := strconv.Atoi(s.Param("n"))
+	var renders atomic.Int64
+	for i := range n {
+		m, err := live.MountComponent(ctx, s, "t"+strconv.Itoa(i), &tally{renders: &renders, onGone: func() {}}, tallyProps{Label: "T"})
+		if err != nil {
+			return err
+		}
+		v.list = append(v.list, m)
+	}
+	return nil
+}
+
+func (v *tallies) Render(w io.Writer) error {
+	io.WriteString(w, "<main>")
+	for _, m := range v.list {
+		h, err := m.HTML()
+		if err != nil {
+			return err
+		}
+		io.WriteString(w, string(h))
+	}
+	_, err := io.WriteString(w, "</main>")
+	return err
+}
+
+// BenchmarkComponentMemory reports what an idle connected view holds per component
+// (B/component): the memory per view of a page of 20 small tallies, less that of the same
+// view with none, over 20. It counts the runtime's records, the component's value, its
+// registered events and the HTML it keeps for the view's renders.
+//
+//	go test ./live -run '^$' -bench ComponentMemory -benchtime 200x
+func BenchmarkComponentMemory(b *testing.B) {
+	rt, err := live.New(live.Config{Secret: testSecret, Logger: discardLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rt.Session("a", live.SessionOptions{}).Live("/tallies", func() live.View { return &tallies{} })
+	mux := http.NewServeMux()
+	rt.Register(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	perView := func(n int) float64 {
+		path := fmt.Sprintf("/tallies?n=%d", n)
+		ws, _ := loadPage(b, srv, path).dial(b, dialOpts{url: &path})
+		joined(b, ws) // one first: what every view shares is counted in neither
+		var conns []*websocket.Conn
+		before := liveHeap()
+		for range b.N {
+			ws, _ := loadPage(b, srv, path).dial(b, dialOpts{url: &path})
+			joined(b, ws)
+			conns = append(conns, ws)
+		}
+		bytes := float64(liveHeap()-before) / float64(len(conns))
+		runtime.KeepAlive(conns)
+		for _, ws := range conns {
+			ws.Close()
+		}
+		return bytes
+	}
+	const n = 20
+	empty := perView(0)
+	full := perView(n)
+	b.ReportMetric(empty, "B/view-without")
+	b.ReportMetric((full-empty)/n, "B/component")
 }
