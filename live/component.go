@@ -283,6 +283,15 @@ func (s *Socket) endRender(ok bool) {
 	set.list = kept
 }
 
+// staleComponents makes every component render again with the view's next render.
+func (s *Socket) staleComponents() {
+	if s.parts != nil {
+		for _, c := range s.parts.list {
+			c.dirty = true
+		}
+	}
+}
+
 // unmountComponents unmounts every component, as the view unmounts.
 func (s *Socket) unmountComponents() {
 	if s.parts == nil {

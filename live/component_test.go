@@ -61,6 +61,7 @@ func (c *tally) Unmount() { c.onGone() }
 
 // boardStats counts what the board and its tallies did, across mounts.
 type boardStats struct {
+	rt                     *live.Runtime
 	parentRenders          atomic.Int64
 	leftRenders, rightRend atomic.Int64
 	unmounted              atomic.Int64
@@ -121,7 +122,7 @@ func newBoardApp(t *testing.T, dev bool) (http.Handler, *boardStats) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stats := &boardStats{}
+	stats := &boardStats{rt: rt}
 	a := rt.Session("a", live.SessionOptions{})
 	a.Live("/board", func() live.View { return &board{stats: stats} })
 	a.Live("/plain", func() live.View { return &static{text: "plain"} })
@@ -426,6 +427,25 @@ func TestComponentsUnmountWithTheirView(t *testing.T) {
 	}
 	if got := stats.unmounted.Load() - dead; got != 2 {
 		t.Fatalf("%d components unmounted on navigation, want 2", got)
+	}
+}
+
+func TestDevRerenderRendersComponentsAgain(t *testing.T) {
+	h, stats := newBoardApp(t, true)
+	lv := livetest.Mount(t, h, "/board")
+	if err := lv.ClickElement("#left button"); err != nil {
+		t.Fatal(err)
+	}
+	left := stats.leftRenders.Load()
+	stats.rt.DevRerender()
+	if err := lv.Heartbeat(); err != nil { // answered after the rerender, queued before it
+		t.Fatal(err)
+	}
+	if stats.leftRenders.Load() == left {
+		t.Fatal("a dev rerender reused the component's HTML, which an edited template may change")
+	}
+	if got := lv.ElementHTML("#left .n"); got != `<p class="n">1</p>` {
+		t.Fatalf("the rerender lost the component's state: %s", got)
 	}
 }
 
