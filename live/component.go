@@ -78,6 +78,7 @@ type component struct {
 	view  interface{ Render(io.Writer) error }
 	html  string // the element of the last render, wrapper included
 	dirty bool   // Update ran since the last render
+	whole bool   // html is known to parse as its element alone; see componentPatch
 	pass  uint64 // the parent render that last included it
 	gone  bool   // unmounted
 }
@@ -88,8 +89,9 @@ type components struct {
 	list      []*component
 	notes     []note // sent by components, for the view's handlers
 	handlers  []noteHandler
-	pass      uint64 // parent renders so far
-	rendering bool   // the parent's Render is running
+	pass      uint64     // parent renders so far
+	rendering bool       // the parent's Render is running
+	inside    *component // the component whose Render is running, if any
 }
 
 // note is one message a component sent its parent.
@@ -178,7 +180,11 @@ func (m *Mounted[A]) HTML() (template.HTML, error) {
 	if c.gone {
 		return "", fmt.Errorf("live: render component %q: it is unmounted (a render of the view left it out); mount it again", c.cs.id)
 	}
-	if set := c.cs.sock.parts; set != nil && set.rendering {
+	set := c.cs.sock.parts
+	if set != nil && set.inside != nil {
+		return "", fmt.Errorf("live: render component %q: it is inside component %q, and components do not nest; render both from the view", c.cs.id, set.inside.cs.id)
+	}
+	if set != nil && set.rendering {
 		if c.pass == set.pass {
 			return "", fmt.Errorf("live: render component %q: it appears twice in one render; a component's id is unique in the page", c.cs.id)
 		}
@@ -209,11 +215,15 @@ func (c *component) render() error {
 	b.WriteString(`" live-target="`)
 	b.WriteString(c.cs.id)
 	b.WriteString(`">`)
+	if set := c.cs.sock.parts; set != nil {
+		set.inside = c
+		defer func() { set.inside = nil }()
+	}
 	if err := c.view.Render(&b); err != nil {
 		return fmt.Errorf("live: render component %q: %w", c.cs.id, err)
 	}
 	b.WriteString(`</div>`)
-	c.html, c.dirty = b.String(), false
+	c.html, c.dirty, c.whole = b.String(), false, false
 	return nil
 }
 

@@ -530,3 +530,45 @@ func BenchmarkComponentMemory(b *testing.B) {
 	b.ReportMetric(empty, "B/view-without")
 	b.ReportMetric((full-empty)/n, "B/component")
 }
+
+// outer is a component that renders another one, which the runtime refuses.
+type outer struct{ inner *live.Mounted[tallyProps] }
+
+func (o *outer) Mount(ctx context.Context, s *live.ComponentSocket) error {
+	var err error
+	o.inner, err = live.MountComponent(ctx, s.Socket(), "inner", &tally{renders: new(atomic.Int64), onGone: func() {}}, tallyProps{})
+	return err
+}
+func (o *outer) Update(context.Context, struct{}) error { return nil }
+func (o *outer) Render(w io.Writer) error {
+	h, err := o.inner.HTML()
+	io.WriteString(w, string(h))
+	return err
+}
+
+type nesting struct{ outer *live.Mounted[struct{}] }
+
+func (v *nesting) Mount(ctx context.Context, s *live.Socket) (err error) {
+	v.outer, err = live.MountComponent(ctx, s, "outer", &outer{}, struct{}{})
+	return err
+}
+func (v *nesting) Render(w io.Writer) error {
+	h, err := v.outer.HTML()
+	io.WriteString(w, string(h))
+	return err
+}
+
+func TestComponentsDoNotNest(t *testing.T) {
+	rt, err := live.New(live.Config{Secret: testSecret, Logger: discardLogger(), Dev: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.Session("a", live.SessionOptions{}).Live("/nest", func() live.View { return &nesting{} })
+	mux := http.NewServeMux()
+	rt.Register(mux)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/nest", nil))
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "components do not nest") {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+}
