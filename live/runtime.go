@@ -89,6 +89,8 @@ type Config struct {
 	// also bounds the client frames waiting for the view. A frame refused by either is a
 	// violation, answered with an error reply; MaxViolations in a row (default 5) are a
 	// flood: the socket closes with CloseRateLimit (4008) after the replies already queued.
+	// MaxViolations events in a row that nothing handles (an unknown name or component)
+	// are a flood too.
 	EventRate     float64
 	EventBurst    int
 	MaxViolations int
