@@ -77,9 +77,9 @@ type component struct {
 	cs    ComponentSocket
 	view  interface{ Render(io.Writer) error }
 	html  string // the element of the last render, wrapper included
+	pass  uint64 // the parent render that last included it
 	dirty bool   // Update ran since the last render
 	whole bool   // html is known to parse as its element alone; see componentPatch
-	pass  uint64 // the parent render that last included it
 	gone  bool   // unmounted
 }
 
