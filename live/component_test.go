@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -65,6 +66,7 @@ type boardStats struct {
 	parentRenders          atomic.Int64
 	leftRenders, rightRend atomic.Int64
 	unmounted              atomic.Int64
+	gone                   chan struct{} // one per unmount
 }
 
 // board is a view with two tallies and a total that the tallies' messages set.
@@ -83,7 +85,13 @@ var boardTpl = template.Must(template.New("board").Parse(
 
 func (b *board) Mount(ctx context.Context, s *live.Socket) error {
 	b.ShowRight = true
-	gone := func() { b.stats.unmounted.Add(1) }
+	gone := func() {
+		b.stats.unmounted.Add(1)
+		select {
+		case b.stats.gone <- struct{}{}:
+		default:
+		}
+	}
 	var err error
 	if b.Left, err = live.MountComponent(ctx, s, "left", &tally{stats: b.stats, onGone: gone, renders: &b.stats.leftRenders}, tallyProps{Label: "Left"}); err != nil {
 		return err
@@ -122,7 +130,7 @@ func newBoardApp(t *testing.T, dev bool) (http.Handler, *boardStats) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stats := &boardStats{rt: rt}
+	stats := &boardStats{rt: rt, gone: make(chan struct{}, 64)}
 	a := rt.Session("a", live.SessionOptions{})
 	a.Live("/board", func() live.View { return &board{stats: stats} })
 	a.Live("/plain", func() live.View { return &static{text: "plain"} })
@@ -418,15 +426,42 @@ func TestComponentBadInput(t *testing.T) {
 func TestComponentsUnmountWithTheirView(t *testing.T) {
 	h, stats := newBoardApp(t, false)
 	lv := livetest.Mount(t, h, "/board")
-	dead := stats.unmounted.Load() // the dead render's components, gone with its view
+	if err := lv.ClickElement("#left button"); err != nil {
+		t.Fatal(err)
+	}
+	// A reconnect mounts the view, and its components, afresh; their events work.
+	if err := lv.Reconnect(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := lv.ClickElement("#right button"); err != nil {
+		t.Fatal(err)
+	}
+	if got := lv.ElementHTML("#right .n"); got != `<p class="n">1</p>` {
+		t.Fatalf("after a reconnect: %s", got)
+	}
+	awaitUnmounts(t, stats, 2) // the first socket's, as it closed
 	if err := lv.Click("go"); err != nil {
 		t.Fatal(err)
 	}
 	if !lv.Contains("plain") {
 		t.Fatalf("navigation: %s", lv.HTML())
 	}
-	if got := stats.unmounted.Load() - dead; got != 2 {
-		t.Fatalf("%d components unmounted on navigation, want 2", got)
+	awaitUnmounts(t, stats, 2) // the navigation's, before its render
+	if n := len(stats.gone); n != 0 {
+		t.Fatalf("%d more components unmounted", n)
+	}
+}
+
+// awaitUnmounts waits for n components of the board to unmount.
+func awaitUnmounts(t *testing.T, stats *boardStats, n int) {
+	t.Helper()
+	timeout := time.After(livetest.Timeout)
+	for range n {
+		select {
+		case <-stats.gone:
+		case <-timeout:
+			t.Fatalf("components did not unmount")
+		}
 	}
 }
 
