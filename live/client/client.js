@@ -424,7 +424,7 @@
   // target names the component an event from el is for: the live-target of el
   // or of its nearest ancestor that has one. None, or an empty one, is the view.
   function target(frame, el) {
-    const c = el && el.closest('[live-target]')?.getAttribute('live-target');
+    const c = el?.closest?.('[live-target]')?.getAttribute('live-target');
     if (c) frame.c = c;
     return frame;
   }
