@@ -549,9 +549,11 @@ func eventNames(events []eventReg) string {
 	return strings.Join(names, ", ")
 }
 
-// afterComponent acts on what a component's event handler asked for. When it asked for
-// nothing but its own changes, only the component renders, and the reply carries the
-// patch of its element alone; anything else (a redirect, a title) goes the view's way.
+// afterComponent acts on what a component's event handler asked for. When it asked only
+// for its own changes (and perhaps a title), only the component renders, and the reply
+// carries the patch of its element alone; a redirect, a navigation, a live patch or a new
+// socket id goes the view's way, as does a component whose element cannot be patched
+// alone (errComponentMoved).
 func (c *conn) afterComponent(ref int64, errMsg string, m *component) {
 	s := c.sock
 	if s.redirect != "" || s.navigate != "" || s.patchURL != "" || s.idChanged || m.gone {
