@@ -47,6 +47,7 @@ func (c *tally) Mount(_ context.Context, s *live.ComponentSocket) error {
 	})
 	s.On("fail", func(context.Context, live.Params) error { return errors.New("secret-detail") })
 	s.On("away", func(context.Context, live.Params) error { return s.Socket().Redirect("/elsewhere") })
+	s.On("flash", func(context.Context, live.Params) error { c.n++; s.Socket().PutFlash("info", "Counted"); return nil })
 	return nil
 }
 
@@ -338,6 +339,14 @@ func TestComponentsInLivetest(t *testing.T) {
 		}
 		if err := lv.ClickElement(`#left button`); err != nil {
 			t.Fatal(err)
+		}
+	})
+	t.Run("a component's flash shows", func(t *testing.T) {
+		if err := sendTo(lv, "left", "flash"); err != nil {
+			t.Fatal(err)
+		}
+		if !lv.Contains("Counted") || lv.ElementHTML("#left .n") != `<p class="n">4</p>` {
+			t.Fatalf("after a flash: %s", lv.HTML())
 		}
 	})
 	t.Run("a component's redirect leaves the page", func(t *testing.T) {

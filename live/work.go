@@ -471,6 +471,7 @@ func (c *conn) handle(f *clientFrame) {
 			return
 		}
 		ctx, cancel := c.callContext()
+		flash := s.flash
 		err := reg.fn(ctx, f.Params)
 		notified, nerr := s.deliverNotes(ctx)
 		cancel()
@@ -478,8 +479,9 @@ func (c *conn) handle(f *clientFrame) {
 		switch {
 		case comp == nil:
 			c.after(f.Ref, c.errMessage(err))
-		case notified:
-			// The view changed too: it renders, with the component rendered again.
+		case notified || !sameFlash(flash, s.flash):
+			// The view changed too (or its flash, which it renders): it renders, with the
+			// component rendered again.
 			comp.dirty = true
 			c.after(f.Ref, c.errMessage(err))
 		default:
@@ -512,6 +514,12 @@ func (c *conn) handle(f *clientFrame) {
 		ops := dom.AppendOps(nil, []dom.Op{{Kind: dom.OpInner, Path: []int{}, HTML: html}})
 		c.send(frameReply(f.Ref, ops, "", nil))
 	}
+}
+
+// sameFlash reports whether the flash messages b are a as they were: the same messages
+// in the same memory. PutFlash and ClearFlash change the length or the array.
+func sameFlash(a, b []Flash) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // unknownEvent says, in dev mode, why the event f has no handler.
