@@ -132,6 +132,11 @@ func MountComponent[A any](ctx context.Context, s *Socket, id string, c Componen
 	if err := c.Mount(ctx, &m.cs); err != nil {
 		return nil, fmt.Errorf("live: mount component %q: %w", id, err)
 	}
+	if cap(m.cs.events) > len(m.cs.events) {
+		// Kept as long as the component: exactly as many as Mount registered, not the
+		// room append left for more.
+		m.cs.events = slices.Clone(m.cs.events)
+	}
 	if err := c.Update(ctx, assigns); err != nil {
 		return nil, fmt.Errorf("live: update component %q: %w", id, err)
 	}

@@ -503,12 +503,21 @@ func TestMountComponentChecksTheID(t *testing.T) {
 	}
 }
 
-// tallies is a view of n tallies (?n=), for the memory benchmark.
+// tallies is a view of n tallies (?n=) and a count of its own, for the benchmarks.
 type tallies struct {
 	list []*live.Mounted[tallyProps]
+	n    int
+	Rows []int // ?rows=: a table around the tallies, which the view's render executes
 }
 
+var rowsTpl = template.Must(template.New("rows").Parse(`<table>{{range .}}<tr><td>{{.}}</td><td>row {{.}}</td></tr>{{end}}</table>`))
+
 func (v *tallies) Mount(ctx context.Context, s *live.Socket) error {
+	s.On("inc", func(context.Context, live.Params) error { v.n++; return nil })
+	rows, _ := strconv.Atoi(s.Param("rows"))
+	for i := range rows {
+		v.Rows = append(v.Rows, i)
+	}
 	n, _ := strconv.Atoi(s.Param("n"))
 	var renders atomic.Int64
 	for i := range n {
@@ -522,7 +531,7 @@ func (v *tallies) Mount(ctx context.Context, s *live.Socket) error {
 }
 
 func (v *tallies) Render(w io.Writer) error {
-	io.WriteString(w, "<main>")
+	fmt.Fprintf(w, "<main><p>%d</p>", v.n)
 	for _, m := range v.list {
 		h, err := m.HTML()
 		if err != nil {
@@ -530,8 +539,55 @@ func (v *tallies) Render(w io.Writer) error {
 		}
 		io.WriteString(w, string(h))
 	}
+	if err := rowsTpl.Execute(w, v.Rows); err != nil {
+		return err
+	}
 	_, err := io.WriteString(w, "</main>")
 	return err
+}
+
+// BenchmarkComponentEvent reports the round trip of an event over a websocket on a page
+// of 20 tallies and a table of 0 or 100 rows: an event for a tally renders and diffs that
+// tally alone; one for the view renders the view (the table, and the tallies' last HTML)
+// and diffs the whole page.
+//
+//	go test ./live -run '^$' -bench ComponentEvent
+func BenchmarkComponentEvent(b *testing.B) {
+	srv := talliesServer(b)
+	for _, tc := range []struct {
+		name, target string
+		rows         int
+	}{{"component/rows=0", `,"c":"t7"`, 0}, {"view/rows=0", "", 0}, {"component/rows=100", `,"c":"t7"`, 100}, {"view/rows=100", "", 100}} {
+		b.Run(tc.name, func(b *testing.B) {
+			path := fmt.Sprintf("/tallies?n=20&rows=%d", tc.rows)
+			ws, _ := loadPage(b, srv, path).dial(b, dialOpts{url: &path})
+			joined(b, ws)
+			ref := 0
+			for b.Loop() {
+				ref++
+				frame := fmt.Sprintf(`{"t":"e","ref":%d,"n":"inc","k":"click"%s}`, ref, tc.target)
+				if err := ws.WriteMessage(websocket.TextMessage, []byte(frame)); err != nil {
+					b.Fatal(err)
+				}
+				if m, code := next(b, ws); code != 0 || m["err"] != nil {
+					b.Fatalf("reply %v, close %d", m, code)
+				}
+			}
+		})
+	}
+}
+
+func talliesServer(b *testing.B) *httptest.Server {
+	rt, err := live.New(live.Config{Secret: testSecret, Logger: discardLogger(), EventRate: 1e9, EventBurst: 1 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rt.Session("a", live.SessionOptions{}).Live("/tallies", func() live.View { return &tallies{} })
+	mux := http.NewServeMux()
+	rt.Register(mux)
+	srv := httptest.NewServer(mux)
+	b.Cleanup(srv.Close)
+	return srv
 }
 
 // BenchmarkComponentMemory reports what an idle connected view holds per component
@@ -541,23 +597,21 @@ func (v *tallies) Render(w io.Writer) error {
 //
 //	go test ./live -run '^$' -bench ComponentMemory -benchtime 200x
 func BenchmarkComponentMemory(b *testing.B) {
-	rt, err := live.New(live.Config{Secret: testSecret, Logger: discardLogger()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	rt.Session("a", live.SessionOptions{}).Live("/tallies", func() live.View { return &tallies{} })
-	mux := http.NewServeMux()
-	rt.Register(mux)
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	srv := talliesServer(b)
 	perView := func(n int) float64 {
 		path := fmt.Sprintf("/tallies?n=%d", n)
-		ws, _ := loadPage(b, srv, path).dial(b, dialOpts{url: &path})
+		ws, status := loadPage(b, srv, path).dial(b, dialOpts{url: &path})
+		if ws == nil {
+			b.Fatalf("dial: %d (at most 512 sockets per address: use -benchtime 500x)", status)
+		}
 		joined(b, ws) // one first: what every view shares is counted in neither
 		var conns []*websocket.Conn
 		before := liveHeap()
 		for range b.N {
-			ws, _ := loadPage(b, srv, path).dial(b, dialOpts{url: &path})
+			ws, status := loadPage(b, srv, path).dial(b, dialOpts{url: &path})
+			if ws == nil {
+				b.Fatalf("dial: %d (at most 512 sockets per address: use -benchtime 500x)", status)
+			}
 			joined(b, ws)
 			conns = append(conns, ws)
 		}
