@@ -91,6 +91,7 @@ func (s *Socket) unmount() {
 	}
 	s.viewSubs = nil
 	s.dropUploads()
+	s.unmountComponents()
 	if s.endMount != nil {
 		s.endMount()
 		s.mountCtx, s.endMount = nil, nil

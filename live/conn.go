@@ -78,6 +78,7 @@ type conn struct {
 	violations int    // consecutive refused frames; reader only
 
 	panics    int      // consecutive failed jobs; worker only
+	refusals  int      // consecutive events nothing handles; worker only
 	batch     *callCtx // the context of the batch of view work running; worker only
 	devFailed bool     // the last DevRerender failed and its error shows; worker only
 	dirty     bool     // server-side work changed the view since the last render sent; worker only

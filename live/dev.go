@@ -142,6 +142,7 @@ func (c *conn) devRerender() {
 	for _, m := range s.memos {
 		m.forget()
 	}
+	s.staleComponents() // their templates may have changed too
 	p, err := c.diff(false)
 	if err != nil {
 		c.devFailed = true

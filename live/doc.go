@@ -22,6 +22,14 @@
 // leaves the server; the browser only ever receives rendered HTML, plus whatever a view
 // sends on purpose with Socket.PushEvent.
 //
+// # Components
+//
+// A view may split its page into components (MountComponent): each has its own state,
+// Mount, Update and Render, and its own events, which the client sends to the component
+// named by the live-target of the element or an ancestor. A component's event renders
+// and diffs the component alone, not the view; the view and its components exchange
+// typed assigns (Mounted.Update) and typed messages (Notify, OnNotify).
+//
 // # Live sessions and hooks
 //
 // A LiveSession groups routes with their on-mount hooks, a root layout, HTTP middleware

@@ -89,6 +89,8 @@ type Config struct {
 	// also bounds the client frames waiting for the view. A frame refused by either is a
 	// violation, answered with an error reply; MaxViolations in a row (default 5) are a
 	// flood: the socket closes with CloseRateLimit (4008) after the replies already queued.
+	// MaxViolations events in a row that nothing handles (an unknown name or component)
+	// are a flood too.
 	EventRate     float64
 	EventBurst    int
 	MaxViolations int
@@ -525,6 +527,7 @@ func (rt *Runtime) mount(ctx context.Context, s *Socket, r *route) error {
 	s.route = r
 	s.events = nil
 	s.memos = nil
+	s.unmountComponents()
 	s.mounts++
 	for _, h := range r.session.opts.Hooks {
 		if err := h(ctx, s); err != nil {
@@ -548,6 +551,9 @@ func (rt *Runtime) mount(ctx context.Context, s *Socket, r *route) error {
 	}
 	s.view = r.newView()
 	if err := s.view.Mount(ctx, s); err != nil {
+		return halted(s, err)
+	}
+	if _, err := s.deliverNotes(ctx); err != nil {
 		return halted(s, err)
 	}
 	if ph, ok := s.view.(ParamsHandler); ok {
@@ -584,7 +590,10 @@ func (rt *Runtime) renderRoot(w *bytes.Buffer, s *Socket) error {
 		}
 		w.WriteString(`</div>`)
 	}
-	if err := s.view.Render(w); err != nil {
+	s.beginRender()
+	err := s.view.Render(w)
+	s.endRender(err == nil)
+	if err != nil {
 		return fmt.Errorf("live: render %s: %w", s.route.pattern, err)
 	}
 	return nil

@@ -40,6 +40,7 @@ type Socket struct {
 	busy      bool        // an event or message was handled since the last heartbeat
 	memos     []forgetter // the view's Memos, forgotten with hot when idle
 	uploads   []*Upload   // what AllowUpload allowed; see upload.go
+	parts     *components // mounted components, nil for a view without; see component.go
 	mounts    uint64      // views mounted so far; messages for an earlier one are dropped
 	conn      *conn
 	mountCtx  context.Context // ends when the view unmounts; made by the first StartAsync
@@ -72,10 +73,13 @@ type eventReg struct {
 }
 
 // event returns the registration of the event name, or nil.
-func (s *Socket) event(name string) *eventReg {
-	for i := range s.events {
-		if s.events[i].name == name {
-			return &s.events[i]
+func (s *Socket) event(name string) *eventReg { return findEvent(s.events, name) }
+
+// findEvent returns the registration of the event name in events, or nil.
+func findEvent(events []eventReg, name string) *eventReg {
+	for i := range events {
+		if events[i].name == name {
+			return &events[i]
 		}
 	}
 	return nil
@@ -195,6 +199,12 @@ func RateLimit(perSecond float64, burst int) EventOption {
 // called; any other name gets an error reply. Names starting with "lv:" are reserved.
 // Registering a name again replaces its handler.
 func (s *Socket) On(name string, h EventHandler, opts ...EventOption) {
+	s.events = register(s.events, name, h, opts)
+}
+
+// register adds the handler of event name to events, or replaces it: Socket.On and
+// ComponentSocket.On.
+func register(events []eventReg, name string, h EventHandler, opts []EventOption) []eventReg {
 	if strings.HasPrefix(name, "lv:") || name == "" || h == nil {
 		panic(fmt.Sprintf("live: cannot register event %q", name))
 	}
@@ -202,11 +212,11 @@ func (s *Socket) On(name string, h EventHandler, opts ...EventOption) {
 	for _, o := range opts {
 		o(&r)
 	}
-	if old := s.event(name); old != nil {
+	if old := findEvent(events, name); old != nil {
 		*old = r
-		return
+		return events
 	}
-	s.events = append(s.events, r)
+	return append(events, r)
 }
 
 // Subscribe delivers the PubSub messages of topic to h while the view is mounted. It does

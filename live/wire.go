@@ -48,6 +48,7 @@ type clientFrame struct {
 	Kind   string
 	Ref    int64
 	Event  string // event name, for "e"
+	Target string // the component the event is for, "" for the view; for "e"
 	Source string // event kind (click, submit...), for "e"
 	Params Params
 	URL    string       // for "nav" and "patch"
@@ -68,6 +69,7 @@ type rawFrame struct {
 	Ref json.RawMessage            `json:"ref"`
 	N   string                     `json:"n"`
 	K   string                     `json:"k"`
+	C   string                     `json:"c"` // "e": the target component
 	P   map[string]json.RawMessage `json:"p"`
 	URL string                     `json:"url"`
 	F   json.RawMessage            `json:"f"`   // "up": the files offered
@@ -111,7 +113,10 @@ func decodeClientFrame(data []byte) (*clientFrame, error) {
 		if len(raw.P) > maxParams {
 			return fail("too many parameters")
 		}
-		f.Event, f.Source = raw.N, raw.K
+		if len(raw.C) > maxComponentID {
+			return fail("target must be at most 64 characters")
+		}
+		f.Event, f.Source, f.Target = raw.N, raw.K, raw.C
 		f.Params = make(Params, len(raw.P))
 		for name, v := range raw.P {
 			vals, err := decodeParamValue(v)

@@ -72,6 +72,7 @@ func FuzzDecodeClientFrame(f *testing.F) {
 		`{"t":"e","ref":1,"n":"x","k":"keydown","p":{"key":"Enter"}}`,
 		`{"t":"up","ref":6,"n":"avatar","f":[{"name":"me.png","type":"image/png","size":1234}]}`,
 		`{"t":"upp","ref":7,"id":"AbCdEfGhIjKlMnOp","pct":50}`,
+		`{"t":"e","ref":8,"n":"inc","k":"click","p":{},"c":"card-7"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -91,7 +92,7 @@ func FuzzDecodeClientFrame(f *testing.F) {
 		}
 		switch fr.Kind {
 		case frameEvent:
-			if fr.Event == "" || len(fr.Event) > maxEventName || !eventKinds[fr.Source] || fr.Params == nil {
+			if fr.Event == "" || len(fr.Event) > maxEventName || !eventKinds[fr.Source] || fr.Params == nil || len(fr.Target) > maxComponentID {
 				t.Fatalf("accepted bad event %+v", fr)
 			}
 		case frameNavigate, framePatch:

@@ -2,6 +2,7 @@ package live
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -447,21 +448,23 @@ func (c *conn) handle(f *clientFrame) {
 	o := c.observe()
 	switch f.Kind {
 	case frameEvent:
-		if f.Event == "lv:clear-flash" {
+		if f.Event == "lv:clear-flash" && f.Target == "" {
 			s.ClearFlash()
 			c.after(f.Ref, "")
 			return
 		}
-		reg := s.event(f.Event)
+		reg, comp := s.eventFor(f.Target, f.Event)
 		if reg == nil {
 			msg := "unknown event"
 			if c.rt.cfg.Dev {
-				msg = fmt.Sprintf("unknown event %q: the view registers %s", truncate(f.Event, 64), s.eventNames())
+				msg = c.unknownEvent(f)
 			}
 			c.send(frameReply(f.Ref, nil, msg, nil))
 			o.done(c, ActivityEvent, truncate(f.Event, 64), errors.New(msg))
+			c.refused()
 			return
 		}
+		c.refusals = 0
 		if reg.bucket != nil && !reg.bucket.allow(c.rt.now()) {
 			c.send(frameReply(f.Ref, nil, "too many events: slow down", nil))
 			o.done(c, ActivityEvent, f.Event, errors.New("too many events"))
@@ -473,9 +476,22 @@ func (c *conn) handle(f *clientFrame) {
 			c.notAllowed(f.Ref, o, f.Event, err)
 			return
 		}
+		flash := s.flash
 		err := reg.fn(ctx, f.Params)
+		notified, nerr := s.deliverNotes(ctx)
 		cancel()
-		c.after(f.Ref, c.errMessage(err))
+		err = cmp.Or(err, nerr)
+		switch {
+		case comp == nil:
+			c.after(f.Ref, c.errMessage(err))
+		case notified || !sameFlash(flash, s.flash):
+			// The view changed too (or its flash, which it renders): it renders, with the
+			// component rendered again.
+			comp.dirty = true
+			c.after(f.Ref, c.errMessage(err))
+		default:
+			c.afterComponent(f.Ref, c.errMessage(err), comp)
+		}
 		o.done(c, ActivityEvent, f.Event, err)
 	case frameNavigate:
 		s.navigate = f.URL
@@ -505,15 +521,72 @@ func (c *conn) handle(f *clientFrame) {
 	}
 }
 
-func (s *Socket) eventNames() string {
-	names := make([]string, 0, len(s.events))
-	for _, e := range s.events {
+// sameFlash reports whether the flash messages b are a as they were: the same messages
+// in the same memory. PutFlash and ClearFlash change the length or the array.
+func sameFlash(a, b []Flash) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// unknownEvent says, in dev mode, why the event f has no handler.
+func (c *conn) unknownEvent(f *clientFrame) string {
+	s := c.sock
+	if f.Target == "" {
+		return fmt.Sprintf("unknown event %q: the view registers %s", truncate(f.Event, 64), eventNames(s.events))
+	}
+	comp := s.parts.find(f.Target)
+	if comp == nil {
+		return fmt.Sprintf("unknown event %q: the view has no component %q", truncate(f.Event, 64), truncate(f.Target, 64))
+	}
+	return fmt.Sprintf("unknown event %q: component %q registers %s", truncate(f.Event, 64), f.Target, eventNames(comp.cs.events))
+}
+
+// refused counts an event the worker refused because nothing handles it. The reader
+// counts the frames it refuses itself; these, which only the worker can tell, are
+// counted here: MaxViolations of them in a row are a flood too.
+func (c *conn) refused() {
+	c.refusals++
+	if c.refusals == c.rt.cfg.MaxViolations {
+		c.rt.limits.coolDown(c.addr, c.binding, c.rt.now())
+		c.closeAfterQueued(CloseRateLimit)
+	}
+}
+
+func eventNames(events []eventReg) string {
+	names := make([]string, 0, len(events))
+	for _, e := range events {
 		names = append(names, fmt.Sprintf("%q", e.name))
 	}
 	if len(names) == 0 {
 		return "no events"
 	}
 	return strings.Join(names, ", ")
+}
+
+// afterComponent acts on what a component's event handler asked for. When it asked only
+// for its own changes (and perhaps a title), only the component renders, and the reply
+// carries the patch of its element alone; a redirect, a navigation, a live patch or a new
+// socket id goes the view's way, as does a component whose element cannot be patched
+// alone (errComponentMoved).
+func (c *conn) afterComponent(ref int64, errMsg string, m *component) {
+	s := c.sock
+	if s.redirect != "" || s.navigate != "" || s.patchURL != "" || s.idChanged || m.gone {
+		m.dirty = true
+		c.after(ref, errMsg)
+		return
+	}
+	if s.titleDirty {
+		s.titleDirty = false
+		c.send(frameTitle(s.title))
+	}
+	p, err := c.componentPatch(m)
+	if errors.Is(err, errComponentMoved) {
+		c.sendChanges(ref, errMsg)
+		return
+	}
+	if err != nil && errMsg == "" {
+		errMsg = c.errMessage(err)
+	}
+	c.reply(ref, p, errMsg)
 }
 
 // errMessage is what the client is told about err: the error itself in dev mode, a

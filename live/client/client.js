@@ -421,8 +421,16 @@
     if (job.form && !jobs.some((j) => j.form === job.form)) job.form.classList.remove('live-submitting');
   }
 
+  // target names the component an event from el is for: the live-target of el
+  // or of its nearest ancestor that has one. None, or an empty one, is the view.
+  function target(frame, el) {
+    const c = el?.closest?.('[live-target]')?.getAttribute('live-target');
+    if (c) frame.c = c;
+    return frame;
+  }
+
   function sendEvent(el, kind, name, params, form) {
-    const ref = request({ t: 'e', n: name, k: kind, p: params }, el, form);
+    const ref = request(target({ t: 'e', n: name, k: kind, p: params }, el), el, form);
     if (ref) for (const c of el.localName === 'form' ? el.elements : [el]) sentWith.set(c, ref);
     return ref;
   }
@@ -839,7 +847,7 @@
 
   function pushHookEvent(el, name, payload) {
     return new Promise((resolve, reject) => {
-      const ref = request({ t: 'e', n: String(name), k: 'hook', p: hookParams(payload) }, null);
+      const ref = request(target({ t: 'e', n: String(name), k: 'hook', p: hookParams(payload) }, el), null);
       if (!ref) reject(new Error('liveapp: not connected'));
       else pending.get(ref).done = { resolve, reject };
     });

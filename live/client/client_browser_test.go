@@ -49,6 +49,14 @@ func TestProtocol(t *testing.T) {
 			return {sent: sock().sent, loading, after: $('#b').className, text: $('#b').textContent};`,
 			`{"sent":[{"t":"e","ref":1,"n":"inc","k":"click","p":{"id":"7","kind":"x"}}],
 			  "loading":true,"after":"","text":"++"}`},
+		{"an event carries the live-target of the element or its nearest ancestor", "/app", `
+			live('<div id="card" live-target="card"><button id="in" live-click="like">+</button>' +
+				'<form live-submit="save"><button id="sub">Save</button></form>' +
+				'<button id="up" live-target="" live-click="top">top</button></div>' +
+				'<button id="out" live-click="like" live-target="card">+</button><button id="view" live-click="inc">+</button>');
+			for (const id of ['in', 'sub', 'up', 'out', 'view']) $('#' + id).click();
+			return sock().sent.map((f) => [f.n, f.c ?? null]);`,
+			`[["like","card"],["save","card"],["top",null],["like","card"],["inc",null]]`},
 		{"events reach elements that patches inserted", "/app", `
 			live('<p>a</p>');
 			sock().recv({t: 'ops', ops: [['i', [], 1, '<a id="x" href="#" live-click="hi">x</a>']]});

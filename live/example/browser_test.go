@@ -160,7 +160,7 @@ func TestBrowserPageWorksWithoutJavaScript(t *testing.T) {
 		t.Errorf("count = %q, want 0", got)
 	}
 	links := eval[string](t, tab, `[...document.querySelectorAll('nav a')].map(a => a.getAttribute('href')).join(' ')`)
-	if links != "/ /form /items /clock /widgets /photos /activity /members" {
+	if links != "/ /form /items /clock /widgets /photos /activity /components /members" {
 		t.Errorf("nav links = %q", links)
 	}
 

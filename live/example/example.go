@@ -1,8 +1,9 @@
 // Package example is a small app built on the live runtime: a counter, a form with live
 // validation, a keyed list kept in sync between tabs through PubSub, a clock and a panel
 // that update themselves (SendAfter, StartAsync), a chart drawn by a client hook and a
-// dialog run by JS commands, a photo upload, a thousand-row list through a Stream, and a
-// members area in a second live session guarded by a hook. The runtime's browser tests and load tool run
+// dialog run by JS commands, a photo upload, a thousand-row list through a Stream, two
+// counters that are live components, and a members area in a second live session guarded
+// by a hook. The runtime's browser tests and load tool run
 // against it, and it is the shortest tour of the API.
 package example
 
@@ -101,6 +102,7 @@ func New(cfg Config) (*App, error) {
 	photos := &photoStore{disk: disk}
 	main.Live("/photos", func() live.View { return &Photos{tpl: tpl, store: photos} })
 	main.Live("/activity", func() live.View { return &Activity{tpl: tpl} })
+	main.Live("/components", func() live.View { return &Components{tpl: tpl} })
 
 	members := rt.Session("members", live.SessionOptions{
 		Layout:     layout,

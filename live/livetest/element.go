@@ -60,7 +60,7 @@ func (v *View) ClickElement(selector string) error {
 			f.params(p)
 		}
 		liveValues(el, p)
-		return v.sendEvent("click", name, p)
+		return v.sendEvent(el, "click", name, p)
 	}
 	if a := m.closest(isLiveLink); a != nil {
 		return v.followLink(selector, a)
@@ -129,7 +129,7 @@ func (v *View) submit(selector string, form, submitter *dom.Node, values url.Val
 		}
 	}
 	liveValues(form, p)
-	return v.sendEvent("submit", name, p)
+	return v.sendEvent(form, "submit", name, p)
 }
 
 // ChangeForm sends the change event the browser client sends when a user edits a field
@@ -212,7 +212,7 @@ func (v *View) ChangeForm(selector string, values url.Values) error {
 	if target != "" {
 		p["_target"] = target
 	}
-	return v.sendEvent("change", name, p)
+	return v.sendEvent(form, "change", name, p)
 }
 
 // changeField sends the change event of a field with its own live-change.
@@ -235,7 +235,7 @@ func (v *View) changeField(selector string, el *dom.Node, name string, values ur
 	if target != "" {
 		p["_target"] = target
 	}
-	return v.sendEvent("change", name, p)
+	return v.sendEvent(el, "change", name, p)
 }
 
 // followLink follows a live-navigate or live-patch link as the client does: over the
@@ -320,12 +320,47 @@ func (v *View) PushHook(selector, event string, payload map[string]string) (json
 	for k, val := range payload {
 		p[k] = val
 	}
-	return v.request(map[string]any{"t": "e", "n": event, "k": "hook", "p": p})
+	return v.request(v.target(m.el, map[string]any{"t": "e", "n": event, "k": "hook", "p": p}))
 }
 
-func (v *View) sendEvent(kind, name string, p eventParams) error {
+// sendEvent sends the event el sends, to the component it targets, if any.
+func (v *View) sendEvent(el *dom.Node, kind, name string, p eventParams) error {
 	v.t.Helper()
-	return v.send(map[string]any{"t": "e", "n": name, "k": kind, "p": p})
+	return v.send(v.target(el, map[string]any{"t": "e", "n": name, "k": kind, "p": p}))
+}
+
+// target adds to an event frame from el the component it is for, as the browser client
+// does: the live-target of el or of its nearest ancestor that has one.
+func (v *View) target(el *dom.Node, frame map[string]any) map[string]any {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	tree := v.tree
+	if tree == nil {
+		tree = v.deadTree
+	}
+	if c, _ := targetIn(tree, el, ""); c != "" {
+		frame["c"] = c
+	}
+	return frame
+}
+
+// targetIn returns the live-target that holds for el under n, given the one n inherits,
+// and whether el is under n at all.
+func targetIn(n, el *dom.Node, inherited string) (string, bool) {
+	if t, ok := n.Attr("live-target"); ok {
+		inherited = t
+	}
+	if n == el {
+		return inherited, true
+	}
+	for _, ch := range n.Children {
+		if ch.Type == dom.ElementNode {
+			if t, ok := targetIn(ch, el, inherited); ok {
+				return t, true
+			}
+		}
+	}
+	return "", false
 }
 
 // closest returns the element or its nearest ancestor below #live-root for which ok holds.

@@ -478,6 +478,23 @@ func (v *View) Send(kind, name string, params url.Values) error {
 	return v.send(map[string]any{"t": "e", "n": name, "k": kind, "p": p})
 }
 
+// SendTo sends an event as Send does, for the component whose id is target: what an
+// element inside the component, or one whose live-target names it, would send. Like
+// Send, it does not look at the page; ClickElement and the others find an element's
+// component themselves.
+func (v *View) SendTo(target, kind, name string, params url.Values) error {
+	v.t.Helper()
+	p := map[string]any{}
+	for k, vals := range params {
+		if len(vals) == 1 {
+			p[k] = vals[0]
+		} else {
+			p[k] = vals
+		}
+	}
+	return v.send(map[string]any{"t": "e", "n": name, "k": kind, "p": p, "c": target})
+}
+
 // Click sends a click event named name with the given live-value parameters as name,
 // value pairs, whatever the page shows. Prefer ClickElement, which checks that the page
 // has an element with that live-click and takes the parameters from it.
