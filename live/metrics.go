@@ -49,8 +49,8 @@ type Metrics struct {
 	bytes   uint64
 	seconds [MetricsRateWindow / time.Second]secondCount // a ring, by Unix second
 	recent  [MetricsRecentCap]SlowActivity               // a ring of the last activities
-	next    int                                           // where the next activity goes in recent
-	full    bool                                          // recent has wrapped
+	next    int                                          // where the next activity goes in recent
+	full    bool                                         // recent has wrapped
 }
 
 // secondCount is the number of events handled in one second.
