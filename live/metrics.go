@@ -159,34 +159,22 @@ func (m *Metrics) Snapshot() MetricsSnapshot {
 		n = len(m.recent)
 	}
 	since := now.Add(-MetricsRecentWindow)
-	recent := make([]SlowActivity, 0, n)
+	durations := make([]time.Duration, 0, n)
+	s.Slowest = make([]SlowActivity, 0, MetricsSlowest)
 	for _, a := range m.recent[:n] {
-		if a.At.After(since) {
-			recent = append(recent, a)
+		if !a.At.After(since) {
+			continue
 		}
-	}
-	m.mu.Unlock()
-
-	durations := make([]time.Duration, 0, len(recent))
-	for _, a := range recent {
 		if a.Kind == ActivityEvent {
 			durations = append(durations, a.Duration)
 		}
+		s.Slowest = keepSlowest(s.Slowest, a)
 	}
+	m.mu.Unlock()
+
 	slices.Sort(durations)
 	s.Sampled = len(durations)
 	s.P50, s.P99 = percentile(durations, 50), percentile(durations, 99)
-
-	slices.SortStableFunc(recent, func(a, b SlowActivity) int {
-		switch {
-		case a.Duration > b.Duration:
-			return -1
-		case a.Duration < b.Duration:
-			return 1
-		}
-		return b.At.Compare(a.At) // the later first among equals
-	})
-	s.Slowest = recent[:min(len(recent), MetricsSlowest)]
 	return s
 }
 
@@ -203,6 +191,29 @@ func (m *Metrics) now() time.Time {
 		return m.Now()
 	}
 	return time.Now()
+}
+
+// keepSlowest adds a to slowest, a list sorted slowest first, if it is among the
+// MetricsSlowest slowest; of equal durations, the later comes first.
+func keepSlowest(slowest []SlowActivity, a SlowActivity) []SlowActivity {
+	i := len(slowest)
+	for i > 0 && !slower(slowest[i-1], a) {
+		i--
+	}
+	if i == MetricsSlowest {
+		return slowest
+	}
+	if len(slowest) < MetricsSlowest {
+		slowest = append(slowest, SlowActivity{})
+	}
+	copy(slowest[i+1:], slowest[i:])
+	slowest[i] = a
+	return slowest
+}
+
+// slower reports whether a comes before b in MetricsSnapshot.Slowest.
+func slower(a, b SlowActivity) bool {
+	return a.Duration > b.Duration || a.Duration == b.Duration && a.At.After(b.At)
 }
 
 // percentile returns the p-th percentile of sorted by nearest rank: the

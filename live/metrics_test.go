@@ -193,3 +193,29 @@ func TestSocketsByViewCountsTheOpenSocketsOfEachView(t *testing.T) {
 		t.Errorf("SocketsByView() = %v, want %v", got, want)
 	}
 }
+
+// BenchmarkMetricsObserve is the cost Metrics adds to each mount, event and navigation,
+// with every CPU's sockets observing at once.
+func BenchmarkMetricsObserve(b *testing.B) {
+	m := &live.Metrics{}
+	a := event("save", time.Millisecond)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			m.Observe(a)
+		}
+	})
+}
+
+// BenchmarkMetricsSnapshot is the cost of a dashboard refresh or an expvar scrape with
+// the ring of recent activities full.
+func BenchmarkMetricsSnapshot(b *testing.B) {
+	m := &live.Metrics{}
+	for i := range live.MetricsRecentCap {
+		m.Observe(event("save", time.Duration(i)*time.Microsecond))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.Snapshot()
+	}
+}
