@@ -87,8 +87,8 @@ func (v *Dashboard) refresh() {
 	m := a.Metrics.Snapshot()
 	st := a.Runtime.Stats()
 	v.Events = []stat{
-		{"Events per second", fmt.Sprintf("%.1f (last %v)", m.EventsPerSecond, live.MetricsRateWindow)},
-		{"Latency p50 / p99", fmt.Sprintf("%s / %s (%d events in the last %v)", duration(m.P50), duration(m.P99), m.Sampled, live.MetricsRecentWindow)},
+		{"Events per second", fmt.Sprintf("%.1f (the last %s)", m.EventsPerSecond, seconds(live.MetricsRateWindow))},
+		{"Latency p50 / p99", fmt.Sprintf("%s / %s (%d events, the last %s)", duration(m.P50), duration(m.P99), m.Sampled, seconds(live.MetricsRecentWindow))},
 		{"Events", fmt.Sprint(m.Events)},
 		{"Mounts", fmt.Sprint(m.Mounts)},
 		{"Navigations / patches", fmt.Sprintf("%d / %d", m.Navigations, m.Patches)},
@@ -118,7 +118,7 @@ func (v *Dashboard) refresh() {
 			{"Listener", fmt.Sprintf("%s, %d channels", state, p.Channels)},
 			{"Sent", fmt.Sprintf("%d (%d failed)", p.Sent, p.SendErrors)},
 			{"Received", fmt.Sprintf("%d (%d our own, %d malformed)", p.Received, p.Echoes, p.Malformed)},
-			{"Reconnections", fmt.Sprintf("%d (the last outage %s)", p.Reconnects, duration(p.LastGap))},
+			{"Reconnections", reconnections(p)},
 		}
 	}
 
@@ -128,9 +128,9 @@ func (v *Dashboard) refresh() {
 	v.DB = []stat{
 		{"Connections", fmt.Sprintf("%d of %d (%d in use, %d idle, %d opening)",
 			db.TotalConns(), db.MaxConns(), db.AcquiredConns(), db.IdleConns(), db.ConstructingConns())},
-		{"Acquired", fmt.Sprintf("%d times, %d of them waiting for a connection", db.AcquireCount(), db.EmptyAcquireCount())},
+		{"Acquires", fmt.Sprintf("%d (%d waited for a connection, %d cancelled)",
+			db.AcquireCount(), db.EmptyAcquireCount(), db.CanceledAcquireCount())},
 		{"Time spent acquiring", duration(db.AcquireDuration())},
-		{"Cancelled acquires", fmt.Sprint(db.CanceledAcquireCount())},
 	}
 }
 
@@ -160,6 +160,15 @@ func goRuntimeStats() []stat {
 	}
 }
 
+// reconnections says how often the PubSub's listener reconnected, and how
+// long the last outage lasted.
+func reconnections(p pgpubsub.Stats) string {
+	if p.Reconnects == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%d (the last outage lasted %s)", p.Reconnects, duration(p.LastGap))
+}
+
 // Render renders the page.
 func (v *Dashboard) Render(w io.Writer) error { return v.app.render(w, "dashboard", v) }
 
@@ -170,6 +179,9 @@ func duration(d time.Duration) string {
 	}
 	return d.Round(time.Microsecond).String()
 }
+
+// seconds shows a window's length in seconds: "10 s".
+func seconds(d time.Duration) string { return fmt.Sprintf("%d s", int(d.Seconds())) }
 
 // byteSize shows n bytes in B, KiB, MiB or GiB.
 func byteSize(n uint64) string {

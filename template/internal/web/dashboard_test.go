@@ -28,7 +28,7 @@ func TestTheDevDashboardShowsWhatTheAppDoes(t *testing.T) {
 		"#dash-events":  {"Events per second", "Latency p50 / p99", "Failed or refused"},
 		"#dash-pubsub":  {"Listener", "connected", "Reconnections"},
 		"#dash-memory":  {"Goroutines", "Heap objects", "MiB"},
-		"#dash-db":      {"Connections", "in use", "Acquired"},
+		"#dash-db":      {"Connections", "in use", "Acquires"},
 		"#dash-slowest": {"mount", "web.Home", "no_such_event"},
 	} {
 		html := dash.ElementHTML(section)
