@@ -3,6 +3,7 @@ package live
 import (
 	"expvar"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -21,6 +22,9 @@ const (
 	MetricsRecentCap = 512
 	// MetricsSlowest is the length of MetricsSnapshot.Slowest.
 	MetricsSlowest = 10
+
+	// metricsErrText is the most of an error's text a Metrics keeps, in bytes.
+	metricsErrText = 256
 )
 
 // Metrics counts what the connected views of a Runtime do, for a dashboard or
@@ -33,7 +37,9 @@ const (
 //
 // It keeps counters since it was made, the events of the last
 // MetricsRateWindow second by second, and the last MetricsRecentCap
-// activities: a fixed amount of memory (about 60 KiB), whatever the traffic.
+// activities: a fixed amount of memory, whatever the traffic (about 60 KiB,
+// plus the strings of the activities it remembers: event names, at most 128
+// bytes, and the first 256 bytes of each error's text).
 // Observe takes a mutex for a few assignments, which the socket workers of a
 // busy app share; Snapshot sorts at most MetricsRecentCap durations. The zero
 // value is ready to use, and a Metrics is safe for concurrent use. It must not
@@ -96,7 +102,7 @@ type SlowActivity struct {
 	Event    string
 	Duration time.Duration
 	Bytes    int
-	Err      string // the error's text; empty when it succeeded
+	Err      string // the error's text, cut after 256 bytes; empty when it succeeded
 }
 
 // Observe counts a: the method to set as Config.Observe.
@@ -105,6 +111,10 @@ func (m *Metrics) Observe(a Activity) {
 	var errText string
 	if a.Err != nil {
 		errText = a.Err.Error()
+		if len(errText) > metricsErrText {
+			// A copy: a cut of the text would keep all of it.
+			errText = strings.Clone(truncate(errText, metricsErrText))
+		}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -84,6 +85,14 @@ func TestMetricsSlowestListsTheSlowestRecentActivitiesFirst(t *testing.T) {
 		if want := fmt.Sprint("e", 29-i); a.Event != want {
 			t.Errorf("slowest[%d] is %q, want %q", i+1, a.Event, want)
 		}
+	}
+}
+
+func TestMetricsKeepsTheStartOfALongError(t *testing.T) {
+	m := &live.Metrics{Now: fakeclock.New().Now}
+	m.Observe(live.Activity{Kind: live.ActivityEvent, Event: "save", Err: errors.New(strings.Repeat("x", 10000))})
+	if got := m.Snapshot().Slowest[0].Err; got != strings.Repeat("x", 256)+"…" {
+		t.Errorf("the error's text is %d bytes: %.40q…", len(got), got)
 	}
 }
 
