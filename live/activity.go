@@ -40,6 +40,9 @@ func (k ActivityKind) String() string {
 	return fmt.Sprintf("ActivityKind(%d)", k)
 }
 
+// MarshalText writes k as its String, so that JSON shows "event" rather than 2.
+func (k ActivityKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
 // Activity is one piece of work a connected view did for its client, which the
 // runtime reports to Config.Observe: for a dev log, a dashboard or metrics.
 type Activity struct {

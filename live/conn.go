@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -73,6 +74,10 @@ type conn struct {
 	sock    *Socket
 	binding string  // the browser's CSRF binding, to sign tokens after live navigation
 	addr    addrKey // the client's address, counted against Config.MaxSocketsPerAddress
+
+	// view is the type of the view mounted last, for Runtime.SocketsByView: set by
+	// the worker, read by any goroutine. Nil until a view mounts.
+	view atomic.Pointer[string]
 
 	limiter    bucket // reader only
 	violations int    // consecutive refused frames; reader only

@@ -550,6 +550,10 @@ func (rt *Runtime) mount(ctx context.Context, s *Socket, r *route) error {
 		}
 	}
 	s.view = r.newView()
+	if s.conn != nil {
+		name := viewType(s.view)
+		s.conn.view.Store(&name)
+	}
 	if err := s.view.Mount(ctx, s); err != nil {
 		return halted(s, err)
 	}

@@ -1,6 +1,10 @@
 package live
 
-import "sync/atomic"
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+)
 
 // Stats are counters of a Runtime since it was made, for tests, dashboards and metrics.
 type Stats struct {
@@ -37,4 +41,27 @@ func (rt *Runtime) Stats() Stats {
 	rt.mu.Unlock()
 	return Stats{Sockets: n, SlowClients: rt.stats.slow.Load(), Floods: rt.stats.floods.Load(),
 		Overloads: rt.stats.overloads.Load(), Heartbeats: rt.stats.heartbeats.Load(), Refused: rt.stats.refused.Load()}
+}
+
+// SocketsByView counts the open sockets by the type of the view they show, such as
+// "web.ProjectIndex"; a socket whose view has not begun to mount counts under "". The
+// counts add up to Stats().Sockets at the moment of the call. For dashboards: it holds
+// the runtime's lock while it walks the sockets, as Stats does to count them.
+func (rt *Runtime) SocketsByView() map[string]int {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	n := make(map[string]int)
+	for c := range rt.conns {
+		name := ""
+		if v := c.view.Load(); v != nil {
+			name = *v
+		}
+		n[name]++
+	}
+	return n
+}
+
+// viewType names the type of v as Activity.View does: "web.ProjectIndex".
+func viewType(v View) string {
+	return strings.TrimPrefix(fmt.Sprintf("%T", v), "*")
 }

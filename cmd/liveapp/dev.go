@@ -144,6 +144,9 @@ func runDev(ctx context.Context, out, appOut io.Writer, dir string, opts devOpti
 
 	url := "http://localhost:" + strconv.Itoa(port)
 	fmt.Fprintf(out, "  app       %s\n", url)
+	if hasDashboard(app) {
+		fmt.Fprintf(out, "  dashboard %s/dev/dashboard\n", url)
+	}
 	if hasMailbox(app) {
 		fmt.Fprintf(out, "  mailbox   %s/dev/mailbox\n", url)
 	}
@@ -214,4 +217,11 @@ func stopDB(out io.Writer, db *devdb.DB, keep bool) {
 func hasMailbox(app *appgen.App) bool {
 	main, err := os.ReadFile(filepath.Join(app.Dir, "cmd", app.Name, "main.go"))
 	return err == nil && strings.Contains(string(main), "DevMailbox")
+}
+
+// hasDashboard reports whether the app has the dev dashboard, which apps made
+// by an older liveapp lack, at /dev/dashboard.
+func hasDashboard(app *appgen.App) bool {
+	_, err := os.Stat(filepath.Join(app.Dir, "internal", "web", "dashboard.go"))
+	return err == nil
 }

@@ -94,6 +94,9 @@ func TestDevInTheBrowser(t *testing.T) {
 	if !strings.Contains(out.String(), "  app       http://localhost:"+strconv.Itoa(port)+"\n") {
 		t.Errorf("liveapp dev does not serve on PORT:\n%s", out.String())
 	}
+	if !strings.Contains(out.String(), "  dashboard http://localhost:"+strconv.Itoa(port)+"/dev/dashboard\n") {
+		t.Errorf("liveapp dev does not print the dev dashboard's URL:\n%s", out.String())
+	}
 
 	t.Run("a second liveapp dev refuses before it starts anything", func(t *testing.T) {
 		second := exec.Command(cli, "dev", "--port", strconv.Itoa(freePort(t)))

@@ -21,9 +21,9 @@ import (
 
 // TestGeneratedAppInABrowser stamps out an app with liveapp new, builds it, serves it on
 // 127.0.0.1 in dev mode with a fresh database, and drives it in Chromium as two users:
-// sign up and confirm through the dev mailbox, create a project, fail to reach it as the
-// other user (by URL and by a crafted event), and log out in one tab of a session while
-// another tab of it is open. Then it runs the same binary in production (checkProduction).
+// sign up and confirm through the dev mailbox, create a project, watch the dev dashboard
+// refresh itself, fail to reach the project as the other user (by URL and by a crafted
+// event), and log out in one tab of a session while another tab of it is open. Then it runs the same binary in production (checkProduction).
 func TestGeneratedAppInABrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and serves a generated app")
@@ -60,6 +60,18 @@ func TestGeneratedAppInABrowser(t *testing.T) {
 	if _, err := fmt.Sscanf(projectPath, "/projects/%d", &id); err != nil {
 		t.Fatal(err)
 	}
+
+	// The dev dashboard, a live view, shows this process and refreshes itself.
+	dash := testbrowser.NewTab(t, alice)
+	testbrowser.Do(t, dash, chromedp.Navigate(base+"/dev/dashboard"))
+	testbrowser.WaitFor(t, dash, testbrowser.Connected+` && document.getElementById('dash-sockets').innerText.includes('web.Dashboard')`)
+	for _, id := range []string{"dash-events", "dash-pubsub", "dash-memory", "dash-db", "dash-slowest"} {
+		if !testbrowser.Eval[bool](t, dash, fmt.Sprintf(`!!document.getElementById(%q)`, id)) {
+			t.Errorf("the dev dashboard has no #%s", id)
+		}
+	}
+	updated := testbrowser.Eval[string](t, dash, `document.getElementById('dash-updated').textContent`)
+	testbrowser.WaitFor(t, dash, fmt.Sprintf(`document.getElementById('dash-updated').textContent !== %q`, updated))
 
 	// Bob, in another browser context, cannot see it, open it, or delete it.
 	bob := testbrowser.NewIncognito(t, alice)

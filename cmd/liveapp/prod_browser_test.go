@@ -46,11 +46,18 @@ func checkProduction(t *testing.T, bin string) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
+	dl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	debugAddr := dl.Addr().String()
+	dl.Close()
 	env := []string{
 		"DATABASE_URL=" + pgtest.URL(t),
 		"SECRET_KEY_BASE=" + strings.Repeat("production secret ", 3),
 		"HOST=127.0.0.1",
 		fmt.Sprint("PORT=", port),
+		"DEBUG_ADDR=" + debugAddr,
 	}
 
 	// Production applies no migration by itself: the release step does.
@@ -68,7 +75,7 @@ func checkProduction(t *testing.T, bin string) {
 	}
 
 	t.Run("production shows nothing of development", func(t *testing.T) {
-		for path, want := range map[string]int{"/dev/mailbox": 404, "/no/such/page": 404} {
+		for path, want := range map[string]int{"/dev/mailbox": 404, "/dev/dashboard": 404, "/no/such/page": 404} {
 			resp, err := http.Get(base + path)
 			if err != nil {
 				t.Fatal(err)
@@ -135,6 +142,26 @@ func checkProduction(t *testing.T, bin string) {
 	testbrowser.WaitFor(t, tab, fmt.Sprintf(`!!document.getElementById('error-page') && document.body.innerText.includes(%q)`, email))
 
 	testbrowser.NoCSPViolations(t, violations)
+
+	t.Run("DEBUG_ADDR serves the live views' metrics", func(t *testing.T) {
+		resp, err := http.Get("http://" + debugAddr + "/debug/vars")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var vars struct {
+			Live struct {
+				Activity struct{ Mounts, Events uint64 }
+				Views    map[string]int
+			} `json:"live"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&vars); err != nil {
+			t.Fatal(err)
+		}
+		if a := vars.Live.Activity; a.Mounts == 0 || a.Events == 0 || vars.Live.Views == nil {
+			t.Errorf("/debug/vars: live %+v, want mounts, events and sockets by view", vars.Live)
+		}
+	})
 
 	t.Run("with TLS_CERT_FILE and TLS_KEY_FILE it serves HTTPS", func(t *testing.T) {
 		certFile, keyFile, pool := writeCert(t)

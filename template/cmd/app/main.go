@@ -44,6 +44,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/liveapp/liveapp/live"
 	"github.com/liveapp/liveapp/live/devmode"
 	"github.com/liveapp/liveapp/live/pubsub"
 	"github.com/liveapp/liveapp/live/pubsub/pgpubsub"
@@ -171,6 +172,11 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// What the live views do (events per second, latencies, the slowest) and
+	// their open sockets join the expvar figures too, under "live".
+	expvar.Publish("live", expvar.Func(func() any {
+		return liveVars{Activity: app.Metrics.Snapshot(), Sockets: app.Runtime.Stats(), Views: app.Runtime.SocketsByView()}
+	}))
 	// Under `liveapp dev`, the dev server tells the app when to reload pages,
 	// swap a stylesheet or re-read templates. Production refuses it.
 	if err := devmode.Attach(ctx, app.Runtime, app.ReloadTemplates); err != nil {
@@ -264,6 +270,14 @@ func webConfig(cfg *config, db *pgxpool.Pool, ps pubsub.PubSub, log *slog.Logger
 		DevDir:     devDir(cfg.Dev, log),
 		Logger:     log,
 	}
+}
+
+// liveVars is what the expvar "live" reports, as JSON (durations in
+// nanoseconds).
+type liveVars struct {
+	Activity live.MetricsSnapshot // since the start, and recent
+	Sockets  live.Stats           // open now, and closed by a limit
+	Views    map[string]int       // open sockets by view
 }
 
 // serveDebug serves expvar's /debug/vars on addr, a listener of its own, and

@@ -41,6 +41,10 @@ func (a *App) routes() http.Handler {
 	// })
 	// liveapp:auth end
 	current.Live("/", func() live.View { return &Home{app: a} })
+	if a.cfg.Dev {
+		// A dev-only page: in production it is not routed at all.
+		current.Live("/dev/dashboard", func() live.View { return &Dashboard{app: a} })
+	}
 	// liveapp:auth begin
 	current.Live("/users/log-in", func() live.View { return &LogIn{app: a} })
 	current.Live("/users/log-in/{token}", func() live.View { return &MagicLink{app: a} })

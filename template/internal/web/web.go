@@ -83,11 +83,11 @@ type Config struct {
 
 	// liveapp:auth begin
 	// Dev turns on development mode: detailed errors in the browser, and the
-	// dev-only routes (the mailbox at /dev/mailbox when Mailer is a
-	// *mail.DevMailbox). Never in production.
+	// dev-only routes (the dashboard at /dev/dashboard, and the mailbox at
+	// /dev/mailbox when Mailer is a *mail.DevMailbox). Never in production.
 	// liveapp:auth else
-	// // Dev turns on development mode: detailed errors in the browser. Never in
-	// // production.
+	// // Dev turns on development mode: detailed errors in the browser, and the
+	// // dev dashboard at /dev/dashboard. Never in production.
 	// liveapp:auth end
 	Dev bool
 
@@ -167,6 +167,10 @@ type Config struct {
 // App is the running app: its stores, its live runtime and its HTTP handler.
 type App struct {
 	Runtime *live.Runtime
+	// Metrics counts what the live views do (events per second, latencies,
+	// the slowest): the dev dashboard shows it, and cmd/app publishes it
+	// through expvar for production's monitoring.
+	Metrics *live.Metrics
 	// liveapp:auth begin
 	Accounts *accounts.Store
 	// liveapp:projects begin
@@ -213,14 +217,18 @@ func newApp(cfg Config, audit bool) (*App, error) {
 	// 	return nil, errors.New("web: Config.DB is required")
 	// }
 	// liveapp:auth end
-	a := &App{cfg: cfg, log: cfg.Logger}
+	a := &App{cfg: cfg, log: cfg.Logger, Metrics: &live.Metrics{}}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
 	secure := cfg.PublicURL != nil && cfg.PublicURL.Scheme == "https"
+	logActivity := live.LogActivity(a.log, activityLevel(cfg.Dev))
 	rc := live.Config{Secret: cfg.Secret, Dev: cfg.Dev, SecureCookies: secure, TrustForwardedProto: cfg.TrustProxy,
 		CookiePrefix: CookiePrefix, ErrorPage: a.errorPage, PubSub: cfg.PubSub, Logger: a.log,
-		Observe: live.LogActivity(a.log, activityLevel(cfg.Dev))}
+		Observe: func(act live.Activity) {
+			logActivity(act)
+			a.Metrics.Observe(act)
+		}}
 	if !cfg.Dev && cfg.PublicURL != nil {
 		// In development the page's own origin is allowed, whatever host name
 		// the browser used (localhost, 127.0.0.1...).
