@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/liveapp/liveapp/live/internal/dom"
@@ -75,15 +77,19 @@ type rawFrame struct {
 	Pct *int                       `json:"pct"` // "upp": the progress
 }
 
+// rawFrames holds rawFrames to decode into: one per frame would be a tenth of what an
+// event allocates. Each goes back zeroed, since json.Unmarshal merges into a map it finds.
+var rawFrames = sync.Pool{New: func() any { return new(rawFrame) }}
+
 // decodeClientFrame parses and validates one client frame. Every problem is a *FrameError.
 func decodeClientFrame(data []byte) (*clientFrame, error) {
-	var raw rawFrame
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&raw); err != nil {
-		return nil, &FrameError{Reason: "malformed JSON: " + jsonReason(err)}
-	}
-	if dec.More() {
-		return nil, &FrameError{Reason: "trailing data after the frame"}
+	raw := rawFrames.Get().(*rawFrame)
+	defer func() {
+		*raw = rawFrame{}
+		rawFrames.Put(raw)
+	}()
+	if err := json.Unmarshal(data, raw); err != nil {
+		return nil, &FrameError{Reason: jsonReason(err)}
 	}
 	f := &clientFrame{Kind: raw.T}
 	if raw.Ref != nil {
@@ -130,11 +136,11 @@ func decodeClientFrame(data []byte) (*clientFrame, error) {
 		f.URL = raw.URL
 	case frameSync:
 	case frameUpload:
-		if err := decodeUploadOffer(f, &raw); err != nil {
+		if err := decodeUploadOffer(f, raw); err != nil {
 			return fail(err.Error())
 		}
 	case frameUploadProgress:
-		if err := decodeUploadProgress(f, &raw); err != nil {
+		if err := decodeUploadProgress(f, raw); err != nil {
 			return fail(err.Error())
 		}
 	default:
@@ -143,10 +149,14 @@ func decodeClientFrame(data []byte) (*clientFrame, error) {
 	return f, nil
 }
 
-// decodeParamValue accepts a JSON string or an array of strings.
+// decodeParamValue accepts a JSON string or an array of strings. v is valid JSON: the
+// frame it came from decoded.
 func decodeParamValue(v json.RawMessage) ([]string, error) {
 	v = bytes.TrimSpace(v)
 	if len(v) > 0 && v[0] == '"' {
+		if plain := v[1 : len(v)-1]; bytes.IndexByte(plain, '\\') < 0 && utf8.Valid(plain) {
+			return []string{string(plain)}, nil // what json.Unmarshal gives, without its decoder
+		}
 		var s string
 		if err := json.Unmarshal(v, &s); err != nil {
 			return nil, fmt.Errorf("malformed string")
@@ -163,14 +173,22 @@ func decodeParamValue(v json.RawMessage) ([]string, error) {
 	return nil, fmt.Errorf("must be a string or an array of strings")
 }
 
+// jsonReason says why json.Unmarshal refused a frame.
 func jsonReason(err error) string {
 	switch e := err.(type) {
 	case *json.SyntaxError:
-		return fmt.Sprintf("syntax error at byte %d", e.Offset)
+		switch msg := e.Error(); {
+		case strings.HasSuffix(msg, "after top-level value"):
+			return "trailing data after the frame"
+		case msg == "unexpected end of JSON input":
+			break // empty or cut short
+		default:
+			return fmt.Sprintf("malformed JSON: syntax error at byte %d", e.Offset)
+		}
 	case *json.UnmarshalTypeError:
-		return fmt.Sprintf("field %q has the wrong type", e.Field)
+		return fmt.Sprintf("malformed JSON: field %q has the wrong type", e.Field)
 	}
-	return "not a JSON object"
+	return "malformed JSON: not a JSON object"
 }
 
 func truncate(s string, n int) string {

@@ -2,6 +2,7 @@ package live
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -17,6 +18,10 @@ func TestDecodeClientFrame(t *testing.T) {
 				return f.Ref == 7 && f.Event == "save" && f.Source == "submit" && f.Params.Get("a") == "1" && len(f.Params["tags"]) == 2
 			}},
 		{"an event without parameters", `{"t":"e","ref":1,"n":"inc","k":"click"}`, func(f *clientFrame) bool { return len(f.Params) == 0 }},
+		{"escaped and plain parameters", `{"t":"e","ref":1,"n":"x","k":"click","p":{"a":"\u00e9\"","b":"é","c":"` + "\xff" + `"}}`,
+			func(f *clientFrame) bool {
+				return f.Params.Get("a") == "é\"" && f.Params.Get("b") == "é" && f.Params.Get("c") == "\ufffd"
+			}},
 		{"a live navigation", `{"t":"nav","ref":2,"url":"/items?page=2"}`, func(f *clientFrame) bool { return f.URL == "/items?page=2" }},
 		{"a sync request", `{"t":"sync","ref":3}`, func(f *clientFrame) bool { return f.Kind == frameSync }},
 		{"a navigation to a URL of 8 KiB", `{"t":"nav","ref":4,"url":"/` + strings.Repeat("a", maxURL-1) + `"}`,
@@ -33,6 +38,10 @@ func TestDecodeClientFrame(t *testing.T) {
 	bad := []struct{ name, in, want string }{
 		{"not JSON", `hello`, "malformed JSON"},
 		{"trailing data", `{"t":"sync","ref":1} {}`, "trailing data"},
+		{"a stray closing brace", `{"t":"sync","ref":1}}`, "trailing data"},
+		{"nothing", ``, "malformed JSON: not a JSON object"},
+		{"a frame cut short", `{"t":"sync","re`, "malformed JSON: not a JSON object"},
+		{"a syntax error", `{"t":"sync",,}`, "malformed JSON: syntax error at byte 13"},
 		{"a missing ref", `{"t":"sync"}`, "ref is missing"},
 		{"a negative ref", `{"t":"sync","ref":-1}`, "positive integer"},
 		{"a fractional ref", `{"t":"sync","ref":1.5}`, "positive integer"},
@@ -94,6 +103,7 @@ func FuzzDecodeClientFrame(f *testing.F) {
 			if fr.Event == "" || len(fr.Event) > maxEventName || !eventKinds[fr.Source] || fr.Params == nil {
 				t.Fatalf("accepted bad event %+v", fr)
 			}
+			checkParamsAsJSON(t, data, fr.Params)
 		case frameNavigate, framePatch:
 			if !localPath(fr.URL) || len(fr.URL) > maxURL {
 				t.Fatalf("accepted non-local url %q", fr.URL)
@@ -142,6 +152,27 @@ func TestLocalPath(t *testing.T) {
 	} {
 		if localPath(u) != want {
 			t.Errorf("localPath(%q) = %v", u, !want)
+		}
+	}
+}
+
+// checkParamsAsJSON checks that every parameter is what encoding/json makes of it.
+func checkParamsAsJSON(t *testing.T, data []byte, got Params) {
+	var raw struct{ P map[string]json.RawMessage }
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatalf("accepted a frame encoding/json refuses: %v", err)
+	}
+	for name, v := range raw.P {
+		var want []string
+		if err := json.Unmarshal(v, &want); err != nil {
+			var s string
+			if err := json.Unmarshal(v, &s); err != nil {
+				t.Fatalf("parameter %q: %v", name, err)
+			}
+			want = []string{s}
+		}
+		if !slices.Equal(got[name], want) {
+			t.Fatalf("parameter %q is %q, encoding/json gives %q", name, got[name], want)
 		}
 	}
 }
