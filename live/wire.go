@@ -3,9 +3,9 @@ package live
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -77,18 +77,20 @@ type rawFrame struct {
 	Pct *int                       `json:"pct"` // "upp": the progress
 }
 
-// rawFrames holds rawFrames to decode into: one per frame would be a tenth of what an
-// event allocates. Each goes back zeroed, since json.Unmarshal merges into a map it finds.
-var rawFrames = sync.Pool{New: func() any { return new(rawFrame) }}
-
 // decodeClientFrame parses and validates one client frame. Every problem is a *FrameError.
 func decodeClientFrame(data []byte) (*clientFrame, error) {
-	raw := rawFrames.Get().(*rawFrame)
-	defer func() {
-		*raw = rawFrame{}
-		rawFrames.Put(raw)
-	}()
-	if err := json.Unmarshal(data, raw); err != nil {
+	d := frameDecoders.Get().(*frameDecoder)
+	f, err := d.frame(data)
+	if d.reusable(data) {
+		frameDecoders.Put(d)
+	}
+	return f, err
+}
+
+// frame decodes and validates data with d.
+func (d *frameDecoder) frame(data []byte) (*clientFrame, error) {
+	raw, err := d.decode(data)
+	if err != nil {
 		return nil, &FrameError{Reason: jsonReason(err)}
 	}
 	f := &clientFrame{Kind: raw.T}
@@ -173,22 +175,71 @@ func decodeParamValue(v json.RawMessage) ([]string, error) {
 	return nil, fmt.Errorf("must be a string or an array of strings")
 }
 
-// jsonReason says why json.Unmarshal refused a frame.
+// frameDecoder decodes client frames with a json.Decoder that it feeds one frame at a
+// time, into a rawFrame. Both are reused through frameDecoders: a decoder, its buffers and
+// a rawFrame per frame were a third of what an event allocated.
+type frameDecoder struct {
+	r      bytes.Reader
+	dec    *json.Decoder
+	raw    rawFrame
+	fed    int64 // the bytes of every frame decoded, each read to its end
+	failed bool  // the last frame did not decode
+}
+
+var frameDecoders = sync.Pool{New: func() any {
+	d := new(frameDecoder)
+	d.dec = json.NewDecoder(&d.r)
+	return d
+}}
+
+// errTrailing is data after a frame's JSON value.
+var errTrailing = errors.New("trailing data after the frame")
+
+// decode decodes data, which must hold one JSON value and nothing but whitespace after
+// it. The rawFrame returned is valid until d decodes again.
+func (d *frameDecoder) decode(data []byte) (*rawFrame, error) {
+	p := d.raw.P
+	clear(p) // json merges into a map it finds
+	d.raw, d.failed = rawFrame{P: p}, true
+	d.r.Reset(data)
+	if err := d.dec.Decode(&d.raw); err != nil {
+		return nil, err // and a json.Decoder keeps returning it
+	}
+	// The decoder has read every earlier frame to its end, so it started at data[0].
+	end := d.dec.InputOffset() - d.fed
+	if len(bytes.TrimLeft(data[end:], " \t\r\n")) > 0 {
+		return nil, errTrailing
+	}
+	d.failed = false
+	return &d.raw, nil
+}
+
+// reusable reports whether d may decode another frame after data, the frame it just
+// decoded: not after an error, nor when data did not end with its value, nor after a
+// large frame, whose buffer it would keep.
+func (d *frameDecoder) reusable(data []byte) bool {
+	d.fed += int64(len(data))
+	return !d.failed && d.dec.InputOffset() == d.fed && len(data) <= maxPooledFrame && len(d.raw.P) <= maxPooledParams
+}
+
+// Frames and parameter maps past these sizes are not worth keeping in a pool.
+const (
+	maxPooledFrame  = 4 << 10
+	maxPooledParams = 32
+)
+
+// jsonReason says why a frame did not decode.
 func jsonReason(err error) string {
 	switch e := err.(type) {
 	case *json.SyntaxError:
-		switch msg := e.Error(); {
-		case strings.HasSuffix(msg, "after top-level value"):
-			return "trailing data after the frame"
-		case msg == "unexpected end of JSON input":
-			break // empty or cut short
-		default:
-			return fmt.Sprintf("malformed JSON: syntax error at byte %d", e.Offset)
-		}
+		return fmt.Sprintf("malformed JSON: syntax error at byte %d", e.Offset)
 	case *json.UnmarshalTypeError:
 		return fmt.Sprintf("malformed JSON: field %q has the wrong type", e.Field)
 	}
-	return "malformed JSON: not a JSON object"
+	if err == errTrailing {
+		return err.Error()
+	}
+	return "malformed JSON: not a JSON object" // empty or cut short
 }
 
 func truncate(s string, n int) string {

@@ -2,6 +2,7 @@ package live
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -174,5 +175,41 @@ func checkParamsAsJSON(t *testing.T, data []byte, got Params) {
 		if !slices.Equal(got[name], want) {
 			t.Fatalf("parameter %q is %q, encoding/json gives %q", name, got[name], want)
 		}
+	}
+}
+
+// TestFrameDecoderReuse: a frame decodes the same with a decoder that decoded another
+// frame before, whatever that one was.
+func TestFrameDecoderReuse(t *testing.T) {
+	frames := []string{
+		`{"t":"e","ref":1,"n":"inc","k":"click","p":{}}`,
+		`{"t":"e","ref":2,"n":"add","k":"click","p":{"by":"1","tags":["a","b"]}}`,
+		`{"t":"e","ref":3,"n":"add","k":"click","p":{"x":"2"}}` + " \n",
+		`{"t":"nav","ref":4,"url":"/items"}`,
+		`{"t":"sync","ref":5}}`,
+		`{"t":"sync","ref":6} {}`,
+		`{"t":"sync","re`,
+		`{"t":1,"ref":1}`,
+		`  `,
+		`{"t":"h"}`,
+	}
+	reused := 0
+	for _, a := range frames {
+		for _, b := range frames {
+			d := frameDecoders.New().(*frameDecoder)
+			_, _ = d.frame([]byte(a))
+			if !d.reusable([]byte(a)) {
+				continue
+			}
+			reused++
+			got, gotErr := d.frame([]byte(b))
+			want, wantErr := frameDecoders.New().(*frameDecoder).frame([]byte(b))
+			if fmt.Sprintf("%+v %v", got, gotErr) != fmt.Sprintf("%+v %v", want, wantErr) {
+				t.Errorf("after %s, %s decodes to %+v, %v; alone to %+v, %v", a, b, got, gotErr, want, wantErr)
+			}
+		}
+	}
+	if reused != 4*len(frames) { // the first two frames, the navigation and the heartbeat
+		t.Fatalf("a decoder was reused after %d frames, want 4", reused/len(frames))
 	}
 }
