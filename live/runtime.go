@@ -267,8 +267,8 @@ type Runtime struct {
 	arenas       sync.Pool // *[2]dom.Arena for diffs that keep no tree; see conn.diff
 	diffs        *diffCache
 	workers      *workerPool
-	renders      *renderPool // runs the renders and diffs of conn.diff, a bounded number at once
-	memoRows     sync.Map    // *template.Template → *memoRows[T]: rows Memos share; see Memo
+	renderSlots  chan struct{} // bounds the renders and diffs running at once; see conn.diff
+	memoRows     sync.Map      // *template.Template → *memoRows[T]: rows Memos share; see Memo
 	upgraderOnce sync.Once
 	wsUpgrader   *websocket.Upgrader
 }
@@ -300,7 +300,7 @@ func New(cfg Config) (*Runtime, error) {
 	rt.arenas.New = func() any { return new([2]dom.Arena) }
 	rt.diffs = newDiffCache()
 	rt.workers = newWorkerPool()
-	rt.renders = newRenderPool(8 * runtime.GOMAXPROCS(0))
+	rt.renderSlots = make(chan struct{}, 8*runtime.GOMAXPROCS(0))
 	return rt, nil
 }
 

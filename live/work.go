@@ -217,11 +217,7 @@ func (c *conn) safely(j job, ev *clientFrame) {
 			c.panics = 0
 			return
 		}
-		stack := debug.Stack()
-		if rp, ok := p.(*renderPanic); ok {
-			p, stack = rp.value, rp.stack // the view's Render panicked on a renderer
-		}
-		c.rt.log.Error("live: view panicked", "route", c.sock.route.pattern, "panic", p, "stack", string(stack))
+		c.rt.log.Error("live: view panicked", "route", c.sock.route.pattern, "panic", p, "stack", string(debug.Stack()))
 		c.panics++
 		if c.panics > 1 {
 			c.close(CloseViewFailed, "view failed")
@@ -632,15 +628,13 @@ type patch struct {
 // PubSub fan-out to thousands of idle tabs, a clock) keeps nothing: see coldDiff. Nothing
 // is parsed when the HTML did not change.
 func (c *conn) diff(keep bool) (patch, error) {
-	// Rendering grows a goroutine's stack and parses allocate: the render and diff run on
-	// one of a few warm goroutines, 8 per core, whatever the number of sockets rendering
-	// (so a view's Render must not block; see View and renderPool).
-	return c.rt.renders.diff(c, keep)
-}
-
-// renderDiff is diff, on a renderer.
-func (c *conn) renderDiff(keep bool) (patch, error) {
 	s := c.sock
+	// Rendering grows a goroutine's stack and parses allocate: when a fan-out makes
+	// thousands of sockets render at once, only 8 per core do at a time, so that the
+	// memory this takes is bounded by the slots rather than by the sockets. (So a view's
+	// Render must not block; see View.)
+	c.rt.renderSlots <- struct{}{}
+	defer func() { <-c.rt.renderSlots }()
 	buf, err := c.renderBuffer()
 	if err != nil {
 		return patch{}, err
