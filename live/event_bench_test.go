@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/liveapp/liveapp/live"
 )
@@ -43,6 +44,7 @@ func BenchmarkSocketEvent(b *testing.B) {
 			defer ws.Close()
 			joined(b, ws)
 			cl := rawClient{conn: ws.NetConn(), r: bufio.NewReader(ws.NetConn())}
+			_ = ws.NetConn().SetReadDeadline(time.Time{}) // dial set one for the handshake
 			var ref int64
 			var wire int
 			b.ReportAllocs()
