@@ -4,13 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -92,7 +90,8 @@ func BenchmarkFanOut(b *testing.B) {
 	var want atomic.Int64 // the version every socket must show
 	arrived := make(chan struct{}, viewers)
 	p := loadPage(b, srv, "/counter")
-	lasts := make([]atomic.Value, viewers)
+	seen := make([]atomic.Int64, viewers)   // the last version each socket showed
+	failed := make([]atomic.Value, viewers) // why a socket stopped reading
 	for n := range viewers {
 		ws, _ := p.dial(b, dialOpts{})
 		defer ws.Close()
@@ -101,21 +100,19 @@ func BenchmarkFanOut(b *testing.B) {
 		_ = ws.NetConn().SetReadDeadline(time.Time{}) // dial set one for the handshake
 		go func() {
 			var mark []byte
-			seen := int64(0)
 			for {
 				frame, err := cl.readFrame()
 				if err != nil {
-					lasts[n].Store("error: " + err.Error())
+					failed[n].Store(err.Error())
 					return
 				}
-				lasts[n].Store(fmt.Sprintf("seen %d, last frame %s", seen, frame))
 				w := want.Load()
-				if w == seen {
+				if w == seen[n].Load() {
 					continue
 				}
 				mark = strconv.AppendInt(append(mark[:0], "version "...), w, 10)
 				if i := bytes.Index(frame, mark); i >= 0 && (i+len(mark) == len(frame) || !isDigit(frame[i+len(mark)])) {
-					seen = w
+					seen[n].Store(w)
 					arrived <- struct{}{}
 				}
 			}
@@ -132,18 +129,20 @@ func BenchmarkFanOut(b *testing.B) {
 		if err := rt.PubSub().Publish(context.Background(), "feed", nil); err != nil {
 			b.Fatal(err)
 		}
+		timeout := time.NewTimer(time.Minute)
 		for i := range viewers {
 			select {
 			case <-arrived:
-			case <-time.After(time.Minute):
-				for n := range lasts {
-					if l, _ := lasts[n].Load().(string); !strings.HasPrefix(l, "seen "+strconv.FormatInt(v, 10)+",") {
-						b.Logf("socket %d: %s", n, l)
+			case <-timeout.C:
+				for n := range seen {
+					if seen[n].Load() != v {
+						b.Logf("socket %d shows version %d (%v)", n, seen[n].Load(), failed[n].Load())
 					}
 				}
 				b.Fatalf("update %d reached %d of %d sockets in a minute (%+v)", v, i, viewers, rt.Stats())
 			}
 		}
+		timeout.Stop()
 	}
 	b.ReportMetric(viewers, "sockets")
 }

@@ -65,7 +65,14 @@ func NewMemo[T comparable](s *Socket, tpl *template.Template) *Memo[T] {
 type memoRows[T comparable] struct {
 	mu   sync.RWMutex
 	rows map[T]string
+	// The last list a Memo rendered, and its output: in a fan-out every socket renders
+	// the same list, and all but the first take the output whole, without building it.
+	last     []T
+	lastHTML string
 }
+
+// maxSharedList bounds the items of the list kept whole.
+const maxSharedList = 1024
 
 // maxSharedRows bounds the rows kept per template; past it the map starts afresh.
 const maxSharedRows = 4096
@@ -86,6 +93,32 @@ func (r *memoRows[T]) get(it T) (string, bool) {
 	h, ok := r.rows[it]
 	r.mu.RUnlock()
 	return h, ok
+}
+
+// list returns the output of items when they are the last list rendered.
+func (r *memoRows[T]) list(items []T) (string, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock() // == panics on an item that cannot be compared; see Each
+	if len(items) != len(r.last) || len(items) == 0 {
+		return "", false
+	}
+	for i := range items {
+		if items[i] != r.last[i] {
+			return "", false
+		}
+	}
+	return r.lastHTML, true
+}
+
+// putList remembers the output of items as the last list rendered.
+func (r *memoRows[T]) putList(items []T, h string) {
+	if len(items) > maxSharedList {
+		return
+	}
+	r.mu.Lock()
+	r.last = append(r.last[:0], items...)
+	r.lastHTML = h
+	r.mu.Unlock()
 }
 
 func (r *memoRows[T]) put(it T, h string) {
@@ -112,6 +145,12 @@ func (m *Memo[T]) Each(items []T) (html template.HTML, err error) {
 			html, err = "", fmt.Errorf("live: memo %q: an item cannot be a cache key: %v", m.tpl.Name(), r)
 		}
 	}()
+	if m.shared != nil {
+		if h, ok := m.shared.list(items); ok {
+			m.size = len(h)
+			return template.HTML(h), nil
+		}
+	}
 	if m.cur == nil {
 		m.cur = make(map[T]string, len(items))
 	}
@@ -136,6 +175,9 @@ func (m *Memo[T]) Each(items []T) (html template.HTML, err error) {
 	m.size = out.Len()
 	if m.buf.Cap() > 64<<10 {
 		m.buf = bytes.Buffer{}
+	}
+	if m.shared != nil {
+		m.shared.putList(items, out.String())
 	}
 	return template.HTML(out.String()), nil
 }
