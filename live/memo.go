@@ -40,7 +40,9 @@ import (
 // Outside dev mode the Memos of every socket that render with the same template also share
 // what they rendered: when a change reaches a thousand tabs showing the same list, the
 // changed row's template runs once, not a thousand times. The runtime keeps up to 4,096
-// rows per template for this, and starts afresh past that.
+// rows per template for this, and starts afresh past that. It also keeps the last list
+// rendered with the template (up to 1,024 items) with its output, so that the other tabs
+// take the whole list's HTML as it is, without looking up or joining its rows.
 type Memo[T comparable] struct {
 	tpl       *template.Template
 	cur, prev map[T]string // this call's items, the last call's
