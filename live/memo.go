@@ -40,7 +40,9 @@ import (
 // Outside dev mode the Memos of every socket that render with the same template also share
 // what they rendered: when a change reaches a thousand tabs showing the same list, the
 // changed row's template runs once, not a thousand times. The runtime keeps up to 4,096
-// rows per template for this, and starts afresh past that.
+// rows per template for this, and starts afresh past that. It also keeps the last list
+// rendered with the template (up to 1,024 items) with its output, so that the other tabs
+// take the whole list's HTML as it is, without looking up or joining its rows.
 type Memo[T comparable] struct {
 	tpl       *template.Template
 	cur, prev map[T]string // this call's items, the last call's
@@ -65,7 +67,14 @@ func NewMemo[T comparable](s *Socket, tpl *template.Template) *Memo[T] {
 type memoRows[T comparable] struct {
 	mu   sync.RWMutex
 	rows map[T]string
+	// The last list a Memo rendered, and its output: in a fan-out every socket renders
+	// the same list, and all but the first take the output whole, without building it.
+	last     []T
+	lastHTML string
 }
+
+// maxSharedList bounds the items of the list kept whole.
+const maxSharedList = 1024
 
 // maxSharedRows bounds the rows kept per template; past it the map starts afresh.
 const maxSharedRows = 4096
@@ -86,6 +95,32 @@ func (r *memoRows[T]) get(it T) (string, bool) {
 	h, ok := r.rows[it]
 	r.mu.RUnlock()
 	return h, ok
+}
+
+// list returns the output of items when they are the last list rendered.
+func (r *memoRows[T]) list(items []T) (string, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock() // == panics on an item that cannot be compared; see Each
+	if len(items) != len(r.last) || len(items) == 0 {
+		return "", false
+	}
+	for i := range items {
+		if items[i] != r.last[i] {
+			return "", false
+		}
+	}
+	return r.lastHTML, true
+}
+
+// putList remembers the output of items as the last list rendered.
+func (r *memoRows[T]) putList(items []T, h string) {
+	if len(items) > maxSharedList {
+		return
+	}
+	r.mu.Lock()
+	r.last = append(r.last[:0], items...)
+	r.lastHTML = h
+	r.mu.Unlock()
 }
 
 func (r *memoRows[T]) put(it T, h string) {
@@ -112,6 +147,12 @@ func (m *Memo[T]) Each(items []T) (html template.HTML, err error) {
 			html, err = "", fmt.Errorf("live: memo %q: an item cannot be a cache key: %v", m.tpl.Name(), r)
 		}
 	}()
+	if m.shared != nil {
+		if h, ok := m.shared.list(items); ok {
+			m.size = len(h)
+			return template.HTML(h), nil
+		}
+	}
 	if m.cur == nil {
 		m.cur = make(map[T]string, len(items))
 	}
@@ -136,6 +177,9 @@ func (m *Memo[T]) Each(items []T) (html template.HTML, err error) {
 	m.size = out.Len()
 	if m.buf.Cap() > 64<<10 {
 		m.buf = bytes.Buffer{}
+	}
+	if m.shared != nil {
+		m.shared.putList(items, out.String())
 	}
 	return template.HTML(out.String()), nil
 }

@@ -1,7 +1,9 @@
 package live
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net"
 	"time"
 
@@ -26,7 +28,7 @@ func (c *conn) read() {
 			}
 			continue
 		}
-		typ, data, err := ws.ReadMessage()
+		typ, buf, data, err := c.readFrame()
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() && !c.closing() {
@@ -34,12 +36,36 @@ func (c *conn) read() {
 			}
 			return
 		}
-		if c.closing() {
-			continue // drain until the client's close reply, or until the drain timer cuts it
+		if !c.closing() { // else drain until the client's close reply, or until the drain timer cuts it
+			_ = ws.SetReadDeadline(time.Now().Add(cfg.HeartbeatTimeout))
+			c.take(typ, data)
 		}
-		_ = ws.SetReadDeadline(time.Now().Add(cfg.HeartbeatTimeout))
-		c.take(typ, data)
+		if buf != nil {
+			c.releaseBuffer(buf)
+		}
 	}
+}
+
+// readFrame reads the next frame whole, within Config.MaxMessageSize (gorilla enforces
+// the read limit). A text frame is read into a pooled buffer, which the caller gives back
+// with releaseBuffer once it has taken the frame: decodeClientFrame keeps nothing of it.
+// A binary frame (an upload chunk, whose data waits for the worker) gets memory of its
+// own, and buf is nil.
+func (c *conn) readFrame() (typ int, buf *bytes.Buffer, data []byte, err error) {
+	typ, r, err := c.ws.NextReader()
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	if typ != websocket.TextMessage {
+		data, err = io.ReadAll(r)
+		return typ, nil, data, err
+	}
+	buf = c.rt.buffers.Get().(*bytes.Buffer)
+	if _, err := buf.ReadFrom(r); err != nil {
+		c.releaseBuffer(buf)
+		return 0, nil, nil, err
+	}
+	return typ, buf, buf.Bytes(), nil
 }
 
 // take handles one client frame on the reader: it decodes it, charges it to the event

@@ -63,6 +63,7 @@ type hotState struct {
 	tree   *dom.Node    // html parsed
 	arenas [2]dom.Arena // tree's memory, and the one before's to reuse
 	arena  int          // the index in arenas of tree's memory
+	ops    []byte       // the last diff's encoded ops, the memory of the next
 }
 
 type eventReg struct {

@@ -3,8 +3,10 @@ package live
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/liveapp/liveapp/live/internal/dom"
@@ -79,13 +81,19 @@ type rawFrame struct {
 
 // decodeClientFrame parses and validates one client frame. Every problem is a *FrameError.
 func decodeClientFrame(data []byte) (*clientFrame, error) {
-	var raw rawFrame
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&raw); err != nil {
-		return nil, &FrameError{Reason: "malformed JSON: " + jsonReason(err)}
+	d := frameDecoders.Get().(*frameDecoder)
+	f, err := d.frame(data)
+	if d.reusable(data) {
+		frameDecoders.Put(d)
 	}
-	if dec.More() {
-		return nil, &FrameError{Reason: "trailing data after the frame"}
+	return f, err
+}
+
+// frame decodes and validates data with d.
+func (d *frameDecoder) frame(data []byte) (*clientFrame, error) {
+	raw, err := d.decode(data)
+	if err != nil {
+		return nil, &FrameError{Reason: jsonReason(err)}
 	}
 	f := &clientFrame{Kind: raw.T}
 	if raw.Ref != nil {
@@ -135,11 +143,11 @@ func decodeClientFrame(data []byte) (*clientFrame, error) {
 		f.URL = raw.URL
 	case frameSync:
 	case frameUpload:
-		if err := decodeUploadOffer(f, &raw); err != nil {
+		if err := decodeUploadOffer(f, raw); err != nil {
 			return fail(err.Error())
 		}
 	case frameUploadProgress:
-		if err := decodeUploadProgress(f, &raw); err != nil {
+		if err := decodeUploadProgress(f, raw); err != nil {
 			return fail(err.Error())
 		}
 	default:
@@ -148,10 +156,14 @@ func decodeClientFrame(data []byte) (*clientFrame, error) {
 	return f, nil
 }
 
-// decodeParamValue accepts a JSON string or an array of strings.
+// decodeParamValue accepts a JSON string or an array of strings. v is valid JSON: the
+// frame it came from decoded.
 func decodeParamValue(v json.RawMessage) ([]string, error) {
 	v = bytes.TrimSpace(v)
 	if len(v) > 0 && v[0] == '"' {
+		if plain := v[1 : len(v)-1]; bytes.IndexByte(plain, '\\') < 0 && utf8.Valid(plain) {
+			return []string{string(plain)}, nil // what json.Unmarshal gives, without its decoder
+		}
 		var s string
 		if err := json.Unmarshal(v, &s); err != nil {
 			return nil, fmt.Errorf("malformed string")
@@ -168,14 +180,71 @@ func decodeParamValue(v json.RawMessage) ([]string, error) {
 	return nil, fmt.Errorf("must be a string or an array of strings")
 }
 
+// frameDecoder decodes client frames with a json.Decoder that it feeds one frame at a
+// time, into a rawFrame. Both are reused through frameDecoders: a decoder, its buffers and
+// a rawFrame per frame were a third of what an event allocated.
+type frameDecoder struct {
+	r      bytes.Reader
+	dec    *json.Decoder
+	raw    rawFrame
+	fed    int64 // the bytes of every frame decoded, each read to its end
+	failed bool  // the last frame did not decode
+}
+
+var frameDecoders = sync.Pool{New: func() any {
+	d := new(frameDecoder)
+	d.dec = json.NewDecoder(&d.r)
+	return d
+}}
+
+// errTrailing is data after a frame's JSON value.
+var errTrailing = errors.New("trailing data after the frame")
+
+// decode decodes data, which must hold one JSON value and nothing but whitespace after
+// it. The rawFrame returned is valid until d decodes again.
+func (d *frameDecoder) decode(data []byte) (*rawFrame, error) {
+	p := d.raw.P
+	clear(p) // json merges into a map it finds
+	d.raw, d.failed = rawFrame{P: p}, true
+	d.r.Reset(data)
+	if err := d.dec.Decode(&d.raw); err != nil {
+		return nil, err // and a json.Decoder keeps returning it
+	}
+	// The decoder has read every earlier frame to its end, so it started at data[0].
+	end := d.dec.InputOffset() - d.fed
+	if len(bytes.TrimLeft(data[end:], " \t\r\n")) > 0 {
+		return nil, errTrailing
+	}
+	d.failed = false
+	return &d.raw, nil
+}
+
+// reusable reports whether d may decode another frame after data, the frame it just
+// decoded: not after an error, nor when data did not end with its value, nor after a
+// large frame, whose buffer it would keep.
+func (d *frameDecoder) reusable(data []byte) bool {
+	d.fed += int64(len(data))
+	return !d.failed && d.dec.InputOffset() == d.fed && len(data) <= maxPooledFrame && len(d.raw.P) <= maxPooledParams
+}
+
+// Frames and parameter maps past these sizes are not worth keeping in a pool.
+const (
+	maxPooledFrame  = 4 << 10
+	maxPooledParams = 32
+)
+
+// jsonReason says why a frame did not decode.
 func jsonReason(err error) string {
 	switch e := err.(type) {
 	case *json.SyntaxError:
-		return fmt.Sprintf("syntax error at byte %d", e.Offset)
+		return fmt.Sprintf("malformed JSON: syntax error at byte %d", e.Offset)
 	case *json.UnmarshalTypeError:
-		return fmt.Sprintf("field %q has the wrong type", e.Field)
+		return fmt.Sprintf("malformed JSON: field %q has the wrong type", e.Field)
 	}
-	return "not a JSON object"
+	if err == errTrailing {
+		return err.Error()
+	}
+	return "malformed JSON: not a JSON object" // empty or cut short
 }
 
 func truncate(s string, n int) string {

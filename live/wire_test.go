@@ -2,6 +2,8 @@ package live
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -17,6 +19,10 @@ func TestDecodeClientFrame(t *testing.T) {
 				return f.Ref == 7 && f.Event == "save" && f.Source == "submit" && f.Params.Get("a") == "1" && len(f.Params["tags"]) == 2
 			}},
 		{"an event without parameters", `{"t":"e","ref":1,"n":"inc","k":"click"}`, func(f *clientFrame) bool { return len(f.Params) == 0 }},
+		{"escaped and plain parameters", `{"t":"e","ref":1,"n":"x","k":"click","p":{"a":"\u00e9\"","b":"é","c":"` + "\xff" + `"}}`,
+			func(f *clientFrame) bool {
+				return f.Params.Get("a") == "é\"" && f.Params.Get("b") == "é" && f.Params.Get("c") == "\ufffd"
+			}},
 		{"a live navigation", `{"t":"nav","ref":2,"url":"/items?page=2"}`, func(f *clientFrame) bool { return f.URL == "/items?page=2" }},
 		{"a sync request", `{"t":"sync","ref":3}`, func(f *clientFrame) bool { return f.Kind == frameSync }},
 		{"a navigation to a URL of 8 KiB", `{"t":"nav","ref":4,"url":"/` + strings.Repeat("a", maxURL-1) + `"}`,
@@ -33,6 +39,10 @@ func TestDecodeClientFrame(t *testing.T) {
 	bad := []struct{ name, in, want string }{
 		{"not JSON", `hello`, "malformed JSON"},
 		{"trailing data", `{"t":"sync","ref":1} {}`, "trailing data"},
+		{"a stray closing brace", `{"t":"sync","ref":1}}`, "trailing data"},
+		{"nothing", ``, "malformed JSON: not a JSON object"},
+		{"a frame cut short", `{"t":"sync","re`, "malformed JSON: not a JSON object"},
+		{"a syntax error", `{"t":"sync",,}`, "malformed JSON: syntax error at byte 13"},
 		{"a missing ref", `{"t":"sync"}`, "ref is missing"},
 		{"a negative ref", `{"t":"sync","ref":-1}`, "positive integer"},
 		{"a fractional ref", `{"t":"sync","ref":1.5}`, "positive integer"},
@@ -95,6 +105,7 @@ func FuzzDecodeClientFrame(f *testing.F) {
 			if fr.Event == "" || len(fr.Event) > maxEventName || !eventKinds[fr.Source] || fr.Params == nil || len(fr.Target) > maxComponentID {
 				t.Fatalf("accepted bad event %+v", fr)
 			}
+			checkParamsAsJSON(t, data, fr.Params)
 		case frameNavigate, framePatch:
 			if !localPath(fr.URL) || len(fr.URL) > maxURL {
 				t.Fatalf("accepted non-local url %q", fr.URL)
@@ -144,5 +155,62 @@ func TestLocalPath(t *testing.T) {
 		if localPath(u) != want {
 			t.Errorf("localPath(%q) = %v", u, !want)
 		}
+	}
+}
+
+// checkParamsAsJSON checks that every parameter is what encoding/json makes of it.
+func checkParamsAsJSON(t *testing.T, data []byte, got Params) {
+	var raw struct{ P map[string]json.RawMessage }
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatalf("accepted a frame encoding/json refuses: %v", err)
+	}
+	for name, v := range raw.P {
+		var want []string
+		if err := json.Unmarshal(v, &want); err != nil {
+			var s string
+			if err := json.Unmarshal(v, &s); err != nil {
+				t.Fatalf("parameter %q: %v", name, err)
+			}
+			want = []string{s}
+		}
+		if !slices.Equal(got[name], want) {
+			t.Fatalf("parameter %q is %q, encoding/json gives %q", name, got[name], want)
+		}
+	}
+}
+
+// TestFrameDecoderReuse: a frame decodes the same with a decoder that decoded another
+// frame before, whatever that one was.
+func TestFrameDecoderReuse(t *testing.T) {
+	frames := []string{
+		`{"t":"e","ref":1,"n":"inc","k":"click","p":{}}`,
+		`{"t":"e","ref":2,"n":"add","k":"click","p":{"by":"1","tags":["a","b"]}}`,
+		`{"t":"e","ref":3,"n":"add","k":"click","p":{"x":"2"}}` + " \n",
+		`{"t":"nav","ref":4,"url":"/items"}`,
+		`{"t":"sync","ref":5}}`,
+		`{"t":"sync","ref":6} {}`,
+		`{"t":"sync","re`,
+		`{"t":1,"ref":1}`,
+		`  `,
+		`{"t":"h"}`,
+	}
+	reused := 0
+	for _, a := range frames {
+		for _, b := range frames {
+			d := frameDecoders.New().(*frameDecoder)
+			_, _ = d.frame([]byte(a))
+			if !d.reusable([]byte(a)) {
+				continue
+			}
+			reused++
+			got, gotErr := d.frame([]byte(b))
+			want, wantErr := frameDecoders.New().(*frameDecoder).frame([]byte(b))
+			if fmt.Sprintf("%+v %v", got, gotErr) != fmt.Sprintf("%+v %v", want, wantErr) {
+				t.Errorf("after %s, %s decodes to %+v, %v; alone to %+v, %v", a, b, got, gotErr, want, wantErr)
+			}
+		}
+	}
+	if reused != 4*len(frames) { // the first two frames, the navigation and the heartbeat
+		t.Fatalf("a decoder was reused after %d frames, want 4", reused/len(frames))
 	}
 }

@@ -693,7 +693,7 @@ func (c *conn) reply(ref int64, p patch, errMsg string) {
 // patch is what a diff found: the encoded ops, and when they came from the runtime's
 // diff cache, the ops frame other sockets share.
 type patch struct {
-	ops   []byte // nil when nothing changed
+	ops   []byte // nil when nothing changed; valid until the next diff (frames copy it)
 	frame []byte // frameOps(ops, nil), shared; may be nil
 }
 
@@ -742,13 +742,20 @@ func (c *conn) diff(keep bool) (patch, error) {
 	if err != nil {
 		return patch{}, fmt.Errorf("live: parse render: %w", err)
 	}
-	ops := dom.Diff(old, tree)
+	// The ops go into the frame at once (see reply), so the next diff can reuse them.
+	if cap(h.ops) > maxKeptOps {
+		h.ops = nil // a rare huge patch: its memory is not worth keeping
+	}
+	h.ops = dom.AppendDiff(h.ops[:0], old, tree)
 	s.html, h.tree, h.arena = html, tree, next
-	if len(ops) == 0 {
+	if len(h.ops) == 0 {
 		return patch{}, nil
 	}
-	return patch{ops: dom.AppendOps(nil, ops)}, nil
+	return patch{ops: h.ops}, nil
 }
+
+// maxKeptOps bounds the memory a busy socket keeps for its next patch.
+const maxKeptOps = 16 << 10
 
 // coldDiff diffs the last HTML sent against html without keeping a tree. It asks the
 // runtime's diff cache first: every socket showing the same page gets the same change
@@ -773,8 +780,7 @@ func (c *conn) coldDiff(html []byte) (patch, error) {
 	if err != nil {
 		return patch{}, fmt.Errorf("live: parse render: %w", err)
 	}
-	if ops := dom.Diff(old, tree); len(ops) > 0 {
-		e.ops = dom.AppendOps(nil, ops) // encoded before the arenas go back to the pool
+	if e.ops = dom.AppendDiff(nil, old, tree); e.ops != nil { // encoded before the arenas go back to the pool
 		e.frame = frameOps(e.ops, nil)
 	}
 	dc.put(e)

@@ -36,3 +36,23 @@ func FuzzParseIn(f *testing.F) {
 
 // dumpSource renders n back to HTML.
 func dumpSource(n *Node) string { return string(AppendHTML(nil, n)) }
+
+// TestParseInLearnsTheSize: a page with more nodes than its '<' suggest (text between the
+// tags) parses into a pair of Arenas without allocating once they have seen it.
+func TestParseInLearnsTheSize(t *testing.T) {
+	src := "<section>\n<h1>Counter</h1>\n<p>Count: <b id=\"count\">1</b></p>\n<button id=\"inc\" live-click=\"inc\">+1</button>\n" +
+		"<button id=\"dec\" live-click=\"dec\">-1</button>\n<p>a <i>b</i> c <i>d</i> e <i>f</i> g <i>h</i></p>\n</section>\n"
+	var arenas [2]Arena
+	i := 0
+	parse := func() {
+		if _, err := ParseIn(&arenas[i%2], src); err != nil {
+			t.Fatal(err)
+		}
+		i++
+	}
+	parse()
+	parse()
+	if n := testing.AllocsPerRun(100, parse); n >= 1 {
+		t.Fatalf("%v allocations per parse into a warm Arena, want none", n)
+	}
+}

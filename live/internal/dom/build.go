@@ -13,6 +13,7 @@ func (p *parser) top() *frame { return &p.stack[len(p.stack)-1] }
 
 func (p *parser) newNode() *Node {
 	if len(p.nodes) == cap(p.nodes) {
+		p.spilled.nodes += len(p.nodes)
 		p.nodes = make([]Node, 0, max(p.est/2, 16))
 	}
 	p.nodes = p.nodes[:len(p.nodes)+1]
@@ -26,6 +27,7 @@ func (p *parser) allocPtrs(src []*Node) []*Node {
 		return nil
 	}
 	if cap(p.ptrs)-len(p.ptrs) < len(src) {
+		p.spilled.ptrs += len(p.ptrs)
 		p.ptrs = make([]*Node, 0, max(len(src), p.est/2, 16))
 	}
 	a := len(p.ptrs)
@@ -38,6 +40,7 @@ func (p *parser) allocAttrs(src []Attr) []Attr {
 		return nil
 	}
 	if cap(p.attrBuf)-len(p.attrBuf) < len(src) {
+		p.spilled.attrs += len(p.attrBuf)
 		p.attrBuf = make([]Attr, 0, max(len(src), p.estAttrs, 16))
 	}
 	a := len(p.attrBuf)

@@ -18,14 +18,63 @@ const innerMinGain = 32
 // needs markup replaces the whole svg, math or template element. When the ops are
 // longer than the new root's inner HTML, Diff returns one OpInner for the root.
 func Diff(old, new *Node) []Op {
+	d := differPool.Get().(*differ)
+	defer d.release()
+	if root, ok := d.run(old, new); ok {
+		return []Op{{Kind: OpInner, Path: []int{}, HTML: string(root)}}
+	}
+	if len(d.ops) == 0 {
+		return nil
+	}
+	payload := string(d.html)
+	for _, f := range d.fix {
+		d.ops[f.op].HTML = payload[f.start:f.end]
+	}
+	ops := d.ops
+	d.ops, d.paths = nil, nil // handed to the caller
+	return ops
+}
+
+// AppendDiff appends to buf the ops that turn old into new, encoded as AppendOps
+// would encode Diff(old, new), and returns buf unchanged when the trees are Equal.
+// It is Diff for a caller that only sends the ops: the ops, their paths and their
+// HTML stay in memory that the next diff reuses, so a small diff allocates nothing.
+func AppendDiff(buf []byte, old, new *Node) []byte {
+	d := differPool.Get().(*differ)
+	defer d.release()
+	if root, ok := d.run(old, new); ok {
+		buf = append(buf, `[["h",[],`...)
+		buf = appendJSONString(buf, root)
+		return append(buf, ']', ']')
+	}
+	if len(d.ops) == 0 {
+		return buf
+	}
+	buf = append(buf, '[')
+	fix := d.fix
+	for i := range d.ops {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		var html []byte
+		if len(fix) > 0 && fix[0].op == i {
+			html, fix = d.html[fix[0].start:fix[0].end], fix[1:]
+		}
+		buf = appendOp(buf, &d.ops[i], html)
+	}
+	return append(buf, ']')
+}
+
+// run diffs old against new into d.ops, whose HTML payloads are still in d.html (see
+// fix). It reports ok when the answer is instead one OpInner of the root, with root as
+// its HTML.
+func (d *differ) run(old, new *Node) (root []byte, ok bool) {
 	if old == nil {
 		old = &Node{Type: ElementNode}
 	}
 	if new == nil {
 		new = &Node{Type: ElementNode}
 	}
-	d := differPool.Get().(*differ)
-	defer d.release()
 	d.newRoot, d.checkAt = new, budgetCheck
 	if old.Type != ElementNode || new.Type != ElementNode {
 		d.inner(new)
@@ -33,10 +82,10 @@ func Diff(old, new *Node) []Op {
 		d.element(old, new)
 	}
 	if d.stop {
-		return []Op{{Kind: OpInner, Path: []int{}, HTML: string(d.scratch)}}
+		return d.scratch, true
 	}
 	if len(d.ops) == 0 {
-		return nil
+		return nil, false
 	}
 	total := d.size + 1 // the array brackets, less one comma
 	if len(d.ops) > 1 || d.ops[0].Kind != OpInner || len(d.ops[0].Path) > 0 {
@@ -47,16 +96,10 @@ func Diff(old, new *Node) []Op {
 			html, whole, d.scratch = r.buf, !r.over, r.buf
 		}
 		if whole && len(html) < total {
-			return []Op{{Kind: OpInner, Path: []int{}, HTML: string(html)}}
+			return html, true
 		}
 	}
-	payload := string(d.html)
-	for _, f := range d.fix {
-		d.ops[f.op].HTML = payload[f.start:f.end]
-	}
-	ops := d.ops
-	d.ops = nil
-	return ops
+	return nil, false
 }
 
 // differ holds the state of one Diff.
@@ -109,14 +152,20 @@ type mark struct{ ops, paths, html, fix, size int }
 
 var differPool = sync.Pool{New: func() any { return new(differ) }}
 
+// release puts d back in the pool for the next diff. Diff hands ops and paths to its
+// caller; AppendDiff leaves them, cleared so that they pin no tree, for the next.
 func (d *differ) release() {
-	// The ops' paths are handed to the caller; the rest is scratch.
-	*d = differ{path: d.path[:0], fix: d.fix[:0], html: d.html[:0], scratch: d.scratch[:0]} // drops newRoot
-	if cap(d.html) > 1<<16 || cap(d.scratch) > 1<<16 {
+	clear(d.ops)
+	*d = differ{ops: d.ops[:0], path: d.path[:0], paths: d.paths[:0], fix: d.fix[:0], html: d.html[:0], scratch: d.scratch[:0]} // drops newRoot
+	if cap(d.html) > 1<<16 || cap(d.scratch) > 1<<16 || cap(d.ops) > maxPooledOps || cap(d.paths) > 8*maxPooledOps {
 		return
 	}
 	differPool.Put(d)
 }
+
+// maxPooledOps bounds the ops a pooled differ keeps room for: a rare huge diff should not
+// leave its memory to every later one.
+const maxPooledOps = 1024
 
 func (d *differ) mark() mark {
 	return mark{len(d.ops), len(d.paths), len(d.html), len(d.fix), d.size}

@@ -69,6 +69,11 @@ func checkDiff(t testing.TB, a, b string) []Op {
 		t.Fatalf("equalSeen=%v but Diff returned %d ops: %s", equalSeen(ta, tb), len(ops), AppendOps(nil, ops))
 	}
 	enc := AppendOps(nil, ops)
+	// AppendDiff encodes the same ops after what buf holds, and adds nothing when
+	// there are none.
+	if app := AppendDiff([]byte("x"), ta, tb); ops == nil && string(app) != "x" || ops != nil && string(app) != "x"+string(enc) {
+		t.Fatalf("AppendDiff gives %s, AppendOps(Diff) gives %s", app[1:], enc)
+	}
 	got := mustParse(t, a)
 	if err := Apply(got, ops); err != nil {
 		t.Fatalf("Apply: %v\na: %q\nb: %q\nops: %s", err, a, b, enc)

@@ -70,36 +70,49 @@ func AppendOps(buf []byte, ops []Op) []byte {
 			buf = append(buf, ',')
 		}
 		first = false
-		buf = append(buf, '[', '"')
-		buf = append(buf, opNames[op.Kind]...)
-		buf = append(buf, '"', ',', '[')
-		for j, x := range op.Path {
-			if j > 0 {
-				buf = append(buf, ',')
-			}
-			buf = strconv.AppendInt(buf, int64(x), 10)
-		}
-		buf = append(buf, ']')
-		switch op.Kind {
-		case OpText:
-			buf = appendJSONString(append(buf, ','), op.Value)
-		case OpSetAttr:
-			buf = appendJSONString(append(buf, ','), op.Name)
-			buf = appendJSONString(append(buf, ','), op.Value)
-		case OpRemoveAttr:
-			buf = appendJSONString(append(buf, ','), op.Name)
-		case OpInsert:
-			buf = strconv.AppendInt(append(buf, ','), int64(op.Index), 10)
-			buf = appendJSONString(append(buf, ','), op.HTML)
-		case OpReplace, OpInner:
-			buf = appendJSONString(append(buf, ','), op.HTML)
-		case OpMove:
-			buf = strconv.AppendInt(append(buf, ','), int64(op.Index), 10)
-			buf = strconv.AppendInt(append(buf, ','), int64(op.To), 10)
-		}
-		buf = append(buf, ']')
+		buf = appendOp(buf, op, nil)
 	}
 	return append(buf, ']')
+}
+
+// appendOp appends one op's array. The HTML payload is html when it is not nil, else
+// op.HTML.
+func appendOp(buf []byte, op *Op, html []byte) []byte {
+	buf = append(buf, '[', '"')
+	buf = append(buf, opNames[op.Kind]...)
+	buf = append(buf, '"', ',', '[')
+	for j, x := range op.Path {
+		if j > 0 {
+			buf = append(buf, ',')
+		}
+		buf = strconv.AppendInt(buf, int64(x), 10)
+	}
+	buf = append(buf, ']')
+	switch op.Kind {
+	case OpText:
+		buf = appendJSONString(append(buf, ','), op.Value)
+	case OpSetAttr:
+		buf = appendJSONString(append(buf, ','), op.Name)
+		buf = appendJSONString(append(buf, ','), op.Value)
+	case OpRemoveAttr:
+		buf = appendJSONString(append(buf, ','), op.Name)
+	case OpInsert:
+		buf = strconv.AppendInt(append(buf, ','), int64(op.Index), 10)
+		buf = appendHTML(append(buf, ','), op.HTML, html)
+	case OpReplace, OpInner:
+		buf = appendHTML(append(buf, ','), op.HTML, html)
+	case OpMove:
+		buf = strconv.AppendInt(append(buf, ','), int64(op.Index), 10)
+		buf = strconv.AppendInt(append(buf, ','), int64(op.To), 10)
+	}
+	return append(buf, ']')
+}
+
+func appendHTML(buf []byte, s string, b []byte) []byte {
+	if b != nil {
+		return appendJSONString(buf, b)
+	}
+	return appendJSONString(buf, s)
 }
 
 // opLen returns len(AppendOps(nil, []Op{op})) - 2 without encoding: the length of

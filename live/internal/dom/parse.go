@@ -58,7 +58,11 @@ type Arena struct {
 	nodes []Node
 	ptrs  []*Node
 	attrs []Attr
+	used  slabCounts // what the last parse into it took, to size the next
 }
+
+// slabCounts counts nodes, child pointers and attributes.
+type slabCounts struct{ nodes, ptrs, attrs int }
 
 // ParseIn is Parse, building the tree in a's memory. The tree a held before is
 // overwritten: it must no longer be used, nor any node of it.
@@ -132,6 +136,7 @@ type parser struct {
 	nodes    []Node
 	ptrs     []*Node
 	attrBuf  []Attr
+	spilled  slabCounts // what earlier slabs of this parse hold
 }
 
 var parserPool = sync.Pool{New: func() any { return new(parser) }}
@@ -159,11 +164,14 @@ func (p *parser) parse(s string, a *Arena) *Node {
 			clearTail(a.nodes, p.nodes)
 			clearTail(a.ptrs, p.ptrs)
 			clearTail(a.attrs, p.attrBuf)
+			// A page has more nodes than the estimate when text sits between its tags:
+			// size the next parse's slabs from this one's, so that it needs none more.
+			a.used = slabCounts{p.spilled.nodes + len(p.nodes), p.spilled.ptrs + len(p.ptrs), p.spilled.attrs + len(p.attrBuf)}
 		}()
 	}
-	a.nodes = slab(a.nodes, p.est)
-	a.ptrs = slab(a.ptrs, p.est)
-	a.attrs = slab(a.attrs, p.estAttrs)
+	a.nodes = slab(a.nodes, max(p.est, a.used.nodes))
+	a.ptrs = slab(a.ptrs, max(p.est, a.used.ptrs))
+	a.attrs = slab(a.attrs, max(p.estAttrs, a.used.attrs))
 	p.nodes, p.ptrs, p.attrBuf = a.nodes, a.ptrs, a.attrs
 	root := p.newNode()
 	root.Type = ElementNode
