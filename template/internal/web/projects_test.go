@@ -1,10 +1,13 @@
 package web_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -72,10 +75,10 @@ func TestCreateEditAndDeleteAProject(t *testing.T) {
 		t.Fatalf("after edit, at %s: %s", index.URL(), index.HTML())
 	}
 
-	if err := index.ClickElement(`button[live-click="ask_delete"]`); err != nil {
-		t.Fatal(err)
+	if !index.Has("#confirm-delete[hidden]") {
+		t.Fatalf("the delete confirmation is not there, hidden: %s", index.HTML())
 	}
-	if err := index.ClickElement(`button[live-click="delete"]`); err != nil {
+	if err := pressConfirm(t, index, "confirm-delete"); err != nil {
 		t.Fatal(err)
 	}
 	if index.URL() != "/projects" || !index.Contains("Project deleted.") || !index.Contains(`id="no-projects"`) {
@@ -104,11 +107,7 @@ func TestProjectsFollowChangesInTheOwnersOtherTabs(t *testing.T) {
 	list.Await("Yard")
 	show.Await(`<h1 id="project-name">Yard</h1>`)
 
-	row := fmt.Sprintf("#project-%d", p.ID)
-	if err := list.ClickElement(row + ` button[live-click="ask_delete"]`); err != nil {
-		t.Fatal(err)
-	}
-	if err := list.ClickElement(row + ` button[live-click="delete"]`); err != nil {
+	if err := pressConfirm(t, list, fmt.Sprintf("delete-project-%d", p.ID)); err != nil {
 		t.Fatal(err)
 	}
 	show.Await("This project was deleted.")
@@ -217,4 +216,34 @@ func TestBadBytesInAProjectFormAreValidationErrors(t *testing.T) {
 	if !v.Contains("Name must be valid text") || !v.Contains("Description must be valid text") || v.URL() != "/projects/new" {
 		t.Errorf("a NUL byte in a project's fields: %s", v.HTML())
 	}
+}
+
+// pressConfirm presses the confirm button of the modal of the given id as the
+// browser would: it sends the event its JS commands push, with the button's
+// live-value-* attributes. The modal opens and closes in the browser only;
+// TestDeleteConfirmationInChromium clicks through it for real.
+func pressConfirm(t *testing.T, v *livetest.View, modal string) error {
+	t.Helper()
+	button := v.ElementHTML("#" + modal + "-confirm")
+	click := regexp.MustCompile(`live-click="([^"]*)"`).FindStringSubmatch(button)
+	if click == nil {
+		t.Fatalf("the confirm button has no live-click: %s", button)
+	}
+	var cmds [][2]json.RawMessage
+	if err := json.Unmarshal([]byte(html.UnescapeString(click[1])), &cmds); err != nil {
+		t.Fatalf("the confirm button's live-click is not JS commands: %s", button)
+	}
+	var values []string
+	for _, m := range regexp.MustCompile(`live-value-([a-z0-9_-]+)="([^"]*)"`).FindAllStringSubmatch(button, -1) {
+		values = append(values, m[1], html.UnescapeString(m[2]))
+	}
+	for _, c := range cmds {
+		var name string
+		var push struct{ Event string }
+		if json.Unmarshal(c[0], &name) == nil && name == "push" && json.Unmarshal(c[1], &push) == nil {
+			return v.Click(push.Event, values...)
+		}
+	}
+	t.Fatalf("the confirm button pushes no event: %s", button)
+	return nil
 }
