@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/liveapp/liveapp/accounts"
@@ -26,6 +27,7 @@ type Settings struct {
 	Email          string // the current email
 	NewEmail       string
 	EmailErrors    map[string]string
+	emailTouched   bool // the user has typed in the new email field
 	PasswordErrors map[string]string
 }
 
@@ -42,8 +44,20 @@ func (v *Settings) Mount(_ context.Context, s *live.Socket) error {
 	v.FormToken = formTokenOf(s)
 	v.Email = v.scope.User.Email
 
+	// The new address is checked as the user types, once they have typed in
+	// the field.
 	s.On("validate_email", func(_ context.Context, p live.Params) error {
 		v.NewEmail, v.EmailErrors = p.Get("email"), nil
+		v.emailTouched = v.emailTouched || p.Get("_target") == "email"
+		if !v.emailTouched {
+			return nil
+		}
+		switch msg := emailError(v.NewEmail); {
+		case msg != "":
+			v.EmailErrors = map[string]string{"email": msg}
+		case strings.EqualFold(v.NewEmail, v.Email):
+			v.EmailErrors = map[string]string{"email": "did not change"}
+		}
 		return nil
 	})
 	s.On("update_email", func(ctx context.Context, p live.Params) error {
@@ -60,7 +74,7 @@ func (v *Settings) Mount(_ context.Context, s *live.Socket) error {
 		case err != nil:
 			return err
 		}
-		v.NewEmail = ""
+		v.NewEmail, v.emailTouched = "", false
 		flash(s, "info", "A link to confirm your email change has been sent to the new address.")
 		return nil
 	})
