@@ -22,7 +22,7 @@ func (a *App) routes() http.Handler {
 	current := rt.Session("current", live.SessionOptions{
 		Layout:     a.layout,
 		Middleware: auth.FetchCurrentUser,
-		Hooks:      []live.Hook{auth.MountCurrentUser, assignFormToken},
+		Hooks:      []live.Hook{auth.MountCurrentUser, assignFormToken, a.assignAvatar},
 	})
 	// liveapp:auth else
 	// rt := a.Runtime
@@ -51,7 +51,7 @@ func (a *App) routes() http.Handler {
 	private := rt.Session("authenticated", live.SessionOptions{
 		Layout:          a.layout,
 		Middleware:      auth.RequireAuthenticated,
-		Hooks:           []live.Hook{auth.MountCurrentUser, auth.RequireAuthenticatedHook, assignFormToken},
+		Hooks:           []live.Hook{auth.MountCurrentUser, auth.RequireAuthenticatedHook, assignFormToken, a.assignAvatar},
 		Revalidate:      auth.Revalidate,
 		RevalidateEvery: a.cfg.RevalidateEvery,
 	})
@@ -76,6 +76,7 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("POST /users/log-in/magic-link", a.requestMagicLink)
 	mux.Handle("POST /users/log-out", auth.FetchCurrentUser(http.HandlerFunc(a.logOut)))
 	mux.Handle("POST /users/update-password", auth.RequireAuthenticated(http.HandlerFunc(a.updatePassword)))
+	mux.Handle("GET /users/avatar/{key}", auth.RequireAuthenticated(http.HandlerFunc(a.serveAvatar)))
 	// liveapp:auth end
 	mux.Handle("GET /static/", a.staticFiles())
 
