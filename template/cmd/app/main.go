@@ -181,7 +181,8 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		Dev:       cfg.Dev,
 		PublicURL: cfg.PublicURL,
 		// liveapp:auth begin
-		Mailer: mailer,
+		Mailer:     mailer,
+		UploadsDir: cfg.UploadsDir,
 		// liveapp:auth end
 		TrustProxy: cfg.TrustProxy,
 		PubSub:     ps,
