@@ -2,6 +2,13 @@ package accounts
 
 import "errors"
 
+// ValidateEmail returns a *ValidationError with an "email" message when email
+// is not acceptable for an account, or nil: the checks SignUp and
+// DeliverEmailChangeInstructions make before they touch the database, for
+// forms that validate as the user types. Whether an account has the address
+// already is not checked here.
+func ValidateEmail(email string) error { return validateEmail(email) }
+
 // validateEmail returns a *ValidationError with an "email" message when
 // email is not acceptable for an account, or nil. It applies Register's rules.
 func validateEmail(email string) error {

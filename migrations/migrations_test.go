@@ -20,7 +20,7 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // ourCount is the number of liveapp's migration files.
-const ourCount = 3
+const ourCount = 4
 
 func connect(t *testing.T, url string) *pgx.Conn {
 	t.Helper()
@@ -55,7 +55,7 @@ func TestApplyCreatesTheAccountsSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(tables, " "); got != "liveapp_schema_version rate_limits users users_tokens" {
+	if got := strings.Join(tables, " "); got != "liveapp_schema_version rate_limits user_avatars users users_tokens" {
 		t.Errorf("tables: %s", got)
 	}
 	var indexes int

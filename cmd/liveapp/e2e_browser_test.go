@@ -110,6 +110,12 @@ func TestGeneratedAppInABrowser(t *testing.T) {
 		t.Errorf("the sessions page at 390 px: %s", layout)
 	}
 
+	// The components: inputs at phone width, the delete confirmation modal, and an
+	// avatar on the settings page.
+	checkPhoneLayouts(t, alice, base)
+	checkDeleteModal(t, alice, base, dbURL, id)
+	checkAvatar(t, alice, base)
+
 	// Logging out in one tab closes the socket of the session's other tab (a disconnect
 	// broadcast, 4000), whose client reconnects at once rather than after its backoff,
 	// and so lands on the login page by itself.

@@ -43,6 +43,8 @@ var wholeFiles = []struct {
 }{
 	{"internal/web/user_*", Auth},
 	{"internal/web/multinode_test.go", Auth},
+	{"internal/web/modal_test.go", Auth},
+	{"internal/avatars/*", Auth},
 	{"internal/web/testdata/fuzz/FuzzUser*/*", Auth},
 	{"internal/web/templates/user_*", Auth},
 	{"internal/projects/*", Projects},

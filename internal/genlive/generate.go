@@ -175,6 +175,12 @@ func Prepare(app *App, r *Resource) (*Plan, error) {
 			return nil, fmt.Errorf("%s lacks %s (%s), which the generated code uses; restore it from liveapp's template", webDir, need.what, need.name)
 		}
 	}
+	// The generated pages are made of the function components (input, table,
+	// modal...) of the template's components.html.
+	if _, err := os.Stat(app.path(webDir + "/templates/components.html")); err != nil {
+		return nil, fmt.Errorf("%s/templates lacks components.html, the function components the generated pages use; "+
+			"copy it and components.go from liveapp's template", webDir)
+	}
 
 	d := &data{Resource: r, Module: app.Module, Var: recordVar(r, decls["web"])}
 	_, hasFlash := decls["web"]["flash"]

@@ -108,11 +108,20 @@ func TestPrepare(t *testing.T) {
 			"v.store.Update(ctx, v.scope, v.Task.ID, v.Form)",
 		},
 		"internal/web/templates/task_form.html": {
-			`<input type="text" id="title" name="title" value="{{.Form.Title}}" maxlength="255" autocomplete="off" autofocus>`,
-			`<textarea id="notes" name="notes">{{.Form.Notes}}</textarea>`,
-			`<input type="checkbox" id="done" name="done" value="true"{{if .Form.Done}} checked{{end}}>`,
-			`<input type="date" id="due_on"`, `<input type="datetime-local" id="starts_at"`,
-			`inputmode="decimal"`, `{{with .Errors.due_on}}<p class="error" id="due_on-error">Due on {{.}}</p>{{end}}`,
+			`{{template "input" (dict "name" "title" "maxlength" "255" "autocomplete" "off" "label" "Title"`,
+			`"value" .Form.Title "error" .Errors.title "autofocus" true)}}`,
+			`(dict "name" "notes" "type" "textarea" "label" "Notes" "optional" true`,
+			`(dict "name" "done" "type" "checkbox" "label" "Done" "checked" .Form.Done)`,
+			`(dict "name" "due_on" "type" "date" "label" "Due on"`,
+			`(dict "name" "starts_at" "type" "datetime-local" "label" "Starts at (UTC)" "subject" "Starts at"`,
+			`"inputmode" "decimal"`, `"error" .Errors.due_on`,
+		},
+		"internal/web/templates/task_index.html": {
+			`"row" "task_row"`, `{{define "task_row"}}`, `"click" (showModal $modal)`,
+			`"event" "delete" "values" (dict "id" .ID)`,
+		},
+		"internal/web/templates/task_show.html": {
+			`"title" .Task.Title "titleID" "task-title"`, `(showModal "confirm-delete")`,
 		},
 	} {
 		got := file(t, p, path)

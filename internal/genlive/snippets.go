@@ -111,29 +111,28 @@ func (f Field) Display(prefix string) string {
 	return strings.ReplaceAll(show, "{{.", "{{"+v+".")
 }
 
-// InputType is the type attribute of the field's <input>.
-func (f Field) InputType() string {
-	switch f.Type {
-	case Date:
-		return "date"
-	case DateTime:
-		return "datetime-local"
-	}
-	// Text even for numbers, rather than type="number": what the user typed
-	// stays in the field, and a mistake gets the form's own error message.
-	return "text"
-}
-
-// InputExtra are the attributes of the field's <input> after its value, each
-// with a space before it, or "".
-func (f Field) InputExtra() string {
+// InputArgs are the arguments of the field's input component (see the
+// template's components.html) that follow from its type, each pair with a
+// space before it, or "".
+func (f Field) InputArgs() string {
 	switch f.Type {
 	case String:
-		return fmt.Sprintf(` maxlength="%d" autocomplete="off"`, MaxStringLength)
+		return fmt.Sprintf(` "maxlength" "%d" "autocomplete" "off"`, MaxStringLength)
+	case Text:
+		return ` "type" "textarea"`
 	case Integer:
-		return ` inputmode="numeric" autocomplete="off"`
+		// Text even for numbers, rather than type="number": what the user
+		// typed stays in the field, and a mistake gets the form's own error
+		// message.
+		return ` "inputmode" "numeric" "autocomplete" "off"`
 	case Decimal:
-		return ` inputmode="decimal" autocomplete="off"`
+		return ` "inputmode" "decimal" "autocomplete" "off"`
+	case Boolean:
+		return ` "type" "checkbox"`
+	case Date:
+		return ` "type" "date"`
+	case DateTime:
+		return ` "type" "datetime-local"`
 	}
 	return ""
 }

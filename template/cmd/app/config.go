@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	// liveapp:auth begin
+	"path/filepath"
+	// liveapp:auth end
 	"strconv"
 	"strings"
 	// liveapp:auth begin
@@ -23,7 +26,8 @@ type config struct {
 	Addr        string   // where to listen: HOST:PORT
 	PublicURL   *url.URL // nil when PUBLIC_URL is unset in production
 	// liveapp:auth begin
-	SMTP *mail.SMTP // nil in dev, which uses a DevMailbox, and without SMTP_ADDR
+	SMTP       *mail.SMTP // nil in dev, which uses a DevMailbox, and without SMTP_ADDR
+	UploadsDir string     // UPLOADS_DIR; "" turns avatars off
 	// liveapp:auth end
 	TrustProxy bool
 	DebugAddr  string     // where to serve /debug/vars; "" serves it nowhere
@@ -161,6 +165,15 @@ func loadConfig(getenv func(string) string) (*config, error) {
 				bad("PUBLIC_URL is not set: emails link to the app, so set it to the address users reach the app at, such as https://example.com")
 			}
 		}
+	}
+
+	// Uploaded files (avatars) are kept on disk: under .liveapp in dev, and
+	// in production where the operator says, on storage that outlives deploys.
+	switch c.UploadsDir = getenv("UPLOADS_DIR"); {
+	case c.UploadsDir == "" && c.Dev:
+		c.UploadsDir = filepath.Join(".liveapp", "uploads")
+	case c.UploadsDir == "":
+		c.Warnings = append(c.Warnings, "UPLOADS_DIR is not set: avatars are off; set it to a directory on storage that outlives deploys, the same for every node")
 	}
 	// liveapp:auth end
 

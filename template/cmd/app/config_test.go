@@ -2,6 +2,9 @@ package main
 
 import (
 	"log/slog"
+	// liveapp:auth begin
+	"path/filepath"
+	// liveapp:auth end
 	"strings"
 	"testing"
 )
@@ -17,8 +20,9 @@ var prod = map[string]string{
 	"SECRET_KEY_BASE": strings.Repeat("s", 48),
 	"PUBLIC_URL":      "https://example.com",
 	// liveapp:auth begin
-	"SMTP_ADDR": "smtp.example.com:587",
-	"SMTP_FROM": "App <app@example.com>",
+	"SMTP_ADDR":   "smtp.example.com:587",
+	"SMTP_FROM":   "App <app@example.com>",
+	"UPLOADS_DIR": "/var/lib/app/uploads",
 	// liveapp:auth end
 }
 
@@ -56,6 +60,14 @@ func TestProdConfig(t *testing.T) {
 	if c.DebugAddr != "" {
 		t.Errorf("DebugAddr %q without DEBUG_ADDR", c.DebugAddr)
 	}
+	// liveapp:auth begin
+	if c.UploadsDir != "/var/lib/app/uploads" {
+		t.Errorf("UploadsDir %q, want UPLOADS_DIR's", c.UploadsDir)
+	}
+	if c, err := loadConfig(env(with(prod, "APP_ENV", "dev", "UPLOADS_DIR", ""))); err != nil || c.UploadsDir != filepath.Join(".liveapp", "uploads") {
+		t.Errorf("dev without UPLOADS_DIR: %v, UploadsDir %q, want .liveapp/uploads", err, c.UploadsDir)
+	}
+	// liveapp:auth end
 	if c, err := loadConfig(env(with(prod, "DEBUG_ADDR", "127.0.0.1:6060"))); err != nil || c.DebugAddr != "127.0.0.1:6060" {
 		t.Errorf("DEBUG_ADDR=127.0.0.1:6060: %v, %+v", err, c)
 	}
@@ -121,8 +133,11 @@ func TestProductionIsTheDefault(t *testing.T) {
 		t.Errorf("config %+v, want production on every interface, port 4000", c)
 	}
 	// liveapp:auth begin
-	if c.SMTP != nil || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "emails are written to the log") {
+	if c.SMTP != nil || len(c.Warnings) != 2 || !strings.Contains(c.Warnings[0], "emails are written to the log") {
 		t.Errorf("SMTP %v, warnings %q: want emails logged, with a warning", c.SMTP, c.Warnings)
+	}
+	if c.UploadsDir != "" || !strings.Contains(c.Warnings[1], "UPLOADS_DIR is not set: avatars are off") {
+		t.Errorf("UploadsDir %q, warnings %q: want avatars off, with a warning", c.UploadsDir, c.Warnings)
 	}
 	// liveapp:auth end
 }

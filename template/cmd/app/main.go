@@ -263,7 +263,8 @@ func webConfig(cfg *config, db *pgxpool.Pool, ps pubsub.PubSub, log *slog.Logger
 		Dev:       cfg.Dev,
 		PublicURL: cfg.PublicURL,
 		// liveapp:auth begin
-		Mailer: mailer,
+		Mailer:     mailer,
+		UploadsDir: cfg.UploadsDir,
 		// liveapp:auth end
 		TrustProxy: cfg.TrustProxy,
 		PubSub:     ps,

@@ -28,11 +28,14 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // parseTemplates parses every template of templates/ in fsys. Each file defines
-// the templates it is named for; layout.html defines the root layout.
+// the templates it is named for; layout.html defines the root layout and
+// components.html the function components (see components.go).
 func parseTemplates(fsys fs.FS) (*template.Template, error) {
-	return template.New("").Funcs(template.FuncMap{
+	var t *template.Template
+	t = template.New("").Funcs(componentFuncs(&t)).Funcs(template.FuncMap{
 		"date": func(t time.Time) string { return t.Format("Jan 2, 2006 15:04") },
-	}).ParseFS(fsys, "templates/*.html")
+	})
+	return t.ParseFS(fsys, "templates/*.html")
 }
 
 // templateSet holds the parsed templates, which ReloadTemplates replaces whole

@@ -24,7 +24,8 @@ type layoutData struct {
 	AppName string
 	Assets  string // the version of the static files, for cache busting
 	// liveapp:auth begin
-	User string // the current user's email, or ""
+	User   string // the current user's email, or ""
+	Avatar string // the URL of the current user's avatar, or ""
 	// liveapp:auth end
 	FormToken string // for the log-out form
 }
@@ -37,6 +38,7 @@ func (a *App) layout(w io.Writer, p *live.Page) error {
 	// liveapp:auth begin
 	if scope, ok := p.Get(authweb.ScopeAssign).(accounts.Scope); ok && scope.User != nil {
 		d.User = scope.User.Email
+		d.Avatar, _ = p.Get(avatarAssign).(string)
 	}
 	// liveapp:auth end
 	d.FormToken, _ = p.Get(formTokenAssign).(string)

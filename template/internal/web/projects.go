@@ -23,7 +23,6 @@ type ProjectIndex struct {
 	app      *App
 	scope    accounts.Scope
 	Projects []projects.Project
-	Deleting int64 // the project whose deletion awaits confirmation, or 0
 }
 
 // Mount loads the projects and registers the list's events.
@@ -40,19 +39,9 @@ func (v *ProjectIndex) Mount(ctx context.Context, s *live.Socket) error {
 	if err != nil {
 		return err
 	}
-	// Deleting asks for confirmation first, on the server, so it works
-	// without a JavaScript confirm dialog.
-	s.On("ask_delete", func(_ context.Context, p live.Params) error {
-		id, err := p.Int("id")
-		v.Deleting = id
-		return err
-	})
-	s.On("cancel_delete", func(context.Context, live.Params) error {
-		v.Deleting = 0
-		return nil
-	})
+	// The list asks for confirmation in the browser (the modal of
+	// project_row); only the confirmed delete reaches the server.
 	s.On("delete", func(ctx context.Context, p live.Params) error {
-		v.Deleting = 0
 		id, err := p.Int("id")
 		if err != nil {
 			return err
@@ -169,10 +158,9 @@ func (v *ProjectForm) Render(w io.Writer) error { return v.app.render(w, "projec
 
 // ProjectShow shows one project.
 type ProjectShow struct {
-	app           *App
-	scope         accounts.Scope
-	Project       *projects.Project
-	ConfirmDelete bool
+	app     *App
+	scope   accounts.Scope
+	Project *projects.Project
 }
 
 // Mount loads the project and registers the page's events.
@@ -205,8 +193,6 @@ func (v *ProjectShow) Mount(ctx context.Context, s *live.Socket) error {
 	if err != nil {
 		return err
 	}
-	s.On("ask_delete", func(context.Context, live.Params) error { v.ConfirmDelete = true; return nil })
-	s.On("cancel_delete", func(context.Context, live.Params) error { v.ConfirmDelete = false; return nil })
 	s.On("delete", func(ctx context.Context, _ live.Params) error {
 		err := v.app.Projects.Delete(ctx, v.scope, v.Project.ID)
 		if err != nil && !errors.Is(err, projects.ErrNotFound) {

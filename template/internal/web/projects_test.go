@@ -72,10 +72,10 @@ func TestCreateEditAndDeleteAProject(t *testing.T) {
 		t.Fatalf("after edit, at %s: %s", index.URL(), index.HTML())
 	}
 
-	if err := index.ClickElement(`button[live-click="ask_delete"]`); err != nil {
-		t.Fatal(err)
+	if !index.Has("#confirm-delete[hidden]") {
+		t.Fatalf("the delete confirmation is not there, hidden: %s", index.HTML())
 	}
-	if err := index.ClickElement(`button[live-click="delete"]`); err != nil {
+	if err := pressConfirm(t, index, "confirm-delete"); err != nil {
 		t.Fatal(err)
 	}
 	if index.URL() != "/projects" || !index.Contains("Project deleted.") || !index.Contains(`id="no-projects"`) {
@@ -104,11 +104,7 @@ func TestProjectsFollowChangesInTheOwnersOtherTabs(t *testing.T) {
 	list.Await("Yard")
 	show.Await(`<h1 id="project-name">Yard</h1>`)
 
-	row := fmt.Sprintf("#project-%d", p.ID)
-	if err := list.ClickElement(row + ` button[live-click="ask_delete"]`); err != nil {
-		t.Fatal(err)
-	}
-	if err := list.ClickElement(row + ` button[live-click="delete"]`); err != nil {
+	if err := pressConfirm(t, list, fmt.Sprintf("delete-project-%d", p.ID)); err != nil {
 		t.Fatal(err)
 	}
 	show.Await("This project was deleted.")

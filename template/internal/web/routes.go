@@ -27,7 +27,7 @@ func (a *App) routes() http.Handler {
 	current := rt.Session("current", live.SessionOptions{
 		Layout:     a.layout,
 		Middleware: auth.FetchCurrentUser,
-		Hooks:      []live.Hook{auth.MountCurrentUser, assignFormToken},
+		Hooks:      []live.Hook{auth.MountCurrentUser, assignFormToken, a.assignAvatar},
 		Public:     true,
 	})
 	// liveapp:auth else
@@ -64,7 +64,7 @@ func (a *App) routes() http.Handler {
 	private := rt.Session("authenticated", live.SessionOptions{
 		Layout:          a.layout,
 		Middleware:      auth.RequireAuthenticated,
-		Hooks:           []live.Hook{auth.MountCurrentUser, assignFormToken},
+		Hooks:           []live.Hook{auth.MountCurrentUser, assignFormToken, a.assignAvatar},
 		Requires:        []live.Requirement{auth.LoggedIn()},
 		Revalidate:      auth.Revalidate,
 		RevalidateEvery: a.cfg.RevalidateEvery,
@@ -90,6 +90,7 @@ func (a *App) routes() http.Handler {
 	mux.HandlePublic("POST /users/log-in/magic-link", http.HandlerFunc(a.requestMagicLink))
 	mux.HandlePublic("POST /users/log-out", auth.FetchCurrentUser(http.HandlerFunc(a.logOut)))
 	mux.Handle("POST /users/update-password", auth.RequireAuthenticated(http.HandlerFunc(a.updatePassword)))
+	mux.Handle("GET /users/avatar/{key}", auth.RequireAuthenticated(http.HandlerFunc(a.serveAvatar)))
 	// liveapp:auth end
 	mux.HandlePublic("GET /static/", a.staticFiles())
 

@@ -221,6 +221,49 @@ func TestChangeEmail(t *testing.T) {
 	}
 }
 
+func TestRegistrationAndEmailChangeValidateAsYouType(t *testing.T) {
+	a := newApp(t)
+	c, _ := a.loggedIn(t, "alice@example.com")
+	for _, form := range []struct {
+		page, field, same string // same: an address the form refuses as unchanged
+	}{
+		{"/users/register", "#email", ""},
+		{"/users/settings", "#new-email", "ALICE@example.com"},
+	} {
+		v := a.browser(t).Mount(form.page)
+		if form.page == "/users/settings" {
+			v = c.Mount(form.page)
+		}
+		change := func(email string) {
+			t.Helper()
+			if err := v.ChangeForm(form.field, url.Values{"email": {email}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if v.Contains(`class="error"`) {
+			t.Errorf("%s: an error before any typing: %s", form.page, v.HTML())
+		}
+		change("alice")
+		if !v.Contains("Email must have the @ sign and no spaces") || !v.Contains(`class="field invalid"`) {
+			t.Errorf("%s: a malformed address shows no error as it is typed: %s", form.page, v.HTML())
+		}
+		change("")
+		if !v.Contains("Email can't be blank") {
+			t.Errorf("%s: a cleared field shows no error: %s", form.page, v.HTML())
+		}
+		if form.same != "" {
+			change(form.same)
+			if !v.Contains("Email did not change") {
+				t.Errorf("%s: the current address shows no error: %s", form.page, v.HTML())
+			}
+		}
+		change("someone@example.net")
+		if v.Contains(`class="error"`) {
+			t.Errorf("%s: a good address still shows an error: %s", form.page, v.HTML())
+		}
+	}
+}
+
 func TestChangePasswordLogsOutOtherSessions(t *testing.T) {
 	a := newApp(t)
 	c, _ := a.loggedIn(t, "alice@example.com")

@@ -166,7 +166,7 @@ func TestAFailedLogInKeepsTheEmail(t *testing.T) {
 
 	// What the page shows back is only ever text an email could be.
 	for _, bad := range []string{"alice%00@example.com", "alic%E9@example.com", strings.Repeat("a", 200) + "%40example.com"} {
-		if v := c.Mount("/users/log-in?email=" + bad); !v.Contains(`id="email" name="email" value required`) {
+		if v := c.Mount("/users/log-in?email=" + bad); !v.Contains(`id="email" name="email" value autocomplete="username"`) {
 			t.Errorf("?email=%s was shown back: %s", bad, v.HTML())
 		}
 	}

@@ -16,19 +16,24 @@ import (
 // would belong to whoever filled in the form, who may not own the address:
 // see accounts.SignUp.)
 type Register struct {
-	app    *App
-	Email  string
-	Errors map[string]string
+	app     *App
+	Email   string
+	Errors  map[string]string
+	touched bool // the user has typed in the email field: its errors show
 }
 
 // Mount registers the form's events.
 func (v *Register) Mount(_ context.Context, s *live.Socket) error {
 	title(s, "Register")
-	// Typing clears the error of the field being changed; the rest are
-	// checked on submit.
+	// The address is checked as the user types, once they have typed in
+	// the field; whether it has an account is never said (see save).
 	s.On("validate", func(_ context.Context, p live.Params) error {
 		v.Email = p.Get("email")
-		delete(v.Errors, p.Get("_target"))
+		v.touched = v.touched || p.Get("_target") == "email"
+		v.Errors = nil
+		if msg := emailError(v.Email); msg != "" && v.touched {
+			v.Errors = map[string]string{"email": msg}
+		}
 		return nil
 	})
 	s.On("save", func(ctx context.Context, p live.Params) error {
@@ -55,3 +60,13 @@ func (v *Register) Mount(_ context.Context, s *live.Socket) error {
 
 // Render renders the page.
 func (v *Register) Render(w io.Writer) error { return v.app.render(w, "user_registration", v) }
+
+// emailError is what accounts.ValidateEmail says of email, or "" when the
+// address is fine.
+func emailError(email string) string {
+	var invalid *accounts.ValidationError
+	if errors.As(accounts.ValidateEmail(email), &invalid) {
+		return invalid.Fields["email"]
+	}
+	return ""
+}

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/liveapp/liveapp/accounts"
 	authweb "github.com/liveapp/liveapp/accounts/web"
 	"github.com/liveapp/liveapp/fieldtext"
 	"github.com/liveapp/liveapp/live"
+
+	"github.com/liveapp/liveapp/template/internal/avatars"
 )
 
 // Settings changes the user's email and password. Both need sudo mode: the
@@ -26,7 +29,11 @@ type Settings struct {
 	Email          string // the current email
 	NewEmail       string
 	EmailErrors    map[string]string
+	emailTouched   bool // the user has typed in the new email field
 	PasswordErrors map[string]string
+	Avatar         *live.Upload // the avatar's upload; nil when avatars are off
+	AvatarURL      string       // the user's avatar, or ""
+	AvatarError    string       // why the last image was refused
 }
 
 const reauthenticate = "You must log in again to change your settings."
@@ -36,14 +43,26 @@ const reauthenticate = "You must log in again to change your settings."
 const reauthenticateURL = "/users/log-in?return_to=%2Fusers%2Fsettings"
 
 // Mount registers the forms' events.
-func (v *Settings) Mount(_ context.Context, s *live.Socket) error {
+func (v *Settings) Mount(ctx context.Context, s *live.Socket) error {
 	title(s, "Settings")
 	v.scope = authweb.ScopeFromSocket(s)
 	v.FormToken = formTokenOf(s)
 	v.Email = v.scope.User.Email
 
+	// The new address is checked as the user types, once they have typed in
+	// the field.
 	s.On("validate_email", func(_ context.Context, p live.Params) error {
 		v.NewEmail, v.EmailErrors = p.Get("email"), nil
+		v.emailTouched = v.emailTouched || p.Get("_target") == "email"
+		if !v.emailTouched {
+			return nil
+		}
+		switch msg := emailError(v.NewEmail); {
+		case msg != "":
+			v.EmailErrors = map[string]string{"email": msg}
+		case strings.EqualFold(v.NewEmail, v.Email):
+			v.EmailErrors = map[string]string{"email": "did not change"}
+		}
 		return nil
 	})
 	s.On("update_email", func(ctx context.Context, p live.Params) error {
@@ -60,7 +79,7 @@ func (v *Settings) Mount(_ context.Context, s *live.Socket) error {
 		case err != nil:
 			return err
 		}
-		v.NewEmail = ""
+		v.NewEmail, v.emailTouched = "", false
 		flash(s, "info", "A link to confirm your email change has been sent to the new address.")
 		return nil
 	}, live.Requires(v.app.auth.LoggedIn()))
@@ -70,6 +89,51 @@ func (v *Settings) Mount(_ context.Context, s *live.Socket) error {
 	s.On("validate_password", func(_ context.Context, p live.Params) error {
 		v.PasswordErrors = passwordErrors(p.Get("password"), p.Get("password_confirmation"), p.Get("_target"))
 		return nil
+	})
+	if v.app.Avatars != nil {
+		return v.mountAvatar(ctx, s)
+	}
+	return nil
+}
+
+// mountAvatar allows the avatar's upload and registers its events. The
+// runtime refuses, as they arrive, files over the size limit and files whose
+// first bytes are not an accepted image, whatever the browser says they are;
+// avatars.Store.Put checks the type again before it keeps anything.
+func (v *Settings) mountAvatar(ctx context.Context, s *live.Socket) error {
+	var err error
+	if v.AvatarURL, err = v.app.avatarURL(ctx, v.scope); err != nil {
+		return err
+	}
+	v.Avatar = s.AllowUpload("avatar", live.UploadOptions{Accept: avatars.Accept, MaxFileSize: avatars.MaxSize})
+	s.On("cancel_avatar", func(_ context.Context, p live.Params) error {
+		return s.CancelUpload("avatar", p.Get("ref"))
+	})
+	s.On("save_avatar", func(ctx context.Context, _ live.Params) error {
+		v.AvatarError = ""
+		saved := false
+		err := s.ConsumeUploads("avatar", func(_ live.UploadEntry, r io.Reader) error {
+			_, err := v.app.Avatars.Put(ctx, v.scope, r)
+			if errors.Is(err, avatars.ErrNotImage) {
+				v.AvatarError = "The file is not a PNG, JPEG, WebP or GIF image."
+				return nil
+			}
+			saved = err == nil
+			return err
+		})
+		if err != nil || !saved {
+			return err
+		}
+		// A page load, so that the nav bar shows the new avatar too.
+		s.PutFlash("info", "Avatar updated.")
+		return s.Redirect("/users/settings")
+	})
+	s.On("remove_avatar", func(ctx context.Context, _ live.Params) error {
+		if err := v.app.Avatars.Delete(ctx, v.scope); err != nil {
+			return err
+		}
+		s.PutFlash("info", "Avatar removed.")
+		return s.Redirect("/users/settings")
 	})
 	return nil
 }

@@ -39,6 +39,7 @@ import (
 	"net/http"
 	"net/url"
 	// liveapp:auth begin
+	"path/filepath"
 	"time"
 	// liveapp:auth end
 
@@ -51,10 +52,12 @@ import (
 	"github.com/liveapp/liveapp/live"
 	"github.com/liveapp/liveapp/live/pubsub"
 	// liveapp:auth begin
+	"github.com/liveapp/liveapp/live/storage"
 	"github.com/liveapp/liveapp/mail"
+
+	"github.com/liveapp/liveapp/template/internal/avatars"
 	// liveapp:auth end
 	// liveapp:projects begin
-
 	"github.com/liveapp/liveapp/template/internal/projects"
 	// liveapp:projects end
 )
@@ -156,6 +159,12 @@ type Config struct {
 	// RevalidateEvery is how often each open socket of a logged-in page checks
 	// that its session still exists. Default one minute.
 	RevalidateEvery time.Duration
+
+	// UploadsDir is the directory uploaded files are kept in: the users'
+	// avatars, under avatars/. Every node must see the same directory (a
+	// shared volume), and it must outlive deploys. Empty turns avatars off:
+	// the settings page then offers none.
+	UploadsDir string
 	// liveapp:auth end
 
 	// Logger receives errors, and a line per request and per live mount, event
@@ -176,6 +185,7 @@ type App struct {
 	// liveapp:projects begin
 	Projects *projects.Store
 	// liveapp:projects end
+	Avatars *avatars.Store // nil when Config.UploadsDir is empty
 
 	auth *authweb.Auth
 	// liveapp:auth end
@@ -255,6 +265,13 @@ func newApp(cfg Config, audit bool) (*App, error) {
 	// liveapp:projects begin
 	a.Projects = projects.NewStore(cfg.DB, a.Runtime.PubSub())
 	// liveapp:projects end
+	if cfg.UploadsDir != "" {
+		disk, err := storage.NewDisk(filepath.Join(cfg.UploadsDir, "avatars"))
+		if err != nil {
+			return nil, fmt.Errorf("web: Config.UploadsDir: %w", err)
+		}
+		a.Avatars = avatars.NewStore(cfg.DB, disk)
+	}
 	a.auth = &authweb.Auth{Store: a.Accounts, Runtime: a.Runtime, SecureCookies: secure, Logger: a.log,
 		SessionCookie: sessionCookie, RememberCookie: rememberCookie, ReturnToCookie: returnToCookie}
 	// liveapp:auth end

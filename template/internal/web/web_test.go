@@ -80,6 +80,7 @@ func newAppOn(t testing.TB, db *pgxpool.Pool, configure ...func(*web.Config)) *t
 		// Long enough that revalidation never races what a test checks; the test of
 		// revalidation itself sets a short one.
 		RevalidateEvery: time.Hour,
+		UploadsDir:      t.TempDir(),
 		// liveapp:auth end
 	}
 	for _, f := range configure {
