@@ -29,6 +29,8 @@ it with the go.mod), in the shape of the app's sample projects resource:
   internal/<package>/store_test.go      nothing by URL or by crafted event
   internal/web/routes.go                four routes, added at the gen.live marker line,
                                         in the live session of logged-in users
+  internal/web/web.go                   the store, a field of App built once in New,
+                                        added at the two gen.live marker lines
 
 Resource is the record's Go type, singular and CamelCase (Task, LineItem). plural
 is lower snake_case (tasks, line_items): it names the table and the URLs
@@ -91,7 +93,12 @@ func runGenLive(out io.Writer, self, dir, singular, plural string, fields []stri
 	default:
 		fmt.Fprintf(out, "  unchanged  %s\n", res.RoutesFile)
 	}
-	if len(res.Written) == 0 && !res.RoutesAdded {
+	if res.StoreAdded {
+		fmt.Fprintf(out, "  updated    %s: App.%s, the store its views share\n", res.StoresFile, r.GoPlural())
+	} else {
+		fmt.Fprintf(out, "  unchanged  %s\n", res.StoresFile)
+	}
+	if len(res.Written) == 0 && !res.RoutesAdded && !res.StoreAdded {
 		fmt.Fprintf(out, "\n%s was generated already: nothing changed.\n", r.HumanPluralCap())
 		return nil
 	}

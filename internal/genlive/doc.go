@@ -12,7 +12,7 @@
 //   - Prepare reads the app (go.mod for the module path, migrations, the web
 //     package's declarations, routes.go) and refuses what is in the way: a
 //     table or package of the same name, views or routes already declared,
-//     routes.go without its marker line. It then renders every file from the
+//     routes.go or web.go without its marker lines. It then renders every file from the
 //     code templates in templates/, formats the Go ones, and plans the edit of
 //     routes.go, still writing nothing.
 //   - Plan.Apply writes the files with scaffold.Write, which refuses to
@@ -49,7 +49,9 @@
 // checks for: the marker line in internal/web/routes.go inside the live session
 // of logged-in users, App with its render method and cfg.DB, the title
 // function, and the test helpers of internal/web/web_test.go. The views
-// declare the flash helper when the web package lacks it. Each view makes its
-// Store from the app's pool and PubSub (a Store holds nothing else), since
-// App's fields are the user's code.
+// declare the flash helper when the web package lacks it. The resource's Store
+// is a field of App, built once in New and shared by its views: gen.live adds
+// the field, the line that builds it and the import above the two marker lines
+// of internal/web/web.go (StoreFieldMarker and StoreBuildMarker), and refuses,
+// saying what to add, an app made before they existed.
 package genlive

@@ -104,7 +104,7 @@ func TestPrepare(t *testing.T) {
 		},
 		"internal/tasks/events.go": {`"tasks:user:" + strconv.FormatInt(scope.UserID(), 10)`},
 		"internal/web/tasks.go": {
-			"import (", `"example.com/app/internal/tasks"`, "func (a *App) taskStore() *tasks.Store",
+			"import (", `"example.com/app/internal/tasks"`, "v.store = v.app.Tasks",
 			"v.store.Update(ctx, v.scope, v.Task.ID, v.Form)",
 		},
 		"internal/web/templates/task_form.html": {
@@ -126,6 +126,16 @@ func TestPrepare(t *testing.T) {
 	if strings.Contains(file(t, p, "internal/web/tasks.go"), "func flash(") {
 		t.Error("tasks.go declares flash again")
 	}
+	// The store is a field of App, built once in New.
+	for _, w := range []string{
+		"\tTasks *tasks.Store\n\t" + StoreFieldMarker,
+		"\ta.Tasks = tasks.NewStore(cfg.DB, a.Runtime.PubSub())\n\t" + StoreBuildMarker,
+		"\t// liveapp:projects end\n\n\t\"example.com/app/internal/tasks\"\n)",
+	} {
+		if !strings.Contains(string(p.stores.out), w) {
+			t.Errorf("web.go lacks %q:\n%s", w, p.stores.out)
+		}
+	}
 	// Prepare writes nothing.
 	if _, err := os.Stat(filepath.Join(app.Dir, "internal/tasks")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Prepare wrote internal/tasks: %v", err)
@@ -142,17 +152,24 @@ func TestApplyTwiceChangesNothing(t *testing.T) {
 	if err != nil || len(res.Written) != len(p.Files) || !res.RoutesAdded {
 		t.Fatalf("first run: %+v, %v", res, err)
 	}
+	if !res.StoreAdded {
+		t.Error("the first run added no store to App")
+	}
 	routes, _ := os.ReadFile(app.path(routesFile))
+	web, _ := os.ReadFile(app.path("internal/web/web.go"))
 	p, err = Prepare(app, everyType(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	res, err = p.Apply(false)
-	if err != nil || len(res.Written) != 0 || res.RoutesAdded || res.RoutesNote != "" {
+	if err != nil || len(res.Written) != 0 || res.RoutesAdded || res.RoutesNote != "" || res.StoreAdded {
 		t.Fatalf("second run: %+v, %v", res, err)
 	}
 	if again, _ := os.ReadFile(app.path(routesFile)); string(again) != string(routes) {
 		t.Error("the second run changed routes.go")
+	}
+	if again, _ := os.ReadFile(app.path("internal/web/web.go")); string(again) != string(web) {
+		t.Error("the second run changed web.go")
 	}
 	if p.Migration != "migrations/002_create_tasks.sql" {
 		t.Errorf("the second run's migration is %s, want the first's", p.Migration)
@@ -240,6 +257,18 @@ func TestPrepareRefusesWhatIsInTheWay(t *testing.T) {
 			func(t *testing.T, app *App) { edit(t, app, routesFile, RouteMarker, "") },
 			func(t *testing.T) *Resource { return resource(t, "Task", "tasks", "title:string") },
 			"has no line",
+		},
+		{
+			"web.go without the store markers, as apps made before them",
+			func(t *testing.T, app *App) { edit(t, app, "internal/web/web.go", StoreFieldMarker, "") },
+			func(t *testing.T) *Resource { return resource(t, "Task", "tasks", "title:string") },
+			"internal/web/web.go lacks the lines where gen.live adds the store",
+		},
+		{
+			"a plural that names a field of App",
+			nil,
+			func(t *testing.T) *Resource { return resource(t, "Clock", "runtime", "title:string") },
+			"App has a field Runtime already",
 		},
 	}
 	for _, tt := range tests {

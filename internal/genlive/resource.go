@@ -192,7 +192,7 @@ func (r *Resource) HasPointer() bool {
 // WebNames are the names the generated web code declares in package web.
 func (r *Resource) WebNames() []string {
 	return []string{r.Singular + "Index", r.Singular + "Form", r.Singular + "Show",
-		"load" + r.Singular, r.Lower() + "Params", r.Lower() + "Path", r.Lower() + "Store"}
+		"load" + r.Singular, r.Lower() + "Params", r.Lower() + "Path"}
 }
 
 // WebTestNames are the names the generated web tests declare in package

@@ -172,6 +172,7 @@ type App struct {
 	// liveapp:projects begin
 	Projects *projects.Store
 	// liveapp:projects end
+	// liveapp gen.live adds the stores of new resources above this line.
 
 	auth *authweb.Auth
 	// liveapp:auth end
@@ -236,6 +237,7 @@ func New(cfg Config) (*App, error) {
 	// liveapp:projects begin
 	a.Projects = projects.NewStore(cfg.DB, a.Runtime.PubSub())
 	// liveapp:projects end
+	// liveapp gen.live builds the stores of new resources above this line.
 	a.auth = &authweb.Auth{Store: a.Accounts, Runtime: a.Runtime, SecureCookies: secure, Logger: a.log,
 		SessionCookie: sessionCookie, RememberCookie: rememberCookie, ReturnToCookie: returnToCookie}
 	// liveapp:auth end
