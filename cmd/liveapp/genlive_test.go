@@ -14,7 +14,9 @@ import (
 var genLiveFields = []string{
 	"title:string", "notes:text:optional", "priority:integer", "done:boolean", "due_on:date",
 	"starts_at:datetime", "price:decimal", "estimate:integer:optional", "review_on:date:optional",
-	"ends_at:datetime:optional", "cost:decimal:optional",
+	"ends_at:datetime:optional", "cost:decimal:optional", "weight:float", "ratio:float:optional",
+	"serial:uuid:unique", "batch:uuid:optional", "status:enum:draft,in_progress,done", "color:enum:red,blue:optional",
+	"code:string:unique", "ticket:integer:optional:unique",
 }
 
 // standInApp copies the repository's template/ app into a temporary directory
@@ -167,7 +169,7 @@ func TestGenLiveRefusesInvalidInputAndWritesNothing(t *testing.T) {
 		want string // in the error
 	}{
 		{"too few arguments", []string{"Task", "tasks"}, "at least one field"},
-		{"an unknown type", []string{"Task", "tasks", "title:string", "size:float"}, `unknown type "float"`},
+		{"an unknown type", []string{"Task", "tasks", "title:string", "size:money"}, `unknown type "money"`},
 		{"a reserved field", []string{"Task", "tasks", "user_id:integer"}, "reserved"},
 		{"a Go keyword", []string{"Task", "tasks", "range:integer"}, "Go keyword"},
 		{"a duplicate field", []string{"Task", "tasks", "title:string", "title:string"}, "given twice"},

@@ -46,6 +46,36 @@ func (d *data) Checks() []Field {
 	return fs
 }
 
+// Uniques are the fields marked unique.
+func (d *data) Uniques() []Field {
+	var fs []Field
+	for _, f := range d.Fields {
+		if f.Unique {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// UniqueIndex is the name of the unique index of f, a field marked unique:
+// the Store recognizes its violations by it.
+func (d *data) UniqueIndex(f Field) string { return d.Table() + "_" + f.Name + "_key" }
+
+// HasUniqueNumber reports whether the generated tests need uniqueNumber: some
+// unique field is not text.
+func (d *data) HasUniqueNumber() bool {
+	for _, f := range d.Fields {
+		if f.Unique && !f.IsText() {
+			return true
+		}
+	}
+	return false
+}
+
+// UniqueNumber is the name of the generated tests' function that turns a word
+// into a number, for unique fields that are not text.
+func (d *data) UniqueNumber() string { return "unique" + d.Singular + "Number" }
+
 // FieldList is the fields' names, quoted, for a comment: "title", "notes".
 func (d *data) FieldList() string {
 	names := make([]string, len(d.Fields))

@@ -21,6 +21,7 @@ var templateFS embed.FS
 // are full of {{ }}.
 var templates = template.Must(template.New("").Delims("[[", "]]").Funcs(template.FuncMap{
 	"upperFirst": upperFirst,
+	"lower":      strings.ToLower,
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
 // Plan is what gen.live is about to do to an app. Prepare makes one after every

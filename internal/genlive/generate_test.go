@@ -359,3 +359,74 @@ func edit(t *testing.T, app *App, rel, old, new string) {
 	}
 	write(t, app, rel, strings.Replace(string(src), old, new, 1))
 }
+
+func TestNewTypesAndUnique(t *testing.T) {
+	p, err := Prepare(newApp(t), resource(t, "Gadget", "gadgets", "name:string:unique", "weight:float",
+		"serial:uuid:unique", "status:enum:draft,in_progress,done", "color:enum:red,blue:optional",
+		"ratio:float:optional", "batch:uuid:optional", "number:integer:unique"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range p.Files {
+		if strings.Contains(string(f.Data), "[[") || strings.Contains(string(f.Data), "<no value>") {
+			t.Errorf("%s holds template leftovers", f.Path)
+		}
+	}
+	for path, wants := range map[string][]string{
+		"migrations/002_create_gadgets.sql": {
+			"weight double precision NOT NULL,", "serial uuid NOT NULL,", "status text NOT NULL,",
+			"color text NOT NULL DEFAULT '',", "ratio double precision,", "batch uuid,",
+			"CONSTRAINT gadgets_status_value CHECK (status IN ('draft', 'in_progress', 'done'))",
+			"CONSTRAINT gadgets_color_value CHECK (color IN ('', 'red', 'blue'))",
+			"CREATE UNIQUE INDEX gadgets_name_key ON gadgets (user_id, name);",
+			"CREATE UNIQUE INDEX gadgets_serial_key ON gadgets (user_id, serial);",
+		},
+		"internal/gadgets/gadget.go": {
+			"Weight     float64", "Ratio      *float64", "Batch      *string",
+			`var StatusValues = []string{"draft", "in_progress", "done"}`,
+			"case !slices.Contains(StatusValues, p.Status):", "case !uuidPattern.MatchString(p.Serial):",
+			"case err != nil || math.IsNaN(n) || math.IsInf(n, 0):",
+			"p.Serial = strings.ToLower(strings.TrimSpace(p.Serial))",
+		},
+		"internal/gadgets/store.go": {
+			`"gadgets_serial_key": "serial",`, "if conflict := taken(err); conflict != nil {",
+		},
+		"internal/gadgets/store_test.go": {"func TestUniqueFieldsAreTakenOncePerUser(", "func uniqueGadgetNumber("},
+		"internal/web/gadgets_test.go":   {"func TestGadgetsRefuseATakenValueInline(", "func uniqueGadgetNumber("},
+		"internal/web/templates/gadget_form.html": {
+			`<select id="status" name="status">`, `<option value="">Choose one</option>`,
+			`<option value="in_progress"{{if eq $.Form.Status "in_progress"}} selected{{end}}>In progress</option>`,
+			`<option value="">None</option>`, `inputmode="decimal"`,
+		},
+	} {
+		got := file(t, p, path)
+		for _, w := range wants {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %q:\n%s", path, w, got)
+			}
+		}
+	}
+}
+
+func TestParseFieldRefusesBadModifiers(t *testing.T) {
+	for arg, want := range map[string]string{
+		"status:enum":                "lists its values",
+		"status:enum:optional":       "lists its values",
+		"status:enum:draft":          "at least two values",
+		"status:enum:draft,Draft":    "lower snake_case",
+		"status:enum:draft,draft":    "given twice",
+		"title:string:unique:unique": "unique is given twice",
+		"done:boolean:unique":        "cannot be unique",
+		"notes:text:unique":          "too long to index",
+		"due_on:date:unique":         "only string, integer and uuid",
+		"title:string:required":      `unknown modifier "required"`,
+	} {
+		if _, err := ParseField(arg); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseField(%q): %v, want an error that says %q", arg, err, want)
+		}
+	}
+	f, err := ParseField("status:enum:draft,done:optional:unique")
+	if err == nil {
+		t.Errorf("an enum marked unique: %+v, want an error", f)
+	}
+}

@@ -204,5 +204,6 @@ func (r *Resource) WebTestNames() []string {
 		"Test" + r.GoPlural() + "FollowChangesInTheOwnersOtherTabs",
 		"TestAnotherUsers" + r.Singular + "CannotBeReached",
 		"valid" + r.Singular, "valid" + r.Singular + "Form", "create" + r.Singular, "first" + r.Singular,
+		"unique" + r.Singular + "Number", "Test" + r.GoPlural() + "RefuseATakenValueInline",
 	}
 }

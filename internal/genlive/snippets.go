@@ -37,6 +37,12 @@ func (f Field) ParamComment() string {
 		c = "a date and time in UTC: 2006-01-02T15:04"
 	case Decimal:
 		c = "a decimal number, such as 12.50"
+	case Float:
+		c = "a number, such as 2.5 or 1e-3"
+	case UUID:
+		c = "a UUID, such as 6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+	case Enum:
+		c = "one of " + f.ValuesVar()
 	}
 	if f.Optional {
 		if c != "" {
@@ -58,6 +64,12 @@ func (f Field) FormatError() string {
 		return "must be a date and time"
 	case Decimal:
 		return "must be a number such as 12.50"
+	case Float:
+		return "must be a number such as 2.5"
+	case UUID:
+		return "must be a UUID such as 6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+	case Enum:
+		return "must be one of the choices"
 	}
 	return ""
 }
@@ -72,6 +84,8 @@ func (f Field) Format(expr string) string {
 	switch f.Type {
 	case Integer:
 		return "strconv.FormatInt(" + deref + ", 10)"
+	case Float:
+		return "strconv.FormatFloat(" + deref + ", 'g', -1, 64)"
 	case Date:
 		return expr + ".Format(time.DateOnly)" // methods dereference by themselves
 	case DateTime:
@@ -86,7 +100,7 @@ func (f Field) Format(expr string) string {
 func (f Field) Display(prefix string) string {
 	v := prefix + "." + f.GoName()
 	switch f.Type {
-	case String, Text:
+	case String, Text, Enum:
 		if f.Optional && prefix != "" {
 			return fmt.Sprintf(`{{or %s "—"}}`, v)
 		}
@@ -132,8 +146,10 @@ func (f Field) InputExtra() string {
 		return fmt.Sprintf(` maxlength="%d" autocomplete="off"`, MaxStringLength)
 	case Integer:
 		return ` inputmode="numeric" autocomplete="off"`
-	case Decimal:
+	case Decimal, Float:
 		return ` inputmode="decimal" autocomplete="off"`
+	case UUID:
+		return ` maxlength="36" autocomplete="off" spellcheck="false"`
 	}
 	return ""
 }
