@@ -12,7 +12,7 @@ import (
 )
 
 func newGenLiveCmd() *cobra.Command {
-	var force bool
+	var force, noScope bool
 	cmd := &cobra.Command{
 		Use:   "gen.live Resource plural field:type[:optional]...",
 		Short: "Generate a resource owned by users: table, data package, live pages and tests",
@@ -41,11 +41,18 @@ marked name:type:optional: a blank optional string or text is stored as "", any
 other as NULL (a nil pointer). The types, and what they become in Go and SQL:
 
 ` + genlive.TypesHelp() + `
+With --no-scope the records belong to no one: the table has no user_id, and
+every logged-in user sees, edits and deletes every record. Use it for data
+the whole app shares (categories, a team's board), never for anything
+personal. Pages still need a logged-in user.
+
 Everything is checked before anything is written. A file that exists with other
 content than gen.live's is never overwritten without --force, so running the
 same command twice changes nothing; routes already in routes.go are left alone.`,
 		Example: `  liveapp gen.live Task tasks title:string notes:text:optional done:boolean due_on:date:optional
-  liveapp gen.live LineItem line_items name:string quantity:integer price:decimal`,
+  liveapp gen.live LineItem line_items name:string quantity:integer price:decimal
+  liveapp gen.live Product products sku:string:unique name:string weight:float status:enum:draft,listed,retired
+  liveapp gen.live Category categories name:string:unique --no-scope`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 3 {
 				return fmt.Errorf("want a resource, its plural and at least one field, as in\n  liveapp gen.live Task tasks title:string")
@@ -53,20 +60,29 @@ same command twice changes nothing; routes already in routes.go are left alone.`
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runGenLive(cmd.OutOrStdout(), selfCommand(os.Args[0], exec.LookPath, os.Executable), ".", args[0], args[1], args[2:], force)
+			return runGenLive(cmd.OutOrStdout(), selfCommand(os.Args[0], exec.LookPath, os.Executable), ".", args[0], args[1], args[2:],
+				genLiveOptions{force: force, noScope: noScope})
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite files that exist with other content")
+	cmd.Flags().BoolVar(&noScope, "no-scope", false, "records belong to no one: every logged-in user sees and edits all of them")
 	return cmd
+}
+
+// genLiveOptions are gen.live's flags.
+type genLiveOptions struct {
+	force   bool // overwrite files that exist with other content
+	noScope bool // generate a resource without owners
 }
 
 // runGenLive generates the resource into the app that dir is in and reports
 // what it did on out, with self as the command that runs liveapp.
-func runGenLive(out io.Writer, self, dir, singular, plural string, fields []string, force bool) error {
+func runGenLive(out io.Writer, self, dir, singular, plural string, fields []string, opts genLiveOptions) error {
 	r, err := genlive.NewResource(singular, plural, fields)
 	if err != nil {
 		return err
 	}
+	r.Shared = opts.noScope
 	app, err := genlive.FindApp(dir)
 	if err != nil {
 		return err
@@ -75,7 +91,7 @@ func runGenLive(out io.Writer, self, dir, singular, plural string, fields []stri
 	if err != nil {
 		return err
 	}
-	res, err := plan.Apply(force)
+	res, err := plan.Apply(opts.force)
 	if err != nil {
 		return err
 	}
@@ -97,6 +113,13 @@ func runGenLive(out io.Writer, self, dir, singular, plural string, fields []stri
 		fmt.Fprintf(out, "  updated    %s: App.%s, the store its views share\n", res.StoresFile, r.GoPlural())
 	} else {
 		fmt.Fprintf(out, "  unchanged  %s\n", res.StoresFile)
+	}
+	if r.Shared {
+		fmt.Fprintf(out, `
+!! --no-scope: %s belong to no one. Every logged-in user sees, edits and
+!! deletes every one of them, whoever created it, and the table has no owner
+!! column. If each should be one user's, generate them again without --no-scope.
+`, r.HumanPlural())
 	}
 	if len(res.Written) == 0 && !res.RoutesAdded && !res.StoreAdded {
 		fmt.Fprintf(out, "\n%s was generated already: nothing changed.\n", r.HumanPluralCap())

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -124,6 +125,7 @@ func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 	for _, want := range []string{
 		"wrote      migrations/002_create_tasks.sql", "wrote      internal/tasks/store.go",
 		"wrote      internal/web/tasks_test.go", "updated    internal/web/routes.go: routes for /tasks",
+		"updated    internal/web/web.go: App.Tasks, the store its views share",
 		`run "` + selfCommand(os.Args[0], exec.LookPath, os.Executable) + ` migrate"`, "Visit /tasks",
 	} {
 		if !strings.Contains(out, want) {
@@ -135,15 +137,21 @@ func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 	for _, args := range [][]string{
 		{"gen.live", "Reading", "readings", "value:decimal", "taken_at:datetime:optional"},
 		{"gen.live", "Setting", "settings", "enabled:boolean"},
+		{"gen.live", "Category", "categories", "name:string:unique", "rank:integer:unique", "--no-scope"},
 	} {
-		if out, err := genLive(t, dir, args...); err != nil {
+		out, err := genLive(t, dir, args...)
+		if err != nil {
 			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		if shared := slices.Contains(args, "--no-scope"); shared != strings.Contains(out, "Every logged-in user sees, edits and\n!! deletes every one of them") {
+			t.Errorf("%s: the warning about --no-scope is missing or out of place:\n%s", strings.Join(args, " "), out)
 		}
 	}
 	for _, args := range [][]string{
 		{"gofmt", "-l", "internal/tasks", "internal/readings", "internal/settings", "internal/web/tasks.go",
 			"internal/web/tasks_test.go", "internal/web/readings.go", "internal/web/readings_test.go",
-			"internal/web/settings.go", "internal/web/settings_test.go"},
+			"internal/web/settings.go", "internal/web/settings_test.go", "internal/categories",
+			"internal/web/categories.go", "internal/web/categories_test.go", "internal/web/web.go"},
 		{"go", "build", "./..."},
 		{"go", "vet", "./..."},
 		{"go", "test", "-count=1", "./..."},

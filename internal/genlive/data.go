@@ -87,7 +87,10 @@ func (d *data) FieldList() string {
 
 // ScanArgs are the arguments of the Scan of a row of columns.
 func (d *data) ScanArgs() string {
-	args := []string{"&" + d.Var + ".ID", "&" + d.Var + ".UserID"}
+	args := []string{"&" + d.Var + ".ID"}
+	if d.Scoped() {
+		args = append(args, "&"+d.Var+".UserID")
+	}
 	for _, f := range d.Fields {
 		args = append(args, "&"+d.Var+"."+f.GoName())
 	}
@@ -97,7 +100,10 @@ func (d *data) ScanArgs() string {
 
 // InsertColumns are the columns an INSERT sets.
 func (d *data) InsertColumns() string {
-	cols := []string{"user_id"}
+	var cols []string
+	if d.Scoped() {
+		cols = append(cols, "user_id")
+	}
 	for _, f := range d.Fields {
 		cols = append(cols, f.Name)
 	}
@@ -106,7 +112,10 @@ func (d *data) InsertColumns() string {
 
 // InsertPlaceholders are the placeholders of InsertColumns: $1, $2.
 func (d *data) InsertPlaceholders() string {
-	ps := make([]string, len(d.Fields)+1)
+	ps := make([]string, len(d.Fields))
+	if d.Scoped() {
+		ps = append(ps, "")
+	}
 	for i := range ps {
 		ps[i] = fmt.Sprintf("$%d", i+1)
 	}
@@ -114,11 +123,16 @@ func (d *data) InsertPlaceholders() string {
 }
 
 // UpdateSets is an UPDATE's SET list, with the fields' placeholders numbered
-// from $3, after the user's id and the record's.
+// after the user's id and the record's ($3), or the record's alone ($2) for a
+// shared resource.
 func (d *data) UpdateSets() string {
 	sets := make([]string, 0, len(d.Fields)+1)
+	first := 2
+	if d.Scoped() {
+		first = 3
+	}
 	for i, f := range d.Fields {
-		sets = append(sets, fmt.Sprintf("%s = $%d", f.Name, i+3))
+		sets = append(sets, fmt.Sprintf("%s = $%d", f.Name, i+first))
 	}
 	sets = append(sets, "updated_at = now()")
 	return wrapList(sets, columns("\t\t")+len("`UPDATE "+d.Table()+" SET "), "\t\t")
@@ -171,7 +185,10 @@ func groupList(items []string, start, indent int) [][]string {
 // Columns is the Go expression of every column of the table, in the order
 // scan reads them: a string literal, split in several when long.
 func (d *data) Columns() string {
-	cols := []string{"id", "user_id"}
+	cols := []string{"id"}
+	if d.Scoped() {
+		cols = append(cols, "user_id")
+	}
 	for _, f := range d.Fields {
 		cols = append(cols, f.Name)
 	}

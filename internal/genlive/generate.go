@@ -142,7 +142,7 @@ func Prepare(app *App, r *Resource) (*Plan, error) {
 	// such as "routes" would otherwise overwrite routes.go.
 	for file, mark := range map[string]string{
 		web["code"]: "type " + r.Singular + "Index struct",
-		web["test"]: "func TestAnotherUsers" + r.Singular + "CannotBeReached(",
+		web["test"]: "func Test" + r.GoPlural() + "NeedALogIn(",
 	} {
 		old, err := os.ReadFile(app.path(file))
 		if err == nil && !bytes.Contains(old, []byte(mark)) {

@@ -430,3 +430,35 @@ func TestParseFieldRefusesBadModifiers(t *testing.T) {
 		t.Errorf("an enum marked unique: %+v, want an error", f)
 	}
 }
+
+func TestPrepareSharedResource(t *testing.T) {
+	r := resource(t, "Category", "categories", "name:string:unique", "rank:integer")
+	r.Shared = true
+	p, err := Prepare(newApp(t), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, wants := range map[string][]string{
+		"migrations/002_create_categories.sql": {"every logged-in user sees and edits all of them",
+			"CREATE UNIQUE INDEX categories_name_key ON categories (name);"},
+		"internal/categories/store.go": {`"SELECT "+columns+" FROM categories ORDER BY inserted_at DESC, id DESC"`,
+			`"SELECT "+columns+" FROM categories WHERE id = $1", id`, "WHERE id = $1 RETURNING",
+			`"DELETE FROM categories WHERE id = $1", id`, "INSERT INTO categories (name, rank)"},
+		"internal/categories/events.go":     {`func Topic(accounts.Scope) string { return "categories" }`},
+		"internal/categories/store_test.go": {"func TestEveryUserReachesEveryCategory(", "func TestUniqueFieldsAreTakenOnce("},
+		"internal/web/categories_test.go":   {"func TestEveryUserReachesEveryCategoryPage(", "func TestCategoriesFollowChangesInEveryUsersTabs("},
+		"internal/web/templates/category_index.html": {"Everyone logged in can see and change these."},
+	} {
+		got := file(t, p, path)
+		for _, w := range wants {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %q:\n%s", path, w, got)
+			}
+		}
+	}
+	for _, f := range p.Files {
+		if strings.Contains(string(f.Data), "user_id") || strings.Contains(string(f.Data), "UserID") {
+			t.Errorf("%s of a shared resource mentions its owner", f.Path)
+		}
+	}
+}

@@ -13,7 +13,14 @@ type Resource struct {
 	Singular string  // the record's Go type: Task, LineItem
 	Plural   string  // snake_case: the table, the URL path and (without underscores) the package
 	Fields   []Field // the fields a user sets, in order
+	// Shared says that records have no owner (gen.live --no-scope): every
+	// logged-in user sees and edits every one of them.
+	Shared bool
 }
+
+// Scoped reports whether each record belongs to one user, who alone can reach
+// it: the default.
+func (r *Resource) Scoped() bool { return !r.Shared }
 
 var (
 	singularName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
@@ -202,7 +209,9 @@ func (r *Resource) WebTestNames() []string {
 		"Test" + r.GoPlural() + "NeedALogIn",
 		"TestCreateEditAndDelete" + upperFirst(r.A()) + r.Singular,
 		"Test" + r.GoPlural() + "FollowChangesInTheOwnersOtherTabs",
+		"Test" + r.GoPlural() + "FollowChangesInEveryUsersTabs",
 		"TestAnotherUsers" + r.Singular + "CannotBeReached",
+		"TestEveryUserReachesEvery" + r.Singular + "Page",
 		"valid" + r.Singular, "valid" + r.Singular + "Form", "create" + r.Singular, "first" + r.Singular,
 		"unique" + r.Singular + "Number", "Test" + r.GoPlural() + "RefuseATakenValueInline",
 	}
