@@ -444,9 +444,9 @@ func TestPrepareSharedResource(t *testing.T) {
 		"internal/categories/store.go": {`"SELECT "+columns+" FROM categories ORDER BY inserted_at DESC, id DESC"`,
 			`"SELECT "+columns+" FROM categories WHERE id = $1", id`, "WHERE id = $1 RETURNING",
 			`"DELETE FROM categories WHERE id = $1", id`, "INSERT INTO categories (name, rank)"},
-		"internal/categories/events.go":     {`func Topic(accounts.Scope) string { return "categories" }`},
-		"internal/categories/store_test.go": {"func TestEveryUserReachesEveryCategory(", "func TestUniqueFieldsAreTakenOnce("},
-		"internal/web/categories_test.go":   {"func TestEveryUserReachesEveryCategoryPage(", "func TestCategoriesFollowChangesInEveryUsersTabs("},
+		"internal/categories/events.go":              {`func Topic(accounts.Scope) string { return "categories" }`},
+		"internal/categories/store_test.go":          {"func TestEveryUserReachesEveryCategory(", "func TestUniqueFieldsAreTakenOnce("},
+		"internal/web/categories_test.go":            {"func TestEveryUserReachesEveryCategoryPage(", "func TestCategoriesFollowChangesInEveryUsersTabs("},
 		"internal/web/templates/category_index.html": {"Everyone logged in can see and change these."},
 	} {
 		got := file(t, p, path)
