@@ -17,7 +17,8 @@ var genLiveFields = []string{
 	"starts_at:datetime", "price:decimal", "estimate:integer:optional", "review_on:date:optional",
 	"ends_at:datetime:optional", "cost:decimal:optional", "weight:float", "ratio:float:optional",
 	"serial:uuid:unique", "batch:uuid:optional", "status:enum:draft,in_progress,done", "color:enum:red,blue:optional",
-	"code:string:unique", "ticket:integer:optional:unique",
+	"code:string:unique", "ticket:integer:optional:unique", "project_id:references:projects",
+	"backup_project_id:references:projects:optional",
 }
 
 // standInApp copies the repository's template/ app into a temporary directory
@@ -187,6 +188,10 @@ func TestGenLiveRefusesInvalidInputAndWritesNothing(t *testing.T) {
 		{"the sample resource again", []string{"Project", "projects", "name:string"}, "use --force to overwrite"},
 		{"a table of accounts", []string{"Token", "users_tokens", "title:string"}, "liveapp's accounts schema"},
 		{"a file of the web package", []string{"Frame", "layout", "title:string"}, "does not hold the frame views"},
+		{"a reference to no table", []string{"Task", "tasks", "list_id:references:lists"}, "no migration creates a table lists"},
+		{"a reference without _id", []string{"Task", "tasks", "project:references:projects"}, "ends in _id"},
+		{"a reference to accounts", []string{"Task", "tasks", "user_token_id:references:users_tokens"}, "liveapp's accounts schema"},
+		{"a shared resource with a reference", []string{"Task", "tasks", "project_id:references:projects", "--no-scope"}, "cannot have references yet"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out, err := genLive(t, dir, append([]string{"gen.live"}, tt.args...)...)

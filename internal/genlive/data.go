@@ -72,6 +72,41 @@ func (d *data) HasUniqueNumber() bool {
 	return false
 }
 
+// References are the reference fields.
+func (d *data) References() []Field {
+	var fs []Field
+	for _, f := range d.Fields {
+		if f.Type == References {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// RefTables are the reference fields whose table no field before them refers
+// to: one per referenced table, for the generated tests to fill.
+func (d *data) RefTables() []Field {
+	var fs []Field
+	seen := map[string]bool{}
+	for _, f := range d.References() {
+		if !seen[f.Ref.Table] {
+			seen[f.Ref.Table] = true
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// ForBob is the Go expression params, of sample set 1 or 2, with each
+// reference pointing at the second user's (bob's) record instead of the
+// first's, when the resource has references.
+func (d *data) ForBob(params string) string {
+	if len(d.References()) == 0 {
+		return params
+	}
+	return "forBob" + d.Singular + "(" + params + ")"
+}
+
 // UniqueNumber is the name of the generated tests' function that turns a word
 // into a number, for unique fields that are not text.
 func (d *data) UniqueNumber() string { return "unique" + d.Singular + "Number" }

@@ -22,6 +22,9 @@ const (
 	Float    Type = "float"    // a floating-point number (float64, double precision)
 	UUID     Type = "uuid"     // a UUID, entered as text (its lower-case text in a string, uuid)
 	Enum     Type = "enum"     // one of a list of values, enum:a,b,c (string, text with a CHECK)
+	// References is a foreign key to another resource of the same owner,
+	// references:<plural> (int64, bigint): the user's own records only.
+	References Type = "references"
 )
 
 // Limits on text fields, in characters, checked by Validate and by the table.
@@ -48,10 +51,12 @@ var types = map[Type]typeInfo{
 	Float:    {"float64", "double precision", "a floating-point number such as 2.5 or 1e-3: float64, double precision"},
 	UUID:     {"string", "uuid", "a UUID, in its lower-case text: string, uuid"},
 	Enum:     {"string", "text", "enum:a,b,c, one of the values listed, chosen in a select: string, text"},
+	References: {"int64", "bigint", "references:<plural>, one of the user's own records of another resource,\n" +
+		"            chosen in a select (the name ends in _id: project_id:references:projects): int64, bigint"},
 }
 
 // typeOrder is the order in which help and errors list the types.
-var typeOrder = []Type{String, Text, Integer, Boolean, Date, DateTime, Decimal, Float, UUID, Enum}
+var typeOrder = []Type{String, Text, Integer, Boolean, Date, DateTime, Decimal, Float, UUID, Enum, References}
 
 // typeAliases are other spellings the command line accepts.
 var typeAliases = map[string]Type{"int": Integer, "bool": Boolean}
@@ -91,9 +96,10 @@ func typeNames() string {
 type Field struct {
 	Name     string // snake_case: the column, the form field and the key of its errors
 	Type     Type
-	Values   []string // an enum's values, in the order given
-	Optional bool     // may be left blank: "" for text, NULL (a nil pointer) for others
-	Unique   bool     // no two records of a user have the same value (blanks aside)
+	Values   []string   // an enum's values, in the order given
+	Ref      *Reference // what a reference points to
+	Optional bool       // may be left blank: "" for text, NULL (a nil pointer) for others
+	Unique   bool       // no two records of a user have the same value (blanks aside)
 }
 
 var fieldName = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
@@ -130,6 +136,15 @@ func ParseField(arg string) (Field, error) {
 	}
 	f.Type = Type(typ)
 	modifiers := parts[2:]
+	if f.Type == References {
+		if len(modifiers) == 0 || !pluralName.MatchString(modifiers[0]) {
+			return Field{}, fmt.Errorf("field %s: a reference names the plural of the resource it points to, as in project_id:references:projects", f.Name)
+		}
+		if !strings.HasSuffix(f.Name, "_id") || f.Name == "_id" {
+			return Field{}, fmt.Errorf("field %s: a reference's name ends in _id, such as %s_id:references:%s", f.Name, f.Name, modifiers[0])
+		}
+		f.Ref, modifiers = &Reference{Table: modifiers[0]}, modifiers[1:]
+	}
 	if f.Type == Enum {
 		if len(modifiers) == 0 || modifiers[0] == "" || modifiers[0] == "optional" || modifiers[0] == "unique" {
 			return Field{}, fmt.Errorf("field %s: an enum lists its values, as in %s:enum:draft,published", f.Name, f.Name)
@@ -264,6 +279,10 @@ func (f Field) Column() string {
 	switch {
 	case f.Type == Boolean:
 		return col + " NOT NULL DEFAULT false"
+	case f.Type == References && f.Optional:
+		return col + " REFERENCES " + f.Ref.Table + " (id) ON DELETE SET NULL"
+	case f.Type == References:
+		return col + " NOT NULL REFERENCES " + f.Ref.Table + " (id) ON DELETE CASCADE"
 	case f.BlankIsEmpty() && f.Optional:
 		return col + " NOT NULL DEFAULT ''"
 	case f.Optional:
@@ -276,6 +295,8 @@ func (f Field) Column() string {
 // "" when it has none.
 func (f Field) Check() string {
 	switch {
+	case f.Type == References:
+		return ""
 	case f.Type == Enum:
 		values := f.Values
 		if f.Optional {
@@ -318,3 +339,29 @@ func (f Field) ValuesList() string {
 // ValueLabel is how a form's select shows an enum value: "In progress" for
 // in_progress.
 func (f Field) ValueLabel(v string) string { return label(v) }
+
+// Reference is what a references field points to: a table of records with
+// owners, as Prepare found it in the app's migrations.
+type Reference struct {
+	Table string // the referenced resource's plural, its table
+	// LabelColumn names a referenced record in selects and pages: its first
+	// text column that may not be blank, or "" to go by the id.
+	LabelColumn string
+	// Required are the other columns a record of Table must be given, with a
+	// value for each, so that the generated tests can make records to refer to.
+	Required []RefColumn
+}
+
+// RefColumn is a column of a referenced table that the generated tests set,
+// with the SQL of a value it accepts.
+type RefColumn struct{ Name, Value string }
+
+// Stem is the reference's name without _id, in Go: Project for project_id.
+func (f Field) Stem() string { return goName(strings.TrimSuffix(f.Name, "_id")) }
+
+// StemLabel is the reference's name without _id, as pages say it: "project".
+func (f Field) StemLabel() string { return strings.ToLower(label(strings.TrimSuffix(f.Name, "_id"))) }
+
+// ChoicesName is the name of what lists the records a reference may point to:
+// the Store's method and the views' field, ProjectChoices.
+func (f Field) ChoicesName() string { return f.Stem() + "Choices" }

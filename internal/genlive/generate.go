@@ -21,7 +21,9 @@ var templateFS embed.FS
 // are full of {{ }}.
 var templates = template.Must(template.New("").Delims("[[", "]]").Funcs(template.FuncMap{
 	"upperFirst": upperFirst,
+	"article":    article,
 	"lower":      strings.ToLower,
+	"words":      func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
 // Plan is what gen.live is about to do to an app. Prepare makes one after every
@@ -180,6 +182,9 @@ func Prepare(app *App, r *Resource) (*Plan, error) {
 		}
 	}
 
+	if err := app.resolveReferences(r, migration); err != nil {
+		return nil, err
+	}
 	appFile, appSrc, err := app.findAppFile()
 	if err != nil {
 		return nil, err

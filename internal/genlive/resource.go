@@ -33,6 +33,7 @@ var domainNames = map[string]bool{
 	"Store": true, "NewStore": true, "Params": true, "ErrNotFound": true,
 	"ValidationError": true, "FieldErrors": true, "Event": true, "EventKind": true,
 	"Created": true, "Updated": true, "Deleted": true, "Topic": true, "ParseEvent": true,
+	"Choice": true, "Choices": true,
 }
 
 // generatedImports are the names of the packages the generated code imports:
@@ -213,6 +214,6 @@ func (r *Resource) WebTestNames() []string {
 		"TestAnotherUsers" + r.Singular + "CannotBeReached",
 		"TestEveryUserReachesEvery" + r.Singular + "Page",
 		"valid" + r.Singular, "valid" + r.Singular + "Form", "create" + r.Singular, "first" + r.Singular,
-		"unique" + r.Singular + "Number", "Test" + r.GoPlural() + "RefuseATakenValueInline",
+		"unique" + r.Singular + "Number", "forBob" + r.Singular, "addReferenced" + r.Singular, "Test" + r.GoPlural() + "RefuseATakenValueInline",
 	}
 }

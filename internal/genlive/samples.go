@@ -77,6 +77,9 @@ func (d *data) valueExpr(f Field, set int, word string) string {
 		}
 		return d.uniqueExpr(f, set, word)
 	}
+	if f.Type == References {
+		return strconv.Quote(strconv.FormatInt(refSamples[set-1].id, 10))
+	}
 	if !f.IsText() {
 		return strconv.Quote(sampleOf(f, set).form)
 	}
@@ -123,7 +126,10 @@ func (d *data) ShownLines(set int, word string) []string {
 	var lines []string
 	for _, f := range d.Fields {
 		shown := d.textPrefix(f, set) + word
-		if !f.IsText() {
+		switch {
+		case f.Type == References:
+			shown = f.refShown(set)
+		case !f.IsText():
 			shown = sampleOf(f, set).shown
 		}
 		id := d.Kebab() + "-" + f.Kebab()
@@ -168,6 +174,8 @@ func (f Field) BadValue() string {
 		return `"not-a-uuid"`
 	case Enum:
 		return `"no such value"`
+	case References:
+		return `"first"`
 	}
 	return `"12,50"`
 }
@@ -248,6 +256,8 @@ func (d *data) ValidationCases() []validationCase {
 			add("may be in capitals", `"6BA7B810-9DAD-11D1-80B4-00C04FD430C8"`, "")
 			add("must have 32 digits", `"6ba7b810-9dad-11d1-80b4"`, f.Name)
 			add("may not have braces", `"{6ba7b810-9dad-11d1-80b4-00c04fd430c8}"`, f.Name)
+		case References:
+			add("must be an id", `"first"`, f.Name)
 		case Enum:
 			for _, v := range f.Values {
 				add("may be "+v, strconv.Quote(v), "")

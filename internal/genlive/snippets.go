@@ -43,6 +43,8 @@ func (f Field) ParamComment() string {
 		c = "a UUID, such as 6ba7b810-9dad-11d1-80b4-00c04fd430c8"
 	case Enum:
 		c = "one of " + f.ValuesVar()
+	case References:
+		c = "the id of one of the user's " + strings.ReplaceAll(f.Ref.Table, "_", " ")
 	}
 	if f.Optional {
 		if c != "" {
@@ -68,7 +70,7 @@ func (f Field) FormatError() string {
 		return "must be a number such as 2.5"
 	case UUID:
 		return "must be a UUID such as 6ba7b810-9dad-11d1-80b4-00c04fd430c8"
-	case Enum:
+	case Enum, References:
 		return "must be one of the choices"
 	}
 	return ""
@@ -82,7 +84,7 @@ func (f Field) Format(expr string) string {
 		deref = "*" + expr
 	}
 	switch f.Type {
-	case Integer:
+	case Integer, References:
 		return "strconv.FormatInt(" + deref + ", 10)"
 	case Float:
 		return "strconv.FormatFloat(" + deref + ", 'g', -1, 64)"
@@ -107,6 +109,12 @@ func (f Field) Display(prefix string) string {
 		return "{{" + v + "}}"
 	case Boolean:
 		return "{{if " + v + "}}Yes{{else}}No{{end}}"
+	case References:
+		// Choices.Label takes an int64: html/template dereferences a pointer.
+		if f.Pointer() {
+			return "{{with " + v + "}}{{$." + f.ChoicesName() + ".Label .}}{{else}}—{{end}}"
+		}
+		return "{{$." + f.ChoicesName() + ".Label " + v + "}}"
 	}
 	// show prints the value, at "."; a pointer is shown only when not nil.
 	show := "{{.}}"
