@@ -528,3 +528,16 @@ func TestParseReferenced(t *testing.T) {
 		t.Errorf("a table without owners: %v", err)
 	}
 }
+
+func TestInputArgs(t *testing.T) {
+	r := resource(t, "Task", "tasks", "status:enum:draft,done", "project_id:references:projects:optional", "weight:float")
+	for i, want := range []string{
+		` "type" "select" "prompt" "Choose one" "options" (options "draft" "done")`,
+		` "type" "select" "prompt" "None" "options" $.ProjectChoices`,
+		` "inputmode" "decimal" "autocomplete" "off"`,
+	} {
+		if got := r.Fields[i].InputArgs(); got != want {
+			t.Errorf("%s: InputArgs %s, want %s", r.Fields[i].Name, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package genlive
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -160,4 +161,53 @@ func (f Field) InputExtra() string {
 		return ` maxlength="36" autocomplete="off" spellcheck="false"`
 	}
 	return ""
+}
+
+// InputArgs are the arguments of the field's input component (see the
+// template's components.html, on the funccomp branch) that follow from its
+// type, each pair with a space before it, or "". Today's form.html.tmpl writes
+// its inputs by hand; InputArgs is what it passes once it calls the component.
+func (f Field) InputArgs() string {
+	switch f.Type {
+	case String:
+		return fmt.Sprintf(` "maxlength" "%d" "autocomplete" "off"`, MaxStringLength)
+	case Text:
+		return ` "type" "textarea"`
+	case Integer:
+		// Text even for numbers, rather than type="number": what the user
+		// typed stays in the field, and a mistake gets the form's own error
+		// message.
+		return ` "inputmode" "numeric" "autocomplete" "off"`
+	case Decimal, Float:
+		return ` "inputmode" "decimal" "autocomplete" "off"`
+	case UUID:
+		return ` "maxlength" "36" "autocomplete" "off"`
+	case Boolean:
+		return ` "type" "checkbox"`
+	case Date:
+		return ` "type" "date"`
+	case DateTime:
+		return ` "type" "datetime-local"`
+	case Enum:
+		quoted := make([]string, len(f.Values))
+		for i, v := range f.Values {
+			quoted[i] = strconv.Quote(v)
+		}
+		return fmt.Sprintf(` "type" "select" "prompt" %q "options" (options %s)`, f.SelectPrompt(), strings.Join(quoted, " "))
+	case References:
+		// Choices are a []Choice, whose Value and Label the component reads.
+		return fmt.Sprintf(` "type" "select" "prompt" %q "options" $.%s`, f.SelectPrompt(), f.ChoicesName())
+	}
+	return ""
+}
+
+// SelectPrompt is the text of a select's empty first choice.
+func (f Field) SelectPrompt() string {
+	switch {
+	case f.Optional:
+		return "None"
+	case f.Type == References:
+		return "Choose " + article(f.StemLabel()) + " " + f.StemLabel()
+	}
+	return "Choose one"
 }
