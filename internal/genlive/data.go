@@ -142,7 +142,7 @@ func (d *data) InsertColumns() string {
 	for _, f := range d.Fields {
 		cols = append(cols, f.Name)
 	}
-	return wrapList(cols, columns("\t\t")+len("`INSERT INTO "+d.Table()+" ("), "\t\t")
+	return wrapList(cols, columns("\t\t\t")+len("`INSERT INTO "+d.Table()+" ("), "\t\t\t")
 }
 
 // InsertPlaceholders are the placeholders of InsertColumns: $1, $2.
@@ -154,7 +154,7 @@ func (d *data) InsertPlaceholders() string {
 	for i := range ps {
 		ps[i] = fmt.Sprintf("$%d", i+1)
 	}
-	return wrapList(ps, columns("\t\t")+len("VALUES ("), "\t\t")
+	return wrapList(ps, columns("\t\t\t")+len("VALUES ("), "\t\t\t")
 }
 
 // UpdateSets is an UPDATE's SET list, with the fields' placeholders numbered
@@ -170,7 +170,7 @@ func (d *data) UpdateSets() string {
 		sets = append(sets, fmt.Sprintf("%s = $%d", f.Name, i+first))
 	}
 	sets = append(sets, "updated_at = now()")
-	return wrapList(sets, columns("\t\t")+len("`UPDATE "+d.Table()+" SET "), "\t\t")
+	return wrapList(sets, columns("\t\t\t")+len("`UPDATE "+d.Table()+" SET "), "\t\t\t")
 }
 
 // ValueArgs are the arguments of a query: lead, then the parsed values of the
