@@ -14,7 +14,7 @@ import (
 func newGenLiveCmd() *cobra.Command {
 	var force, noScope bool
 	cmd := &cobra.Command{
-		Use:   "gen.live Resource plural field:type[:optional]...",
+		Use:   "gen.live Resource plural field:type[:optional][:unique]...",
 		Short: "Generate a resource owned by users: table, data package, live pages and tests",
 		Long: `gen.live adds a resource to the app in the current directory (or the one above
 it with the go.mod), in the shape of the app's sample projects resource:
@@ -37,8 +37,10 @@ is lower snake_case (tasks, line_items): it names the table and the URLs
 (/line_items), and without underscores the package (lineitems).
 
 Each field is name:type, with name in snake_case. Fields are required unless
-marked name:type:optional: a blank optional string or text is stored as "", any
-other as NULL (a nil pointer). The types, and what they become in Go and SQL:
+marked name:type:optional: a blank optional string, text or enum is stored as "",
+any other as NULL (a nil pointer). name:type:unique (string, integer and uuid)
+adds a unique index on the user's records; a taken value is an error next to the
+field. The types, and what they become in Go and SQL:
 
 ` + genlive.TypesHelp() + `
 With --no-scope the records belong to no one: the table has no user_id, and
@@ -52,6 +54,7 @@ same command twice changes nothing; routes already in routes.go are left alone.`
 		Example: `  liveapp gen.live Task tasks title:string notes:text:optional done:boolean due_on:date:optional
   liveapp gen.live LineItem line_items name:string quantity:integer price:decimal
   liveapp gen.live Product products sku:string:unique name:string weight:float status:enum:draft,listed,retired
+  liveapp gen.live Entry entries title:string project_id:references:projects
   liveapp gen.live Category categories name:string:unique --no-scope`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 3 {

@@ -50,9 +50,9 @@ var types = map[Type]typeInfo{
 	Decimal:  {"string", "numeric", "an exact decimal number such as 12.50: its text in a string, numeric"},
 	Float:    {"float64", "double precision", "a floating-point number such as 2.5 or 1e-3: float64, double precision"},
 	UUID:     {"string", "uuid", "a UUID, in its lower-case text: string, uuid"},
-	Enum:     {"string", "text", "enum:a,b,c, one of the values listed, chosen in a select: string, text"},
-	References: {"int64", "bigint", "references:<plural>, one of the user's own records of another resource,\n" +
-		"            chosen in a select (the name ends in _id: project_id:references:projects): int64, bigint"},
+	Enum:     {"string", "text", "one of the values listed, chosen in a select: string, text; status:enum:draft,done"},
+	References: {"int64", "bigint", "one of the user's own records of another resource, chosen in a select:\n" +
+		"             int64, bigint and a foreign key; project_id:references:projects"},
 }
 
 // typeOrder is the order in which help and errors list the types.
@@ -77,7 +77,7 @@ var enumValue = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 func TypesHelp() string {
 	var b strings.Builder
 	for _, t := range typeOrder {
-		fmt.Fprintf(&b, "  %-9s %s\n", t, types[t].doc)
+		fmt.Fprintf(&b, "  %-10s %s\n", t, types[t].doc)
 	}
 	return b.String()
 }
@@ -221,8 +221,14 @@ func checkFieldName(name string) error {
 // GoName is the field's name in Go: DueOn for due_on.
 func (f Field) GoName() string { return goName(f.Name) }
 
-// Label is the field's name as pages show it: "Due on" for due_on.
-func (f Field) Label() string { return label(f.Name) }
+// Label is the field's name as pages show it: "Due on" for due_on, and
+// "Project" for a reference project_id, which pages show by its label.
+func (f Field) Label() string {
+	if f.Type == References {
+		return label(strings.TrimSuffix(f.Name, "_id"))
+	}
+	return label(f.Name)
+}
 
 // Kebab is the field's name in HTML ids: due-on for due_on.
 func (f Field) Kebab() string { return strings.ReplaceAll(f.Name, "_", "-") }
