@@ -261,3 +261,32 @@ func TestGenLiveNeedsTheRoutesMarker(t *testing.T) {
 		t.Errorf("a refused run changed the app: %s", diff)
 	}
 }
+
+// TestGenLiveNeedsTheStoreMarkers: an app made before web.go had the lines
+// where gen.live adds a store gets them printed, and nothing is written.
+func TestGenLiveNeedsTheStoreMarkers(t *testing.T) {
+	dir := standInApp(t)
+	web := filepath.Join(dir, "internal", "web", "web.go")
+	src, err := os.ReadFile(web)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, marker := range []string{
+		"\t// liveapp gen.live adds the stores of new resources above this line.\n",
+		"\t// liveapp gen.live builds the stores of new resources above this line.\n",
+	} {
+		src = bytes.Replace(src, []byte(marker), nil, 1)
+	}
+	if err := os.WriteFile(web, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	_, err = genLive(t, dir, "gen.live", "Task", "tasks", "title:string")
+	if err == nil || !strings.Contains(err.Error(), "internal/web/web.go lacks the lines") ||
+		!strings.Contains(err.Error(), "// liveapp gen.live builds the stores of new resources above this line.") {
+		t.Errorf("error %v, want one that prints the marker lines", err)
+	}
+	if diff := sameFiles(before, snapshot(t, dir)); diff != "" {
+		t.Errorf("a refused run changed the app: %s", diff)
+	}
+}
