@@ -112,8 +112,9 @@ func sameFiles(before, after map[string]string) string {
 }
 
 // TestGenLiveBuildsAndPassesItsTests is the end-to-end test: the generated
-// resource is gofmt-clean, the app builds and vets with it, and passes its
-// tests, the resource's own included (the authorization tests among them).
+// resources are gofmt-clean, the app builds and vets with them, and their own
+// tests pass (the authorization tests among them). One app holds a resource
+// with a field of every type and modifier, so that a single build covers them.
 func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and tests a whole app")
@@ -155,7 +156,10 @@ func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 			"internal/web/categories.go", "internal/web/categories_test.go", "internal/web/web.go"},
 		{"go", "build", "./..."},
 		{"go", "vet", "./..."},
-		{"go", "test", "-count=1", "./..."},
+		// The generated tests only: the template's own run in template/.
+		{"go", "test", "-count=1", "./internal/tasks", "./internal/readings", "./internal/settings", "./internal/categories"},
+		{"go", "test", "-count=1", "-v", "-run", "^Test(Tasks|Readings|Settings|Categories)(NeedALogIn|Follow|Refuse)|" +
+			"^Test(CreateEditAndDelete|AnotherUsers|EveryUserReachesEvery)(ATask|AReading|ASetting|ACategory|Task|Reading|Setting|Category)", "./internal/web"},
 	} {
 		cmd := exec.Command(args[0], args[1:]...)
 		cmd.Dir = dir
@@ -165,6 +169,13 @@ func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 		got, err := cmd.CombinedOutput()
 		if err != nil || args[0] == "gofmt" && len(got) > 0 {
 			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, got)
+		}
+		if slices.Contains(args, "-v") {
+			// Every generated web test ran: five for the resources with a
+			// unique field, four for the others.
+			if n := strings.Count(string(got), "\n--- PASS: Test"); n != 18 {
+				t.Errorf("%d generated web tests passed, want 18:\n%s", n, got)
+			}
 		}
 	}
 }
