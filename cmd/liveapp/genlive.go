@@ -12,9 +12,9 @@ import (
 )
 
 func newGenLiveCmd() *cobra.Command {
-	var force bool
+	var force, noScope bool
 	cmd := &cobra.Command{
-		Use:   "gen.live Resource plural field:type[:optional]...",
+		Use:   "gen.live Resource plural field:type[:optional][:unique]...",
 		Short: "Generate a resource owned by users: table, data package, live pages and tests",
 		Long: `gen.live adds a resource to the app in the current directory (or the one above
 it with the go.mod), in the shape of the app's sample projects resource:
@@ -29,21 +29,33 @@ it with the go.mod), in the shape of the app's sample projects resource:
   internal/<package>/store_test.go      nothing by URL or by crafted event
   internal/web/routes.go                four routes, added at the gen.live marker line,
                                         in the live session of logged-in users
+  internal/web/web.go                   the store, a field of App built once in New,
+                                        added at the two gen.live marker lines
 
 Resource is the record's Go type, singular and CamelCase (Task, LineItem). plural
 is lower snake_case (tasks, line_items): it names the table and the URLs
 (/line_items), and without underscores the package (lineitems).
 
 Each field is name:type, with name in snake_case. Fields are required unless
-marked name:type:optional: a blank optional string or text is stored as "", any
-other as NULL (a nil pointer). The types, and what they become in Go and SQL:
+marked name:type:optional: a blank optional string, text or enum is stored as "",
+any other as NULL (a nil pointer). name:type:unique (string, integer and uuid)
+adds a unique index on the user's records; a taken value is an error next to the
+field. The types, and what they become in Go and SQL:
 
 ` + genlive.TypesHelp() + `
+With --no-scope the records belong to no one: the table has no user_id, and
+every logged-in user sees, edits and deletes every record. Use it for data
+the whole app shares (categories, a team's board), never for anything
+personal. Pages still need a logged-in user.
+
 Everything is checked before anything is written. A file that exists with other
 content than gen.live's is never overwritten without --force, so running the
 same command twice changes nothing; routes already in routes.go are left alone.`,
 		Example: `  liveapp gen.live Task tasks title:string notes:text:optional done:boolean due_on:date:optional
-  liveapp gen.live LineItem line_items name:string quantity:integer price:decimal`,
+  liveapp gen.live LineItem line_items name:string quantity:integer price:decimal
+  liveapp gen.live Product products sku:string:unique name:string weight:float status:enum:draft,listed,retired
+  liveapp gen.live Entry entries title:string project_id:references:projects
+  liveapp gen.live Category categories name:string:unique --no-scope`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 3 {
 				return fmt.Errorf("want a resource, its plural and at least one field, as in\n  liveapp gen.live Task tasks title:string")
@@ -51,20 +63,29 @@ same command twice changes nothing; routes already in routes.go are left alone.`
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runGenLive(cmd.OutOrStdout(), selfCommand(os.Args[0], exec.LookPath, os.Executable), ".", args[0], args[1], args[2:], force)
+			return runGenLive(cmd.OutOrStdout(), selfCommand(os.Args[0], exec.LookPath, os.Executable), ".", args[0], args[1], args[2:],
+				genLiveOptions{force: force, noScope: noScope})
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite files that exist with other content")
+	cmd.Flags().BoolVar(&noScope, "no-scope", false, "records belong to no one: every logged-in user sees and edits all of them")
 	return cmd
+}
+
+// genLiveOptions are gen.live's flags.
+type genLiveOptions struct {
+	force   bool // overwrite files that exist with other content
+	noScope bool // generate a resource without owners
 }
 
 // runGenLive generates the resource into the app that dir is in and reports
 // what it did on out, with self as the command that runs liveapp.
-func runGenLive(out io.Writer, self, dir, singular, plural string, fields []string, force bool) error {
+func runGenLive(out io.Writer, self, dir, singular, plural string, fields []string, opts genLiveOptions) error {
 	r, err := genlive.NewResource(singular, plural, fields)
 	if err != nil {
 		return err
 	}
+	r.Shared = opts.noScope
 	app, err := genlive.FindApp(dir)
 	if err != nil {
 		return err
@@ -73,7 +94,7 @@ func runGenLive(out io.Writer, self, dir, singular, plural string, fields []stri
 	if err != nil {
 		return err
 	}
-	res, err := plan.Apply(force)
+	res, err := plan.Apply(opts.force)
 	if err != nil {
 		return err
 	}
@@ -91,7 +112,19 @@ func runGenLive(out io.Writer, self, dir, singular, plural string, fields []stri
 	default:
 		fmt.Fprintf(out, "  unchanged  %s\n", res.RoutesFile)
 	}
-	if len(res.Written) == 0 && !res.RoutesAdded {
+	if res.StoreAdded {
+		fmt.Fprintf(out, "  updated    %s: App.%s, the store its views share\n", res.StoresFile, r.GoPlural())
+	} else {
+		fmt.Fprintf(out, "  unchanged  %s\n", res.StoresFile)
+	}
+	if r.Shared {
+		fmt.Fprintf(out, `
+!! --no-scope: %s belong to no one. Every logged-in user sees, edits and
+!! deletes every one of them, whoever created it, and the table has no owner
+!! column. If each should be one user's, generate them again without --no-scope.
+`, r.HumanPlural())
+	}
+	if len(res.Written) == 0 && !res.RoutesAdded && !res.StoreAdded {
 		fmt.Fprintf(out, "\n%s was generated already: nothing changed.\n", r.HumanPluralCap())
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,10 @@ import (
 var genLiveFields = []string{
 	"title:string", "notes:text:optional", "priority:integer", "done:boolean", "due_on:date",
 	"starts_at:datetime", "price:decimal", "estimate:integer:optional", "review_on:date:optional",
-	"ends_at:datetime:optional", "cost:decimal:optional",
+	"ends_at:datetime:optional", "cost:decimal:optional", "weight:float", "ratio:float:optional",
+	"serial:uuid:unique", "batch:uuid:optional", "status:enum:draft,in_progress,done", "color:enum:red,blue:optional",
+	"code:string:unique", "ticket:integer:optional:unique", "project_id:references:projects",
+	"backup_project_id:references:projects:optional",
 }
 
 // standInApp copies the repository's template/ app into a temporary directory
@@ -108,8 +112,9 @@ func sameFiles(before, after map[string]string) string {
 }
 
 // TestGenLiveBuildsAndPassesItsTests is the end-to-end test: the generated
-// resource is gofmt-clean, the app builds and vets with it, and passes its
-// tests, the resource's own included (the authorization tests among them).
+// resources are gofmt-clean, the app builds and vets with them, and their own
+// tests pass (the authorization tests among them). One app holds a resource
+// with a field of every type and modifier, so that a single build covers them.
 func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and tests a whole app")
@@ -122,6 +127,7 @@ func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 	for _, want := range []string{
 		"wrote      migrations/002_create_tasks.sql", "wrote      internal/tasks/store.go",
 		"wrote      internal/web/tasks_test.go", "updated    internal/web/routes.go: routes for /tasks",
+		"updated    internal/web/web.go: App.Tasks, the store its views share",
 		`run "` + selfCommand(os.Args[0], exec.LookPath, os.Executable) + ` migrate"`, "Visit /tasks",
 	} {
 		if !strings.Contains(out, want) {
@@ -133,18 +139,27 @@ func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 	for _, args := range [][]string{
 		{"gen.live", "Reading", "readings", "value:decimal", "taken_at:datetime:optional"},
 		{"gen.live", "Setting", "settings", "enabled:boolean"},
+		{"gen.live", "Category", "categories", "name:string:unique", "rank:integer:unique", "--no-scope"},
 	} {
-		if out, err := genLive(t, dir, args...); err != nil {
+		out, err := genLive(t, dir, args...)
+		if err != nil {
 			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		if shared := slices.Contains(args, "--no-scope"); shared != strings.Contains(out, "Every logged-in user sees, edits and\n!! deletes every one of them") {
+			t.Errorf("%s: the warning about --no-scope is missing or out of place:\n%s", strings.Join(args, " "), out)
 		}
 	}
 	for _, args := range [][]string{
 		{"gofmt", "-l", "internal/tasks", "internal/readings", "internal/settings", "internal/web/tasks.go",
 			"internal/web/tasks_test.go", "internal/web/readings.go", "internal/web/readings_test.go",
-			"internal/web/settings.go", "internal/web/settings_test.go"},
+			"internal/web/settings.go", "internal/web/settings_test.go", "internal/categories",
+			"internal/web/categories.go", "internal/web/categories_test.go", "internal/web/web.go"},
 		{"go", "build", "./..."},
 		{"go", "vet", "./..."},
-		{"go", "test", "-count=1", "./..."},
+		// The generated tests only: the template's own run in template/.
+		{"go", "test", "-count=1", "./internal/tasks", "./internal/readings", "./internal/settings", "./internal/categories"},
+		{"go", "test", "-count=1", "-v", "-run", "^Test(Tasks|Readings|Settings|Categories)(NeedALogIn|Follow|Refuse)|" +
+			"^Test(CreateEditAndDelete|AnotherUsers|EveryUserReachesEvery)(ATask|AReading|ASetting|ACategory|Task|Reading|Setting|Category)", "./internal/web"},
 	} {
 		cmd := exec.Command(args[0], args[1:]...)
 		cmd.Dir = dir
@@ -154,6 +169,13 @@ func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 		got, err := cmd.CombinedOutput()
 		if err != nil || args[0] == "gofmt" && len(got) > 0 {
 			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, got)
+		}
+		if slices.Contains(args, "-v") {
+			// Every generated web test ran: five for the resources with a
+			// unique field, four for the others.
+			if n := strings.Count(string(got), "\n--- PASS: Test"); n != 18 {
+				t.Errorf("%d generated web tests passed, want 18:\n%s", n, got)
+			}
 		}
 	}
 }
@@ -167,7 +189,7 @@ func TestGenLiveRefusesInvalidInputAndWritesNothing(t *testing.T) {
 		want string // in the error
 	}{
 		{"too few arguments", []string{"Task", "tasks"}, "at least one field"},
-		{"an unknown type", []string{"Task", "tasks", "title:string", "size:float"}, `unknown type "float"`},
+		{"an unknown type", []string{"Task", "tasks", "title:string", "size:money"}, `unknown type "money"`},
 		{"a reserved field", []string{"Task", "tasks", "user_id:integer"}, "reserved"},
 		{"a Go keyword", []string{"Task", "tasks", "range:integer"}, "Go keyword"},
 		{"a duplicate field", []string{"Task", "tasks", "title:string", "title:string"}, "given twice"},
@@ -177,6 +199,10 @@ func TestGenLiveRefusesInvalidInputAndWritesNothing(t *testing.T) {
 		{"the sample resource again", []string{"Project", "projects", "name:string"}, "use --force to overwrite"},
 		{"a table of accounts", []string{"Token", "users_tokens", "title:string"}, "liveapp's accounts schema"},
 		{"a file of the web package", []string{"Frame", "layout", "title:string"}, "does not hold the frame views"},
+		{"a reference to no table", []string{"Task", "tasks", "list_id:references:lists"}, "no migration creates a table lists"},
+		{"a reference without _id", []string{"Task", "tasks", "project:references:projects"}, "ends in _id"},
+		{"a reference to accounts", []string{"Task", "tasks", "user_token_id:references:users_tokens"}, "liveapp's accounts schema"},
+		{"a shared resource with a reference", []string{"Task", "tasks", "project_id:references:projects", "--no-scope"}, "cannot have references yet"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out, err := genLive(t, dir, append([]string{"gen.live"}, tt.args...)...)
@@ -241,6 +267,35 @@ func TestGenLiveNeedsTheRoutesMarker(t *testing.T) {
 	_, err = genLive(t, dir, "gen.live", "Task", "tasks", "title:string")
 	if err == nil || !strings.Contains(err.Error(), "liveapp gen.live adds the routes of new resources above this line.") {
 		t.Errorf("error %v, want one that names the marker line", err)
+	}
+	if diff := sameFiles(before, snapshot(t, dir)); diff != "" {
+		t.Errorf("a refused run changed the app: %s", diff)
+	}
+}
+
+// TestGenLiveNeedsTheStoreMarkers: an app made before web.go had the lines
+// where gen.live adds a store gets them printed, and nothing is written.
+func TestGenLiveNeedsTheStoreMarkers(t *testing.T) {
+	dir := standInApp(t)
+	web := filepath.Join(dir, "internal", "web", "web.go")
+	src, err := os.ReadFile(web)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, marker := range []string{
+		"\t// liveapp gen.live adds the stores of new resources above this line.\n",
+		"\t// liveapp gen.live builds the stores of new resources above this line.\n",
+	} {
+		src = bytes.Replace(src, []byte(marker), nil, 1)
+	}
+	if err := os.WriteFile(web, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	_, err = genLive(t, dir, "gen.live", "Task", "tasks", "title:string")
+	if err == nil || !strings.Contains(err.Error(), "internal/web/web.go lacks the lines") ||
+		!strings.Contains(err.Error(), "// liveapp gen.live builds the stores of new resources above this line.") {
+		t.Errorf("error %v, want one that prints the marker lines", err)
 	}
 	if diff := sameFiles(before, snapshot(t, dir)); diff != "" {
 		t.Errorf("a refused run changed the app: %s", diff)

@@ -302,6 +302,10 @@ func spliceAuth(f templateFile, p string, current []byte, parts Parts, app *App,
 		return nil, bad(0, "it has %d liveapp:auth markers where liveapp new --no-auth left %d", len(anchors), len(regions))
 	}
 
+	if err := checkGaps(f, p, lines, anchors, parts, app); err != nil {
+		return nil, err
+	}
+
 	var out []string
 	next := 0
 	for i, a := range anchors {
@@ -326,6 +330,74 @@ func spliceAuth(f templateFile, p string, current []byte, parts Parts, app *App,
 		return nil, fmt.Errorf("%s: with accounts added, it does not parse: %w", p, err)
 	}
 	return file.Data, nil
+}
+
+// checkGaps refuses to splice f's auth regions into lines, an app file made
+// from f, when a line the user added between two markers would end up in a
+// branch that accounts open: between an {{if .User}} of one region and the
+// {{else}} or {{end}} of the next, shown to some visitors only. The template
+// avoids such regions (see TestAuthRegionsCloseWhatTheyOpen); an app made from
+// an older template may still have them.
+func checkGaps(f templateFile, p string, lines []string, anchors []anchor, parts Parts, app *App) error {
+	if !strings.HasSuffix(p, ".html") {
+		return nil
+	}
+	depth := 0 // of the template actions that the regions so far left open
+	region := 0
+	var gap []string // the template's lines between the previous region and the next
+	for _, b := range f.blocks {
+		if !isAuthRegion(b) {
+			gap = append(gap, render([]block{b}, parts)...)
+			continue
+		}
+		if region > 0 && depth != 0 {
+			have := lines[anchors[region-1].last+1 : anchors[region].first]
+			want := renameText(joinLines(gap), app.Name, app.Module)
+			if normalize(want) != normalize(joinLines(have)) {
+				line := anchors[region-1].last + 2
+				for i, l := range have {
+					if !strings.Contains(want, strings.TrimSpace(l)) {
+						line = anchors[region-1].last + 2 + i
+						break
+					}
+				}
+				return &MarkerError{Problems: []string{fmt.Sprintf(
+					"%s:%d: this line is between liveapp:auth markers (lines %d and %d) where accounts open a branch that only some visitors see; gen.auth would move it there. Move it above line %d or below line %d, then run gen.auth again",
+					p, line, anchors[region-1].last+1, anchors[region].first+1, anchors[region-1].first+1, anchors[region].last+1)}}
+			}
+		}
+		depth += openActions(joinLines(render(b.body, parts)))
+		gap = nil
+		region++
+	}
+	return nil
+}
+
+// action matches the template actions that open, split or close a branch.
+var action = regexp.MustCompile(`\{\{-?\s*(if|range|with|block|define|else|end)\b`)
+
+// openActions returns how many template actions text opens and does not
+// close: negative when it closes more than it opens. An else that is not
+// inside an action text opens counts too, as it belongs to one outside.
+func openActions(text string) int {
+	depth, unmatched := 0, 0
+	for _, m := range action.FindAllStringSubmatch(text, -1) {
+		switch m[1] {
+		case "end":
+			depth--
+		case "else":
+			if depth <= 0 {
+				unmatched++
+			}
+			continue
+		default:
+			depth++
+		}
+	}
+	if depth == 0 && unmatched > 0 {
+		return 1 // an {{else}} alone splits a branch that is open on both sides
+	}
+	return depth
 }
 
 var spaces = regexp.MustCompile(`\s+`)

@@ -449,3 +449,96 @@ func TestAddAuthWritesNoManifestWhereThereWasNone(t *testing.T) {
 		t.Errorf("gen.auth wrote %s in an app made without it (%v)", ManifestFile, err)
 	}
 }
+
+// TestAuthRegionsCloseWhatTheyOpen: no auth region of an HTML template leaves
+// a branch open for the next one to close, so that whatever a user adds
+// between two markers of an app without accounts stays outside every branch
+// once gen.auth adds them.
+func TestAuthRegionsCloseWhatTheyOpen(t *testing.T) {
+	tmpl, err := loadTemplate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range tmpl {
+		if !strings.HasSuffix(f.path, ".html") {
+			continue
+		}
+		for _, b := range f.blocks {
+			if isAuthRegion(b) {
+				if n := openActions(joinLines(render(b.body, Full))); n != 0 {
+					t.Errorf("%s: the liveapp:auth region %q leaves %d actions open", f.path, b.begin, n)
+				}
+			}
+		}
+	}
+}
+
+// TestAddAuthKeepsTheUsersLayoutLinesForEveryone: links a user added to the
+// nav bar of an app without accounts, next to the markers and between them,
+// are shown to every visitor once gen.auth adds the accounts' links.
+func TestAddAuthKeepsTheUsersLayoutLinesForEveryone(t *testing.T) {
+	app := write(t, Parts{})
+	p := filepath.Join(app.Dir, "internal/web/templates/layout.html")
+	b, _ := os.ReadFile(p)
+	spacer := "    <span class=\"spacer\"></span>\n"
+	brand := "    <a class=\"brand\" href=\"/\">{{.AppName}}</a>\n"
+	mine := strings.Replace(string(b), spacer, spacer+"    <a href=\"/notes\">Notes</a>\n", 1)
+	mine = strings.Replace(mine, brand, brand+"    <a href=\"/about\">About</a>\n", 1)
+	if mine == string(b) || strings.Count(mine, "href=\"/") != strings.Count(string(b), "href=\"/")+2 {
+		t.Fatalf("the layout of an app without accounts has changed:\n%s", b)
+	}
+	os.WriteFile(p, []byte(mine), 0o644)
+	if _, err := AddAuth(app, false); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(p)
+	for _, link := range []string{`<a href="/notes">Notes</a>`, `<a href="/about">About</a>`} {
+		before, _, ok := strings.Cut(string(got), link)
+		if !ok {
+			t.Fatalf("gen.auth dropped %s:\n%s", link, got)
+		}
+		if open := openActions(before[strings.Index(before, "{{define \"layout\"}}")+1:]); open != 0 {
+			t.Errorf("%s is inside a branch accounts opened:\n%s", link, got)
+		}
+	}
+	if !strings.Contains(string(got), `href="/users/log-in"`) || !strings.Contains(string(got), `id="nav-user"`) {
+		t.Errorf("the layout lacks the accounts' links:\n%s", got)
+	}
+}
+
+// TestAddAuthStopsBeforeMovingALineIntoABranch: with a template whose auth
+// regions open a branch in one region and close it in the next, as liveapp's
+// layout once did, a line the user put between them stops gen.auth, which
+// says where it is, rather than showing it to logged-out visitors only.
+func TestAddAuthStopsBeforeMovingALineIntoABranch(t *testing.T) {
+	const tmpl = `<nav>
+{{/* liveapp:auth begin */ -}}
+{{if .User}}
+<a href="/settings">Settings</a>
+{{else}}
+{{/* liveapp:auth end */ -}}
+<span class="spacer"></span>
+{{/* liveapp:auth begin */ -}}
+<a href="/log-in">Log in</a>
+{{end}}
+{{/* liveapp:auth end */ -}}
+</nav>
+`
+	blocks, err := parseTemplate("layout.html", tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := templateFile{path: "layout.html", data: []byte(tmpl), blocks: blocks}
+	app := &App{Name: "shop", Module: "example.com/shop"}
+	bare := joinLines(render(blocks, Parts{}))
+
+	if _, err := spliceAuth(f, "layout.html", []byte(bare), Parts{Auth: true}, app, false); err != nil {
+		t.Fatalf("the unchanged layout: %v", err)
+	}
+	mine := strings.Replace(bare, "<span class=\"spacer\"></span>\n", "<span class=\"spacer\"></span>\n<a href=\"/notes\">Notes</a>\n", 1)
+	_, err = spliceAuth(f, "layout.html", []byte(mine), Parts{Auth: true}, app, false)
+	var me *MarkerError
+	if !errors.As(err, &me) || !strings.HasPrefix(me.Problems[0], "layout.html:4: ") || !strings.Contains(me.Problems[0], "Move it above line 2 or below line 5") {
+		t.Errorf("got %v, want a problem at layout.html:4 that says where to move the line\n%s", err, mine)
+	}
+}

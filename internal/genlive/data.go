@@ -46,6 +46,71 @@ func (d *data) Checks() []Field {
 	return fs
 }
 
+// Uniques are the fields marked unique.
+func (d *data) Uniques() []Field {
+	var fs []Field
+	for _, f := range d.Fields {
+		if f.Unique {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// UniqueIndex is the name of the unique index of f, a field marked unique:
+// the Store recognizes its violations by it.
+func (d *data) UniqueIndex(f Field) string { return d.Table() + "_" + f.Name + "_key" }
+
+// HasUniqueNumber reports whether the generated tests need uniqueNumber: some
+// unique field is not text.
+func (d *data) HasUniqueNumber() bool {
+	for _, f := range d.Fields {
+		if f.Unique && !f.IsText() {
+			return true
+		}
+	}
+	return false
+}
+
+// References are the reference fields.
+func (d *data) References() []Field {
+	var fs []Field
+	for _, f := range d.Fields {
+		if f.Type == References {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// RefTables are the reference fields whose table no field before them refers
+// to: one per referenced table, for the generated tests to fill.
+func (d *data) RefTables() []Field {
+	var fs []Field
+	seen := map[string]bool{}
+	for _, f := range d.References() {
+		if !seen[f.Ref.Table] {
+			seen[f.Ref.Table] = true
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// ForBob is the Go expression params, of sample set 1 or 2, with each
+// reference pointing at the second user's (bob's) record instead of the
+// first's, when the resource has references.
+func (d *data) ForBob(params string) string {
+	if len(d.References()) == 0 {
+		return params
+	}
+	return "forBob" + d.Singular + "(" + params + ")"
+}
+
+// UniqueNumber is the name of the generated tests' function that turns a word
+// into a number, for unique fields that are not text.
+func (d *data) UniqueNumber() string { return "unique" + d.Singular + "Number" }
+
 // FieldList is the fields' names, quoted, for a comment: "title", "notes".
 func (d *data) FieldList() string {
 	names := make([]string, len(d.Fields))
@@ -57,7 +122,10 @@ func (d *data) FieldList() string {
 
 // ScanArgs are the arguments of the Scan of a row of columns.
 func (d *data) ScanArgs() string {
-	args := []string{"&" + d.Var + ".ID", "&" + d.Var + ".UserID"}
+	args := []string{"&" + d.Var + ".ID"}
+	if d.Scoped() {
+		args = append(args, "&"+d.Var+".UserID")
+	}
 	for _, f := range d.Fields {
 		args = append(args, "&"+d.Var+"."+f.GoName())
 	}
@@ -67,31 +135,42 @@ func (d *data) ScanArgs() string {
 
 // InsertColumns are the columns an INSERT sets.
 func (d *data) InsertColumns() string {
-	cols := []string{"user_id"}
+	var cols []string
+	if d.Scoped() {
+		cols = append(cols, "user_id")
+	}
 	for _, f := range d.Fields {
 		cols = append(cols, f.Name)
 	}
-	return wrapList(cols, columns("\t\t")+len("`INSERT INTO "+d.Table()+" ("), "\t\t")
+	return wrapList(cols, columns("\t\t\t")+len("`INSERT INTO "+d.Table()+" ("), "\t\t\t")
 }
 
 // InsertPlaceholders are the placeholders of InsertColumns: $1, $2.
 func (d *data) InsertPlaceholders() string {
-	ps := make([]string, len(d.Fields)+1)
+	ps := make([]string, len(d.Fields))
+	if d.Scoped() {
+		ps = append(ps, "")
+	}
 	for i := range ps {
 		ps[i] = fmt.Sprintf("$%d", i+1)
 	}
-	return wrapList(ps, columns("\t\t")+len("VALUES ("), "\t\t")
+	return wrapList(ps, columns("\t\t\t")+len("VALUES ("), "\t\t\t")
 }
 
 // UpdateSets is an UPDATE's SET list, with the fields' placeholders numbered
-// from $3, after the user's id and the record's.
+// after the user's id and the record's ($3), or the record's alone ($2) for a
+// shared resource.
 func (d *data) UpdateSets() string {
 	sets := make([]string, 0, len(d.Fields)+1)
+	first := 2
+	if d.Scoped() {
+		first = 3
+	}
 	for i, f := range d.Fields {
-		sets = append(sets, fmt.Sprintf("%s = $%d", f.Name, i+3))
+		sets = append(sets, fmt.Sprintf("%s = $%d", f.Name, i+first))
 	}
 	sets = append(sets, "updated_at = now()")
-	return wrapList(sets, columns("\t\t")+len("`UPDATE "+d.Table()+" SET "), "\t\t")
+	return wrapList(sets, columns("\t\t\t")+len("`UPDATE "+d.Table()+" SET "), "\t\t\t")
 }
 
 // ValueArgs are the arguments of a query: lead, then the parsed values of the
@@ -141,7 +220,10 @@ func groupList(items []string, start, indent int) [][]string {
 // Columns is the Go expression of every column of the table, in the order
 // scan reads them: a string literal, split in several when long.
 func (d *data) Columns() string {
-	cols := []string{"id", "user_id"}
+	cols := []string{"id"}
+	if d.Scoped() {
+		cols = append(cols, "user_id")
+	}
 	for _, f := range d.Fields {
 		cols = append(cols, f.Name)
 	}

@@ -12,8 +12,8 @@
 //   - Prepare reads the app (go.mod for the module path, migrations, the web
 //     package's declarations, routes.go) and refuses what is in the way: a
 //     table or package of the same name, views or routes already declared,
-//     routes.go without its marker line. It then renders every file from the
-//     code templates in templates/, formats the Go ones, and plans the edit of
+//     routes.go or web.go without its marker lines. It then renders every file
+//     from the code templates in templates/, formats the Go ones, and plans the edit of
 //     routes.go, still writing nothing.
 //   - Plan.Apply writes the files with scaffold.Write, which refuses to
 //     overwrite a changed file unless forced, then adds the routes above the
@@ -37,6 +37,18 @@
 //	date       time.Time (*)        date          date
 //	datetime   time.Time (*)        timestamptz   datetime-local, in UTC
 //	decimal    string (*string)     numeric       text with a decimal keyboard
+//	float      float64 (*float64)   double prec.  text with a decimal keyboard
+//	uuid       string (*string)     uuid          text, stored in lower case
+//	enum:a,b   string               text + CHECK  select of the values
+//	references int64 (*int64)       bigint + FK   select of the user's records
+//
+// The modifier unique adds a unique index on (user_id, field), or (field)
+// for a resource without owners; the Store turns its violation into the field
+// error "is taken already". A reference (project_id:references:projects)
+// points to one of the user's own records: Prepare reads the referenced table
+// from the app's migrations (refs.go), and the Store checks ownership before
+// it writes. Resource.Shared (gen.live --no-scope) drops the owner: no
+// user_id, and every logged-in user reaches every record.
 //
 // A decimal stays the exact text PostgreSQL's numeric gives, such as "12.50":
 // Go has no decimal type, a float64 would round, and liveapp adds no
@@ -49,7 +61,9 @@
 // checks for: the marker line in internal/web/routes.go inside the live session
 // of logged-in users, App with its render method and cfg.DB, the title
 // function, and the test helpers of internal/web/web_test.go. The views
-// declare the flash helper when the web package lacks it. Each view makes its
-// Store from the app's pool and PubSub (a Store holds nothing else), since
-// App's fields are the user's code.
+// declare the flash helper when the web package lacks it. The resource's Store
+// is a field of App, built once in New and shared by its views: gen.live adds
+// the field, the line that builds it and the import above the two marker lines
+// of internal/web/web.go (StoreFieldMarker and StoreBuildMarker), and refuses,
+// saying what to add, an app made before they existed.
 package genlive

@@ -3,6 +3,7 @@ package genlive
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -18,6 +19,12 @@ const (
 	Date     Type = "date"     // a calendar date (time.Time at midnight UTC, date)
 	DateTime Type = "datetime" // a moment, entered in UTC (time.Time, timestamptz)
 	Decimal  Type = "decimal"  // an exact decimal number (its text in a string, numeric)
+	Float    Type = "float"    // a floating-point number (float64, double precision)
+	UUID     Type = "uuid"     // a UUID, entered as text (its lower-case text in a string, uuid)
+	Enum     Type = "enum"     // one of a list of values, enum:a,b,c (string, text with a CHECK)
+	// References is a foreign key to another resource of the same owner,
+	// references:<plural> (int64, bigint): the user's own records only.
+	References Type = "references"
 )
 
 // Limits on text fields, in characters, checked by Validate and by the table.
@@ -41,19 +48,36 @@ var types = map[Type]typeInfo{
 	Date:     {"time.Time", "date", "a date: time.Time at midnight UTC, date"},
 	DateTime: {"time.Time", "timestamptz", "a date and time, entered in UTC: time.Time, timestamptz"},
 	Decimal:  {"string", "numeric", "an exact decimal number such as 12.50: its text in a string, numeric"},
+	Float:    {"float64", "double precision", "a floating-point number such as 2.5 or 1e-3: float64, double precision"},
+	UUID:     {"string", "uuid", "a UUID, in its lower-case text: string, uuid"},
+	Enum:     {"string", "text", "one of the values listed, chosen in a select: string, text; status:enum:draft,done"},
+	References: {"int64", "bigint", "one of the user's own records of another resource, chosen in a select:\n" +
+		"             int64, bigint and a foreign key; project_id:references:projects"},
 }
 
 // typeOrder is the order in which help and errors list the types.
-var typeOrder = []Type{String, Text, Integer, Boolean, Date, DateTime, Decimal}
+var typeOrder = []Type{String, Text, Integer, Boolean, Date, DateTime, Decimal, Float, UUID, Enum, References}
 
 // typeAliases are other spellings the command line accepts.
 var typeAliases = map[string]Type{"int": Integer, "bool": Boolean}
+
+// Limits on an enum's values.
+const (
+	maxEnumValues      = 50
+	maxEnumValueLength = 40
+)
+
+// uniqueTypes are the types a field marked unique may have: those that name
+// or number a record.
+var uniqueTypes = map[Type]bool{String: true, Integer: true, UUID: true}
+
+var enumValue = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
 // TypesHelp describes each type on a line, for the command's help.
 func TypesHelp() string {
 	var b strings.Builder
 	for _, t := range typeOrder {
-		fmt.Fprintf(&b, "  %-9s %s\n", t, types[t].doc)
+		fmt.Fprintf(&b, "  %-10s %s\n", t, types[t].doc)
 	}
 	return b.String()
 }
@@ -67,11 +91,15 @@ func typeNames() string {
 }
 
 // Field is one field of a resource, as given on the command line by
-// name:type or name:type:optional.
+// name:type, followed by the type's argument for enum (enum:a,b,c), and by the
+// modifiers optional and unique.
 type Field struct {
 	Name     string // snake_case: the column, the form field and the key of its errors
 	Type     Type
-	Optional bool // may be left blank: "" for text, NULL (a nil pointer) for others
+	Values   []string   // an enum's values, in the order given
+	Ref      *Reference // what a reference points to
+	Optional bool       // may be left blank: "" for text, NULL (a nil pointer) for others
+	Unique   bool       // no two records of a user have the same value (blanks aside)
 }
 
 var fieldName = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
@@ -89,11 +117,11 @@ var reservedFields = map[string]string{
 	"save":        "the form's submit button has the id \"save\"",
 }
 
-// ParseField parses one name:type[:optional] argument.
+// ParseField parses one name:type[:argument][:optional][:unique] argument.
 func ParseField(arg string) (Field, error) {
 	parts := strings.Split(arg, ":")
-	if len(parts) < 2 || len(parts) > 3 {
-		return Field{}, fmt.Errorf("field %q: want name:type or name:type:optional, such as title:string", arg)
+	if len(parts) < 2 {
+		return Field{}, fmt.Errorf("field %q: want name:type, name:type:optional or name:type:unique, such as title:string", arg)
 	}
 	f := Field{Name: parts[0]}
 	if err := checkFieldName(f.Name); err != nil {
@@ -107,16 +135,71 @@ func ParseField(arg string) (Field, error) {
 		return Field{}, fmt.Errorf("field %s: unknown type %q; want one of %s", f.Name, parts[1], typeNames())
 	}
 	f.Type = Type(typ)
-	if len(parts) == 3 {
-		if parts[2] != "optional" {
-			return Field{}, fmt.Errorf("field %s: unknown option %q; the only one is optional", f.Name, parts[2])
+	modifiers := parts[2:]
+	if f.Type == References {
+		if len(modifiers) == 0 || !pluralName.MatchString(modifiers[0]) {
+			return Field{}, fmt.Errorf("field %s: a reference names the plural of the resource it points to, as in project_id:references:projects", f.Name)
 		}
-		if f.Type == Boolean {
-			return Field{}, fmt.Errorf("field %s: a boolean cannot be optional: unchecked, it is false", f.Name)
+		if !strings.HasSuffix(f.Name, "_id") || f.Name == "_id" {
+			return Field{}, fmt.Errorf("field %s: a reference's name ends in _id, such as %s_id:references:%s", f.Name, f.Name, modifiers[0])
 		}
-		f.Optional = true
+		f.Ref, modifiers = &Reference{Table: modifiers[0]}, modifiers[1:]
+	}
+	if f.Type == Enum {
+		if len(modifiers) == 0 || modifiers[0] == "" || modifiers[0] == "optional" || modifiers[0] == "unique" {
+			return Field{}, fmt.Errorf("field %s: an enum lists its values, as in %s:enum:draft,published", f.Name, f.Name)
+		}
+		values, err := parseEnumValues(f.Name, modifiers[0])
+		if err != nil {
+			return Field{}, err
+		}
+		f.Values, modifiers = values, modifiers[1:]
+	}
+	for _, m := range modifiers {
+		switch {
+		case m == "optional" && !f.Optional:
+			f.Optional = true
+		case m == "unique" && !f.Unique:
+			f.Unique = true
+		case m == "optional" || m == "unique":
+			return Field{}, fmt.Errorf("field %s: %s is given twice", f.Name, m)
+		default:
+			return Field{}, fmt.Errorf("field %s: unknown modifier %q; want optional or unique", f.Name, m)
+		}
+	}
+	switch {
+	case f.Type == Boolean && f.Optional:
+		return Field{}, fmt.Errorf("field %s: a boolean cannot be optional: unchecked, it is false", f.Name)
+	case f.Type == Boolean && f.Unique:
+		return Field{}, fmt.Errorf("field %s: a boolean cannot be unique: it has two values", f.Name)
+	case f.Type == Text && f.Unique:
+		return Field{}, fmt.Errorf("field %s: a text is too long to index as unique; use a string (at most %d characters)", f.Name, MaxStringLength)
+	case f.Unique && !uniqueTypes[f.Type]:
+		return Field{}, fmt.Errorf("field %s: only string, integer and uuid fields can be unique", f.Name)
 	}
 	return f, nil
+}
+
+// parseEnumValues parses an enum's comma-separated values.
+func parseEnumValues(field, list string) ([]string, error) {
+	values := strings.Split(list, ",")
+	if len(values) < 2 {
+		return nil, fmt.Errorf("field %s: an enum needs at least two values, as in %s:enum:draft,published", field, field)
+	}
+	if len(values) > maxEnumValues {
+		return nil, fmt.Errorf("field %s: at most %d values, please", field, maxEnumValues)
+	}
+	seen := map[string]bool{}
+	for _, v := range values {
+		switch {
+		case !enumValue.MatchString(v) || len(v) > maxEnumValueLength:
+			return nil, fmt.Errorf("field %s: enum value %q: want lower snake_case of at most %d characters, such as in_progress", field, v, maxEnumValueLength)
+		case seen[v]:
+			return nil, fmt.Errorf("field %s: enum value %q is given twice", field, v)
+		}
+		seen[v] = true
+	}
+	return values, nil
 }
 
 func checkFieldName(name string) error {
@@ -138,8 +221,14 @@ func checkFieldName(name string) error {
 // GoName is the field's name in Go: DueOn for due_on.
 func (f Field) GoName() string { return goName(f.Name) }
 
-// Label is the field's name as pages show it: "Due on" for due_on.
-func (f Field) Label() string { return label(f.Name) }
+// Label is the field's name as pages show it: "Due on" for due_on, and
+// "Project" for a reference project_id, which pages show by its label.
+func (f Field) Label() string {
+	if f.Type == References {
+		return label(strings.TrimSuffix(f.Name, "_id"))
+	}
+	return label(f.Name)
+}
 
 // Kebab is the field's name in HTML ids: due-on for due_on.
 func (f Field) Kebab() string { return strings.ReplaceAll(f.Name, "_", "-") }
@@ -147,13 +236,17 @@ func (f Field) Kebab() string { return strings.ReplaceAll(f.Name, "_", "-") }
 // Is reports whether the field has type t; templates call it.
 func (f Field) Is(t Type) bool { return f.Type == t }
 
-// IsText reports whether the field holds text (string or text), whose blank
-// value is "" rather than NULL.
+// IsText reports whether the field holds free text (string or text), with a
+// length limit.
 func (f Field) IsText() bool { return f.Type == String || f.Type == Text }
 
+// BlankIsEmpty reports whether a blank value of the field is "" rather than
+// NULL: text and enums.
+func (f Field) BlankIsEmpty() bool { return f.IsText() || f.Type == Enum }
+
 // Pointer reports whether the record holds the field as a pointer, nil when
-// blank: optional fields of types other than text.
-func (f Field) Pointer() bool { return f.Optional && !f.IsText() }
+// blank: optional fields whose blank is NULL.
+func (f Field) Pointer() bool { return f.Optional && !f.BlankIsEmpty() }
 
 // GoType is the field's type in the record.
 func (f Field) GoType() string {
@@ -192,7 +285,11 @@ func (f Field) Column() string {
 	switch {
 	case f.Type == Boolean:
 		return col + " NOT NULL DEFAULT false"
-	case f.IsText() && f.Optional:
+	case f.Type == References && f.Optional:
+		return col + " REFERENCES " + f.Ref.Table + " (id) ON DELETE SET NULL"
+	case f.Type == References:
+		return col + " NOT NULL REFERENCES " + f.Ref.Table + " (id) ON DELETE CASCADE"
+	case f.BlankIsEmpty() && f.Optional:
 		return col + " NOT NULL DEFAULT ''"
 	case f.Optional:
 		return col
@@ -204,6 +301,18 @@ func (f Field) Column() string {
 // "" when it has none.
 func (f Field) Check() string {
 	switch {
+	case f.Type == References:
+		return ""
+	case f.Type == Enum:
+		values := f.Values
+		if f.Optional {
+			values = append([]string{""}, values...)
+		}
+		quoted := make([]string, len(values))
+		for i, v := range values {
+			quoted[i] = "'" + v + "'"
+		}
+		return fmt.Sprintf("%s IN (%s)", f.Name, strings.Join(quoted, ", "))
 	case !f.IsText():
 		return ""
 	case f.Optional:
@@ -211,3 +320,54 @@ func (f Field) Check() string {
 	}
 	return fmt.Sprintf("length(%s) BETWEEN 1 AND %d", f.Name, f.MaxLength())
 }
+
+// CheckName is the name of the field's CHECK constraint: what it checks,
+// after the table's name.
+func (f Field) CheckName() string {
+	if f.Type == Enum {
+		return f.Name + "_value"
+	}
+	return f.Name + "_length"
+}
+
+// ValuesVar is the name of the Go variable that holds an enum's values.
+func (f Field) ValuesVar() string { return f.GoName() + "Values" }
+
+// ValuesList is an enum's values as Go string literals: "draft", "published".
+func (f Field) ValuesList() string {
+	quoted := make([]string, len(f.Values))
+	for i, v := range f.Values {
+		quoted[i] = strconv.Quote(v)
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// ValueLabel is how a form's select shows an enum value: "In progress" for
+// in_progress.
+func (f Field) ValueLabel(v string) string { return label(v) }
+
+// Reference is what a references field points to: a table of records with
+// owners, as Prepare found it in the app's migrations.
+type Reference struct {
+	Table string // the referenced resource's plural, its table
+	// LabelColumn names a referenced record in selects and pages: its first
+	// text column that may not be blank, or "" to go by the id.
+	LabelColumn string
+	// Required are the other columns a record of Table must be given, with a
+	// value for each, so that the generated tests can make records to refer to.
+	Required []RefColumn
+}
+
+// RefColumn is a column of a referenced table that the generated tests set,
+// with the SQL of a value it accepts.
+type RefColumn struct{ Name, Value string }
+
+// Stem is the reference's name without _id, in Go: Project for project_id.
+func (f Field) Stem() string { return goName(strings.TrimSuffix(f.Name, "_id")) }
+
+// StemLabel is the reference's name without _id, as pages say it: "project".
+func (f Field) StemLabel() string { return strings.ToLower(label(strings.TrimSuffix(f.Name, "_id"))) }
+
+// ChoicesName is the name of what lists the records a reference may point to:
+// the Store's method and the views' field, ProjectChoices.
+func (f Field) ChoicesName() string { return f.Stem() + "Choices" }

@@ -21,6 +21,9 @@ var templateFS embed.FS
 // are full of {{ }}.
 var templates = template.Must(template.New("").Delims("[[", "]]").Funcs(template.FuncMap{
 	"upperFirst": upperFirst,
+	"article":    article,
+	"lower":      strings.ToLower,
+	"words":      func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
 // Plan is what gen.live is about to do to an app. Prepare makes one after every
@@ -31,6 +34,7 @@ type Plan struct {
 	Files     []scaffold.File // every file, created or overwritten by Apply
 	Migration string          // the path of the migration among Files
 	routes    *routesEdit
+	stores    *storesEdit
 }
 
 // Result says what Apply did: the files it wrote or found unchanged, and
@@ -40,6 +44,8 @@ type Result struct {
 	RoutesFile  string // internal/web/routes.go
 	RoutesAdded bool
 	RoutesNote  string // why routes.go keeps routes of its own for the resource's path, if it does
+	StoresFile  string // the file that declares App, such as internal/web/web.go
+	StoreAdded  bool   // whether App got a field for the resource's store
 }
 
 // localNames are the names generated functions use for their own variables,
@@ -138,7 +144,7 @@ func Prepare(app *App, r *Resource) (*Plan, error) {
 	// such as "routes" would otherwise overwrite routes.go.
 	for file, mark := range map[string]string{
 		web["code"]: "type " + r.Singular + "Index struct",
-		web["test"]: "func TestAnotherUsers" + r.Singular + "CannotBeReached(",
+		web["test"]: "func Test" + r.GoPlural() + "NeedALogIn(",
 	} {
 		old, err := os.ReadFile(app.path(file))
 		if err == nil && !bytes.Contains(old, []byte(mark)) {
@@ -154,8 +160,8 @@ func Prepare(app *App, r *Resource) (*Plan, error) {
 			return nil, fmt.Errorf("%s declares %s already, which the %s views need; choose another resource name", f, n, r.Human())
 		}
 	}
-	if f, ok := decls["web"]["App."+r.Lower()+"Store"]; ok {
-		return nil, fmt.Errorf("%s declares App.%sStore already; choose another resource name", f, r.Lower())
+	if f, ok := decls["web"]["App."+r.GoPlural()]; ok {
+		return nil, fmt.Errorf("%s declares App.%s already, which would hold the %s store; choose another plural", f, r.GoPlural(), r.Human())
 	}
 	for _, n := range r.WebTestNames() {
 		if f, ok := decls["web_test"][n]; ok {
@@ -182,13 +188,25 @@ func Prepare(app *App, r *Resource) (*Plan, error) {
 			"copy it and components.go from liveapp's template", webDir)
 	}
 
+	if err := app.resolveReferences(r, migration); err != nil {
+		return nil, err
+	}
+	appFile, appSrc, err := app.findAppFile()
+	if err != nil {
+		return nil, err
+	}
+	stores, err := addStore(appFile, appSrc, r, app.Module)
+	if err != nil {
+		return nil, err
+	}
+
 	d := &data{Resource: r, Module: app.Module, Var: recordVar(r, decls["web"])}
 	_, hasFlash := decls["web"]["flash"]
 	d.Flash = !hasFlash
 	if d.dateFunc, err = app.hasDateFunc(); err != nil {
 		return nil, err
 	}
-	plan := &Plan{App: app, Resource: r, Migration: migration, routes: routes}
+	plan := &Plan{App: app, Resource: r, Migration: migration, routes: routes, stores: stores}
 	for _, t := range targets {
 		var buf bytes.Buffer
 		if err := templates.ExecuteTemplate(&buf, t.tmpl, d); err != nil {
@@ -226,31 +244,36 @@ func recordVar(r *Resource, web map[string]string) string {
 // checks every file first: when one holds other content and force is false, it
 // writes nothing, routes included, and returns a *scaffold.ConflictError.
 func (p *Plan) Apply(force bool) (Result, error) {
-	res := Result{RoutesFile: routesFile, RoutesNote: p.routes.note}
-	routes := p.App.path(routesFile)
-	info, err := os.Stat(routes)
-	if err != nil {
-		return res, err
-	}
-	if p.routes.changes() {
+	res := Result{RoutesFile: routesFile, RoutesNote: p.routes.note, StoresFile: p.stores.file}
+	edits := []struct {
+		file     string
+		src, out []byte
+	}{{routesFile, p.routes.src, p.routes.out}, {p.stores.file, p.stores.src, p.stores.out}}
+	for _, e := range edits {
 		// Refuse rather than lose an edit made since Prepare read the file.
-		now, err := os.ReadFile(routes)
-		if err != nil {
+		if now, err := os.ReadFile(p.App.path(e.file)); err != nil {
 			return res, err
-		}
-		if !bytes.Equal(now, p.routes.src) {
-			return res, fmt.Errorf("%s changed while gen.live ran; run it again", routesFile)
+		} else if !bytes.Equal(now, e.src) {
+			return res, fmt.Errorf("%s changed while gen.live ran; run it again", e.file)
 		}
 	}
+	var err error
 	if res.Result, err = scaffold.Write(p.App.Dir, p.Files, force); err != nil {
 		return res, err
 	}
-	if !p.routes.changes() {
-		return res, nil
+	for _, e := range edits {
+		if bytes.Equal(e.src, e.out) {
+			continue
+		}
+		info, err := os.Stat(p.App.path(e.file))
+		if err != nil {
+			return res, err
+		}
+		if err := os.WriteFile(p.App.path(e.file), e.out, info.Mode().Perm()); err != nil {
+			return res, err
+		}
 	}
-	if err := os.WriteFile(routes, p.routes.out, info.Mode().Perm()); err != nil {
-		return res, err
-	}
-	res.RoutesAdded = true
+	res.RoutesAdded = p.routes.changes()
+	res.StoreAdded = p.stores.changes()
 	return res, nil
 }

@@ -104,7 +104,7 @@ func TestPrepare(t *testing.T) {
 		},
 		"internal/tasks/events.go": {`"tasks:user:" + strconv.FormatInt(scope.UserID(), 10)`},
 		"internal/web/tasks.go": {
-			"import (", `"example.com/app/internal/tasks"`, "func (a *App) taskStore() *tasks.Store",
+			"import (", `"example.com/app/internal/tasks"`, "v.store = v.app.Tasks",
 			"v.store.Update(ctx, v.scope, v.Task.ID, v.Form)",
 		},
 		"internal/web/templates/task_form.html": {
@@ -135,6 +135,16 @@ func TestPrepare(t *testing.T) {
 	if strings.Contains(file(t, p, "internal/web/tasks.go"), "func flash(") {
 		t.Error("tasks.go declares flash again")
 	}
+	// The store is a field of App, built once in New.
+	for _, w := range []string{
+		"\tTasks *tasks.Store\n\t" + StoreFieldMarker,
+		"\ta.Tasks = tasks.NewStore(cfg.DB, a.Runtime.PubSub())\n\t" + StoreBuildMarker,
+		"\t// liveapp:projects end\n\n\t\"example.com/app/internal/tasks\"\n)",
+	} {
+		if !strings.Contains(string(p.stores.out), w) {
+			t.Errorf("web.go lacks %q:\n%s", w, p.stores.out)
+		}
+	}
 	// Prepare writes nothing.
 	if _, err := os.Stat(filepath.Join(app.Dir, "internal/tasks")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Prepare wrote internal/tasks: %v", err)
@@ -151,17 +161,24 @@ func TestApplyTwiceChangesNothing(t *testing.T) {
 	if err != nil || len(res.Written) != len(p.Files) || !res.RoutesAdded {
 		t.Fatalf("first run: %+v, %v", res, err)
 	}
+	if !res.StoreAdded {
+		t.Error("the first run added no store to App")
+	}
 	routes, _ := os.ReadFile(app.path(routesFile))
+	web, _ := os.ReadFile(app.path("internal/web/web.go"))
 	p, err = Prepare(app, everyType(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	res, err = p.Apply(false)
-	if err != nil || len(res.Written) != 0 || res.RoutesAdded || res.RoutesNote != "" {
+	if err != nil || len(res.Written) != 0 || res.RoutesAdded || res.RoutesNote != "" || res.StoreAdded {
 		t.Fatalf("second run: %+v, %v", res, err)
 	}
 	if again, _ := os.ReadFile(app.path(routesFile)); string(again) != string(routes) {
 		t.Error("the second run changed routes.go")
+	}
+	if again, _ := os.ReadFile(app.path("internal/web/web.go")); string(again) != string(web) {
+		t.Error("the second run changed web.go")
 	}
 	if p.Migration != "migrations/002_create_tasks.sql" {
 		t.Errorf("the second run's migration is %s, want the first's", p.Migration)
@@ -249,6 +266,18 @@ func TestPrepareRefusesWhatIsInTheWay(t *testing.T) {
 			func(t *testing.T, app *App) { edit(t, app, routesFile, RouteMarker, "") },
 			func(t *testing.T) *Resource { return resource(t, "Task", "tasks", "title:string") },
 			"has no line",
+		},
+		{
+			"web.go without the store markers, as apps made before them",
+			func(t *testing.T, app *App) { edit(t, app, "internal/web/web.go", StoreFieldMarker, "") },
+			func(t *testing.T) *Resource { return resource(t, "Task", "tasks", "title:string") },
+			"internal/web/web.go lacks the lines where gen.live adds the store",
+		},
+		{
+			"a plural that names a field of App",
+			nil,
+			func(t *testing.T) *Resource { return resource(t, "Clock", "runtime", "title:string") },
+			"App has a field Runtime already",
 		},
 	}
 	for _, tt := range tests {
@@ -338,4 +367,186 @@ func edit(t *testing.T, app *App, rel, old, new string) {
 		t.Fatalf("%s lacks %q (%v)", rel, old, err)
 	}
 	write(t, app, rel, strings.Replace(string(src), old, new, 1))
+}
+
+func TestNewTypesAndUnique(t *testing.T) {
+	p, err := Prepare(newApp(t), resource(t, "Gadget", "gadgets", "name:string:unique", "weight:float",
+		"serial:uuid:unique", "status:enum:draft,in_progress,done", "color:enum:red,blue:optional",
+		"ratio:float:optional", "batch:uuid:optional", "number:integer:unique"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range p.Files {
+		if strings.Contains(string(f.Data), "[[") || strings.Contains(string(f.Data), "<no value>") {
+			t.Errorf("%s holds template leftovers", f.Path)
+		}
+	}
+	for path, wants := range map[string][]string{
+		"migrations/002_create_gadgets.sql": {
+			"weight double precision NOT NULL,", "serial uuid NOT NULL,", "status text NOT NULL,",
+			"color text NOT NULL DEFAULT '',", "ratio double precision,", "batch uuid,",
+			"CONSTRAINT gadgets_status_value CHECK (status IN ('draft', 'in_progress', 'done'))",
+			"CONSTRAINT gadgets_color_value CHECK (color IN ('', 'red', 'blue'))",
+			"CREATE UNIQUE INDEX gadgets_name_key ON gadgets (user_id, name);",
+			"CREATE UNIQUE INDEX gadgets_serial_key ON gadgets (user_id, serial);",
+		},
+		"internal/gadgets/gadget.go": {
+			"Weight     float64", "Ratio      *float64", "Batch      *string",
+			`var StatusValues = []string{"draft", "in_progress", "done"}`,
+			"case !slices.Contains(StatusValues, p.Status):", "case !uuidPattern.MatchString(p.Serial):",
+			"case err != nil || math.IsNaN(n) || math.IsInf(n, 0):",
+			"p.Serial = strings.ToLower(strings.TrimSpace(p.Serial))",
+		},
+		"internal/gadgets/store.go": {
+			`"gadgets_serial_key": "serial",`, "if conflict := taken(err); conflict != nil {",
+		},
+		"internal/gadgets/store_test.go": {"func TestUniqueFieldsAreTakenOncePerUser(", "func uniqueGadgetNumber("},
+		"internal/web/gadgets_test.go":   {"func TestGadgetsRefuseATakenValueInline(", "func uniqueGadgetNumber("},
+		"internal/web/templates/gadget_form.html": {
+			`<select id="status" name="status">`, `<option value="">Choose one</option>`,
+			`<option value="in_progress"{{if eq $.Form.Status "in_progress"}} selected{{end}}>In progress</option>`,
+			`<option value="">None</option>`, `inputmode="decimal"`,
+		},
+	} {
+		got := file(t, p, path)
+		for _, w := range wants {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %q:\n%s", path, w, got)
+			}
+		}
+	}
+}
+
+func TestParseFieldRefusesBadModifiers(t *testing.T) {
+	for arg, want := range map[string]string{
+		"status:enum":                "lists its values",
+		"status:enum:optional":       "lists its values",
+		"status:enum:draft":          "at least two values",
+		"status:enum:draft,Draft":    "lower snake_case",
+		"status:enum:draft,draft":    "given twice",
+		"title:string:unique:unique": "unique is given twice",
+		"done:boolean:unique":        "cannot be unique",
+		"notes:text:unique":          "too long to index",
+		"due_on:date:unique":         "only string, integer and uuid",
+		"title:string:required":      `unknown modifier "required"`,
+	} {
+		if _, err := ParseField(arg); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseField(%q): %v, want an error that says %q", arg, err, want)
+		}
+	}
+	f, err := ParseField("status:enum:draft,done:optional:unique")
+	if err == nil {
+		t.Errorf("an enum marked unique: %+v, want an error", f)
+	}
+}
+
+func TestPrepareSharedResource(t *testing.T) {
+	r := resource(t, "Category", "categories", "name:string:unique", "rank:integer")
+	r.Shared = true
+	p, err := Prepare(newApp(t), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, wants := range map[string][]string{
+		"migrations/002_create_categories.sql": {"every logged-in user sees and edits all of them",
+			"CREATE UNIQUE INDEX categories_name_key ON categories (name);"},
+		"internal/categories/store.go": {`"SELECT "+columns+" FROM categories ORDER BY inserted_at DESC, id DESC"`,
+			`"SELECT "+columns+" FROM categories WHERE id = $1", id`, "WHERE id = $1 RETURNING",
+			`"DELETE FROM categories WHERE id = $1", id`, "INSERT INTO categories (name, rank)"},
+		"internal/categories/events.go":              {`func Topic(accounts.Scope) string { return "categories" }`},
+		"internal/categories/store_test.go":          {"func TestEveryUserReachesEveryCategory(", "func TestUniqueFieldsAreTakenOnce("},
+		"internal/web/categories_test.go":            {"func TestEveryUserReachesEveryCategoryPage(", "func TestCategoriesFollowChangesInEveryUsersTabs("},
+		"internal/web/templates/category_index.html": {"Everyone logged in can see and change these."},
+	} {
+		got := file(t, p, path)
+		for _, w := range wants {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %q:\n%s", path, w, got)
+			}
+		}
+	}
+	for _, f := range p.Files {
+		if strings.Contains(string(f.Data), "user_id") || strings.Contains(string(f.Data), "UserID") {
+			t.Errorf("%s of a shared resource mentions its owner", f.Path)
+		}
+	}
+}
+
+func TestReferences(t *testing.T) {
+	p, err := Prepare(newApp(t), resource(t, "Task", "tasks", "title:string", "project_id:references:projects",
+		"backup_project_id:references:projects:optional"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, wants := range map[string][]string{
+		"migrations/002_create_tasks.sql": {
+			"project_id bigint NOT NULL REFERENCES projects (id) ON DELETE CASCADE,",
+			"backup_project_id bigint REFERENCES projects (id) ON DELETE SET NULL,",
+			"CREATE INDEX tasks_project_id_idx ON tasks (project_id);",
+		},
+		"internal/tasks/task.go": {"ProjectID       int64", "BackupProjectID *int64"},
+		"internal/tasks/store.go": {
+			"if err := checkReferences(ctx, db, uid, values); err != nil {",
+			`{"project_id", "projects", "must be one of your projects", &task.ProjectID},`,
+			`{"backup_project_id", "projects", "must be one of your projects", task.BackupProjectID},`,
+			`"SELECT id::text, name FROM projects WHERE user_id = $1 ORDER BY 2, id", uid)`,
+			"func (s *Store) BackupProjectChoices(",
+		},
+		"internal/tasks/store_test.go": {
+			`"INSERT INTO projects (id, user_id, name) VALUES ($1, $2, $3)"`, "func TestReferencesMustBeTheUsersOwn(",
+		},
+		"internal/web/templates/task_form.html": {
+			`<option value="">Choose a project</option>`, `<option value="">None</option>`,
+			`{{range .ProjectChoices}}<option value="{{.Value}}"{{if eq .Value $.Form.ProjectID}} selected{{end}}>{{.Label}}</option>{{end}}`,
+		},
+		"internal/web/templates/task_show.html": {
+			`{{$.ProjectChoices.Label .Task.ProjectID}}`,
+			`{{with .Task.BackupProjectID}}{{$.BackupProjectChoices.Label .}}{{else}}—{{end}}`,
+		},
+	} {
+		got := file(t, p, path)
+		for _, w := range wants {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %q:\n%s", path, w, got)
+			}
+		}
+	}
+}
+
+func TestParseReferenced(t *testing.T) {
+	sql := `CREATE TABLE gadgets (
+  id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  size bigint NOT NULL,
+  title text NOT NULL,
+  status text NOT NULL,
+  serial uuid NOT NULL,
+  notes text NOT NULL DEFAULT '',
+  inserted_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT gadgets_status_value CHECK (status IN ('draft', 'done'))
+);`
+	ref, err := parseReferenced("gadgets", sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := Field{Name: "gadget_id", Type: References, Ref: ref}
+	if want := "INSERT INTO gadgets (id, user_id, title, size, status, serial) VALUES ($1, $2, $3, $1, 'draft', gen_random_uuid())"; f.InsertSQL() != want {
+		t.Errorf("InsertSQL:\n%s\nwant:\n%s", f.InsertSQL(), want)
+	}
+	if _, err := parseReferenced("gadgets", strings.Replace(sql, "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n", "", 1)); err == nil || !strings.Contains(err.Error(), "no user_id") {
+		t.Errorf("a table without owners: %v", err)
+	}
+}
+
+func TestInputArgs(t *testing.T) {
+	r := resource(t, "Task", "tasks", "status:enum:draft,done", "project_id:references:projects:optional", "weight:float")
+	for i, want := range []string{
+		` "type" "select" "prompt" "Choose one" "options" (options "draft" "done")`,
+		` "type" "select" "prompt" "None" "options" $.ProjectChoices`,
+		` "inputmode" "decimal" "autocomplete" "off"`,
+	} {
+		if got := r.Fields[i].InputArgs(); got != want {
+			t.Errorf("%s: InputArgs %s, want %s", r.Fields[i].Name, got, want)
+		}
+	}
 }

@@ -13,7 +13,14 @@ type Resource struct {
 	Singular string  // the record's Go type: Task, LineItem
 	Plural   string  // snake_case: the table, the URL path and (without underscores) the package
 	Fields   []Field // the fields a user sets, in order
+	// Shared says that records have no owner (gen.live --no-scope): every
+	// logged-in user sees and edits every one of them.
+	Shared bool
 }
+
+// Scoped reports whether each record belongs to one user, who alone can reach
+// it: the default.
+func (r *Resource) Scoped() bool { return !r.Shared }
 
 var (
 	singularName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
@@ -26,6 +33,7 @@ var domainNames = map[string]bool{
 	"Store": true, "NewStore": true, "Params": true, "ErrNotFound": true,
 	"ValidationError": true, "FieldErrors": true, "Event": true, "EventKind": true,
 	"Created": true, "Updated": true, "Deleted": true, "Topic": true, "ParseEvent": true,
+	"Choice": true, "Choices": true,
 }
 
 // generatedImports are the names of the packages the generated code imports:
@@ -192,7 +200,7 @@ func (r *Resource) HasPointer() bool {
 // WebNames are the names the generated web code declares in package web.
 func (r *Resource) WebNames() []string {
 	return []string{r.Singular + "Index", r.Singular + "Form", r.Singular + "Show",
-		"load" + r.Singular, r.Lower() + "Params", r.Lower() + "Path", r.Lower() + "Store"}
+		"load" + r.Singular, r.Lower() + "Params", r.Lower() + "Path"}
 }
 
 // WebTestNames are the names the generated web tests declare in package
@@ -202,7 +210,10 @@ func (r *Resource) WebTestNames() []string {
 		"Test" + r.GoPlural() + "NeedALogIn",
 		"TestCreateEditAndDelete" + upperFirst(r.A()) + r.Singular,
 		"Test" + r.GoPlural() + "FollowChangesInTheOwnersOtherTabs",
+		"Test" + r.GoPlural() + "FollowChangesInEveryUsersTabs",
 		"TestAnotherUsers" + r.Singular + "CannotBeReached",
+		"TestEveryUserReachesEvery" + r.Singular + "Page",
 		"valid" + r.Singular, "valid" + r.Singular + "Form", "create" + r.Singular, "first" + r.Singular,
+		"unique" + r.Singular + "Number", "forBob" + r.Singular, "addReferenced" + r.Singular, "Test" + r.GoPlural() + "RefuseATakenValueInline",
 	}
 }

@@ -84,7 +84,7 @@ func TestNewResourceExplainsWhatIsWrong(t *testing.T) {
 		{"no fields", "Task", "tasks", nil, "no fields"},
 		{"a field without a type", "Task", "tasks", []string{"title"}, "name:type"},
 		{"an unknown type", "Task", "tasks", []string{"title:varchar"}, `unknown type "varchar"`},
-		{"an unknown option", "Task", "tasks", []string{"title:string:unique"}, "unknown option"},
+		{"an unknown modifier", "Task", "tasks", []string{"title:string:required"}, "unknown modifier"},
 		{"an optional boolean", "Task", "tasks", []string{"done:boolean:optional"}, "cannot be optional"},
 		{"a CamelCase field", "Task", "tasks", []string{"dueOn:date"}, "snake_case"},
 		{"a field named id", "Task", "tasks", []string{"id:integer"}, "reserved"},

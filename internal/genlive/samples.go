@@ -25,6 +25,34 @@ var samples = map[Type][2]sample{
 	Date:     {{"2025-03-14", "Mar 14, 2025"}, {"2024-02-29", "Feb 29, 2024"}},
 	DateTime: {{"2025-03-14T09:30", "Mar 14, 2025 09:30 UTC"}, {"2024-12-31T23:59", "Dec 31, 2024 23:59 UTC"}},
 	Decimal:  {{"12.50", "12.50"}, {"0.99", "0.99"}},
+	Float:    {{"2.5", "2.5"}, {"-0.125", "-0.125"}},
+	UUID:     {{"6ba7b810-9dad-11d1-80b4-00c04fd430c8", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"}, {"123e4567-e89b-12d3-a456-426614174000", "123e4567-e89b-12d3-a456-426614174000"}},
+}
+
+// sampleOf is f's value in set, and the same as the show page prints it, for
+// a field that is neither text nor unique.
+func sampleOf(f Field, set int) sample {
+	if f.Type == Enum {
+		v := f.Values[(set-1)%len(f.Values)]
+		return sample{v, v}
+	}
+	return samples[f.Type][set-1]
+}
+
+// uniqueExpr is the Go expression of the value of f, a unique integer or uuid,
+// in set: it differs for each word, through the generated tests' UniqueNumber
+// function, since each record of a user needs its own.
+func (d *data) uniqueExpr(f Field, set int, word string) string {
+	n := d.UniqueNumber() + "(" + word + ")"
+	switch {
+	case f.Type == Integer && set == 1:
+		return "strconv.FormatUint(uint64(" + n + "), 10)"
+	case f.Type == Integer:
+		return "strconv.FormatUint(uint64(" + n + ")+1<<32, 10)"
+	case set == 1:
+		return `fmt.Sprintf("6ba7b810-9dad-41d1-80b4-%012d", ` + n + ")"
+	}
+	return `fmt.Sprintf("123e4567-e89b-42d3-a456-%012d", ` + n + ")"
 }
 
 // textPrefix is what comes before the word in a text field's sample: nothing
@@ -43,8 +71,17 @@ func (d *data) textPrefix(f Field, set int) string {
 // valueExpr is the Go expression of f's value in set, as a string; word is a
 // variable name when it is a lower-case Go identifier, else the word itself.
 func (d *data) valueExpr(f Field, set int, word string) string {
+	if f.Unique && !f.IsText() {
+		if !token.IsIdentifier(word) || strings.ToLower(word) != word {
+			word = strconv.Quote(word)
+		}
+		return d.uniqueExpr(f, set, word)
+	}
+	if f.Type == References {
+		return strconv.Quote(strconv.FormatInt(refSamples[set-1].id, 10))
+	}
 	if !f.IsText() {
-		return strconv.Quote(samples[f.Type][set-1].form)
+		return strconv.Quote(sampleOf(f, set).form)
 	}
 	prefix := d.textPrefix(f, set)
 	switch {
@@ -89,13 +126,19 @@ func (d *data) ShownLines(set int, word string) []string {
 	var lines []string
 	for _, f := range d.Fields {
 		shown := d.textPrefix(f, set) + word
-		if !f.IsText() {
-			shown = samples[f.Type][set-1].shown
+		switch {
+		case f.Type == References:
+			shown = f.refShown(set)
+		case !f.IsText():
+			shown = sampleOf(f, set).shown
 		}
 		id := d.Kebab() + "-" + f.Kebab()
-		if d.IsLabel(f) {
+		switch {
+		case d.IsLabel(f):
 			lines = append([]string{fmt.Sprintf("`<h1 id=%q>%s</h1>`", id, shown)}, lines...)
-		} else {
+		case f.Unique && !f.IsText():
+			lines = append(lines, fmt.Sprintf("`<dd id=%q>` + %s + `</dd>`", id, d.valueExpr(f, set, word)))
+		default:
 			lines = append(lines, fmt.Sprintf("`<dd id=%q>%s</dd>`", id, shown))
 		}
 	}
@@ -125,6 +168,14 @@ func (f Field) BadValue() string {
 		return `"someday"`
 	case DateTime:
 		return `"soon"`
+	case Float:
+		return `"lots"`
+	case UUID:
+		return `"not-a-uuid"`
+	case Enum:
+		return `"no such value"`
+	case References:
+		return `"first"`
 	}
 	return `"12,50"`
 }
@@ -194,6 +245,24 @@ func (d *data) ValidationCases() []validationCase {
 		case DateTime:
 			add("must have a time", `"2025-03-14"`, f.Name)
 			add("must be a time of day", `"2025-03-14T25:00"`, f.Name)
+		case Float:
+			add("may be negative", `"-1.5"`, "")
+			add("may have an exponent", `"6.02e23"`, "")
+			add("must be a number", `"1,5"`, f.Name)
+			add("may not be NaN", `"NaN"`, f.Name)
+			add("may not be infinite", `"Inf"`, f.Name)
+			add("must fit in a float64", `"1e400"`, f.Name)
+		case UUID:
+			add("may be in capitals", `"6BA7B810-9DAD-11D1-80B4-00C04FD430C8"`, "")
+			add("must have 32 digits", `"6ba7b810-9dad-11d1-80b4"`, f.Name)
+			add("may not have braces", `"{6ba7b810-9dad-11d1-80b4-00c04fd430c8}"`, f.Name)
+		case References:
+			add("must be an id", `"first"`, f.Name)
+		case Enum:
+			for _, v := range f.Values {
+				add("may be "+v, strconv.Quote(v), "")
+			}
+			add("must be one of its values", `"no_such_value"`, f.Name)
 		case Decimal:
 			add("may be negative", `"-0.5"`, "")
 			add("may have 20 digits and 10 decimals", `"12345678901234567890.1234567890"`, "")

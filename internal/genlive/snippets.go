@@ -2,6 +2,7 @@ package genlive
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -37,6 +38,14 @@ func (f Field) ParamComment() string {
 		c = "a date and time in UTC: 2006-01-02T15:04"
 	case Decimal:
 		c = "a decimal number, such as 12.50"
+	case Float:
+		c = "a number, such as 2.5 or 1e-3"
+	case UUID:
+		c = "a UUID, such as 6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+	case Enum:
+		c = "one of " + f.ValuesVar()
+	case References:
+		c = "the id of one of the user's " + strings.ReplaceAll(f.Ref.Table, "_", " ")
 	}
 	if f.Optional {
 		if c != "" {
@@ -58,6 +67,12 @@ func (f Field) FormatError() string {
 		return "must be a date and time"
 	case Decimal:
 		return "must be a number such as 12.50"
+	case Float:
+		return "must be a number such as 2.5"
+	case UUID:
+		return "must be a UUID such as 6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+	case Enum, References:
+		return "must be one of the choices"
 	}
 	return ""
 }
@@ -70,8 +85,10 @@ func (f Field) Format(expr string) string {
 		deref = "*" + expr
 	}
 	switch f.Type {
-	case Integer:
+	case Integer, References:
 		return "strconv.FormatInt(" + deref + ", 10)"
+	case Float:
+		return "strconv.FormatFloat(" + deref + ", 'g', -1, 64)"
 	case Date:
 		return expr + ".Format(time.DateOnly)" // methods dereference by themselves
 	case DateTime:
@@ -86,13 +103,19 @@ func (f Field) Format(expr string) string {
 func (f Field) Display(prefix string) string {
 	v := prefix + "." + f.GoName()
 	switch f.Type {
-	case String, Text:
+	case String, Text, Enum:
 		if f.Optional && prefix != "" {
 			return fmt.Sprintf(`{{or %s "—"}}`, v)
 		}
 		return "{{" + v + "}}"
 	case Boolean:
 		return "{{if " + v + "}}Yes{{else}}No{{end}}"
+	case References:
+		// Choices.Label takes an int64: html/template dereferences a pointer.
+		if f.Pointer() {
+			return "{{with " + v + "}}{{$." + f.ChoicesName() + ".Label .}}{{else}}—{{end}}"
+		}
+		return "{{$." + f.ChoicesName() + ".Label " + v + "}}"
 	}
 	// show prints the value, at "."; a pointer is shown only when not nil.
 	show := "{{.}}"
@@ -125,14 +148,36 @@ func (f Field) InputArgs() string {
 		// typed stays in the field, and a mistake gets the form's own error
 		// message.
 		return ` "inputmode" "numeric" "autocomplete" "off"`
-	case Decimal:
+	case Decimal, Float:
 		return ` "inputmode" "decimal" "autocomplete" "off"`
+	case UUID:
+		return ` "maxlength" "36" "autocomplete" "off"`
 	case Boolean:
 		return ` "type" "checkbox"`
 	case Date:
 		return ` "type" "date"`
 	case DateTime:
 		return ` "type" "datetime-local"`
+	case Enum:
+		quoted := make([]string, len(f.Values))
+		for i, v := range f.Values {
+			quoted[i] = strconv.Quote(v)
+		}
+		return fmt.Sprintf(` "type" "select" "prompt" %q "options" (options %s)`, f.SelectPrompt(), strings.Join(quoted, " "))
+	case References:
+		// Choices are a []Choice, whose Value and Label the component reads.
+		return fmt.Sprintf(` "type" "select" "prompt" %q "options" $.%s`, f.SelectPrompt(), f.ChoicesName())
 	}
 	return ""
+}
+
+// SelectPrompt is the text of a select's empty first choice.
+func (f Field) SelectPrompt() string {
+	switch {
+	case f.Optional:
+		return "None"
+	case f.Type == References:
+		return "Choose " + article(f.StemLabel()) + " " + f.StemLabel()
+	}
+	return "Choose one"
 }

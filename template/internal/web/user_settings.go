@@ -127,14 +127,14 @@ func (v *Settings) mountAvatar(ctx context.Context, s *live.Socket) error {
 		// A page load, so that the nav bar shows the new avatar too.
 		s.PutFlash("info", "Avatar updated.")
 		return s.Redirect("/users/settings")
-	})
+	}, live.Requires(v.app.auth.LoggedIn()))
 	s.On("remove_avatar", func(ctx context.Context, _ live.Params) error {
 		if err := v.app.Avatars.Delete(ctx, v.scope); err != nil {
 			return err
 		}
 		s.PutFlash("info", "Avatar removed.")
 		return s.Redirect("/users/settings")
-	})
+	}, live.Requires(v.app.auth.LoggedIn()))
 	return nil
 }
 

@@ -186,6 +186,7 @@ type App struct {
 	Projects *projects.Store
 	// liveapp:projects end
 	Avatars *avatars.Store // nil when Config.UploadsDir is empty
+	// liveapp gen.live adds the stores of new resources above this line.
 
 	auth *authweb.Auth
 	// liveapp:auth end
@@ -272,6 +273,7 @@ func newApp(cfg Config, audit bool) (*App, error) {
 		}
 		a.Avatars = avatars.NewStore(cfg.DB, disk)
 	}
+	// liveapp gen.live builds the stores of new resources above this line.
 	a.auth = &authweb.Auth{Store: a.Accounts, Runtime: a.Runtime, SecureCookies: secure, Logger: a.log,
 		SessionCookie: sessionCookie, RememberCookie: rememberCookie, ReturnToCookie: returnToCookie}
 	// liveapp:auth end
