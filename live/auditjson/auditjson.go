@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 )
 
 // Schema names this version of the route table.
@@ -88,4 +89,18 @@ func Parse(data []byte) (*Table, error) {
 		}
 	}
 	return &t, nil
+}
+
+// SameSite returns a cookie's SameSite mode as Cookies.SameSite spells it,
+// lower case as in Set-Cookie; "" when the cookie sets none.
+func SameSite(m http.SameSite) string {
+	switch m {
+	case http.SameSiteStrictMode:
+		return "strict"
+	case http.SameSiteLaxMode:
+		return "lax"
+	case http.SameSiteNoneMode:
+		return "none"
+	}
+	return ""
 }

@@ -85,7 +85,7 @@ func (a *App) Audit() (*auditjson.Table, error) {
 		s.Cookies.Secure = s.Cookies.Secure && c.Secure
 		s.Cookies.HTTPOnly = s.Cookies.HTTPOnly && c.HttpOnly
 		if weaker(c.SameSite, s.Cookies.SameSite) {
-			s.Cookies.SameSite = sameSiteName(c.SameSite)
+			s.Cookies.SameSite = auditjson.SameSite(c.SameSite)
 		}
 	}
 	return out, nil
@@ -107,23 +107,9 @@ func (a *App) auditPage(routes []auditjson.Route) (*httptest.ResponseRecorder, e
 	return nil, errors.New("web: audit: no public live page without wildcards answered with a cookie, so the cookie settings are unknown")
 }
 
-// sameSiteName returns the SameSite attribute's value as Set-Cookie spells it,
-// lower case; "" when the cookie has none.
-func sameSiteName(m http.SameSite) string {
-	switch m {
-	case http.SameSiteStrictMode:
-		return "strict"
-	case http.SameSiteLaxMode:
-		return "lax"
-	case http.SameSiteNoneMode:
-		return "none"
-	}
-	return ""
-}
-
 // weaker reports whether SameSite mode m protects less than the one named
 // current: strict, then lax, then none or unset.
 func weaker(m http.SameSite, current string) bool {
 	rank := map[string]int{"strict": 3, "lax": 2, "none": 1, "": 0}
-	return rank[sameSiteName(m)] < rank[current]
+	return rank[auditjson.SameSite(m)] < rank[current]
 }
