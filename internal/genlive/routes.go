@@ -18,7 +18,7 @@ const RouteMarker = "// liveapp gen.live adds the routes of new resources above 
 const FileRouteMarker = "// liveapp gen.live adds the file routes of new resources above this line."
 
 var (
-	handleCall = regexp.MustCompile(`^\s*(\w+)\.Handle\(.*\b(\w+)\.RequireAuthenticated\(`)
+	handleCall  = regexp.MustCompile(`^\s*(\w+)\.Handle\(.*\b(\w+)\.RequireAuthenticated\(`)
 	liveCall    = regexp.MustCompile(`^\s*(\w+)\.Live\(`)
 	sessionDecl = regexp.MustCompile(`^\s*(\w+)\s*:?=\s*[\w.]+\.Session\(`)
 	appMethod   = regexp.MustCompile(`^func \((\w+) \*App\)`)
