@@ -334,6 +334,15 @@ func (d *data) FileKeyColumns() string {
 	return strings.Join(cols, ", ")
 }
 
+// FileKeyMatch is the SQL condition that one of the file fields' keys is $1.
+func (d *data) FileKeyMatch() string {
+	var conds []string
+	for _, f := range d.Files() {
+		conds = append(conds, f.ColumnNames()[0]+" = $1")
+	}
+	return strings.Join(conds, " OR ")
+}
+
 // FileKeyArgs are the arguments of a Scan of FileKeyColumns into the record
 // in v: &v.Attachment.Key, &v.Photo.Key.
 func (d *data) FileKeyArgs(v string) string {
