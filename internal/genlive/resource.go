@@ -223,6 +223,9 @@ func (r *Resource) WebNames() []string {
 	if r.Has(File) {
 		names = append(names, "new"+r.Singular+"Files", "App."+r.FileHandler())
 	}
+	if r.Has(References) {
+		names = append(names, r.Lower()+"Row")
+	}
 	return names
 }
 
