@@ -129,6 +129,13 @@ func runGenLive(out io.Writer, self, dir, singular, plural string, fields []stri
 !! column. If each should be one user's, generate them again without --no-scope.
 `, r.HumanPlural())
 	}
+	if r.Has(genlive.File) {
+		fmt.Fprintf(out, `
+Files of %s are kept in UPLOADS_DIR/%s/ (in development, .liveapp/uploads).
+Set UPLOADS_DIR in production, on a volume every node shares: without it the
+form says uploads are off.
+`, r.HumanPlural(), r.Plural)
+	}
 	if len(res.Written) == 0 && !res.RoutesAdded && !res.StoreAdded {
 		fmt.Fprintf(out, "\n%s was generated already: nothing changed.\n", r.HumanPluralCap())
 		return nil
