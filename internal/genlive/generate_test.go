@@ -137,7 +137,7 @@ func TestPrepare(t *testing.T) {
 	}
 	// The store is a field of App, built once in New.
 	for _, w := range []string{
-		"\tTasks *tasks.Store\n\t" + StoreFieldMarker,
+		"\tTasks   *tasks.Store\n\t" + StoreFieldMarker,
 		"\ta.Tasks = tasks.NewStore(cfg.DB, a.Runtime.PubSub())\n\t" + StoreBuildMarker,
 		"\t// liveapp:projects end\n\n\t\"example.com/app/internal/tasks\"\n)",
 	} {
@@ -403,9 +403,9 @@ func TestNewTypesAndUnique(t *testing.T) {
 		"internal/gadgets/store_test.go": {"func TestUniqueFieldsAreTakenOncePerUser(", "func uniqueGadgetNumber("},
 		"internal/web/gadgets_test.go":   {"func TestGadgetsRefuseATakenValueInline(", "func uniqueGadgetNumber("},
 		"internal/web/templates/gadget_form.html": {
-			`<select id="status" name="status">`, `<option value="">Choose one</option>`,
-			`<option value="in_progress"{{if eq $.Form.Status "in_progress"}} selected{{end}}>In progress</option>`,
-			`<option value="">None</option>`, `inputmode="decimal"`,
+			`"name" "status" "type" "select" "prompt" "Choose one" "options" (options "draft" "in_progress" "done")`,
+			`"name" "color" "type" "select" "prompt" "None" "options" (options "red" "blue") "label" "Color" "optional" true`,
+			`"name" "weight" "inputmode" "decimal"`,
 		},
 	} {
 		got := file(t, p, path)
@@ -496,8 +496,14 @@ func TestReferences(t *testing.T) {
 			`"INSERT INTO projects (id, user_id, name) VALUES ($1, $2, $3)"`, "func TestReferencesMustBeTheUsersOwn(",
 		},
 		"internal/web/templates/task_form.html": {
-			`<option value="">Choose a project</option>`, `<option value="">None</option>`,
-			`{{range .ProjectChoices}}<option value="{{.Value}}"{{if eq .Value $.Form.ProjectID}} selected{{end}}>{{.Label}}</option>{{end}}`,
+			`"name" "project_id" "type" "select" "prompt" "Choose a project" "options" $.ProjectChoices`,
+			`"name" "backup_project_id" "type" "select" "prompt" "None" "options" $.BackupProjectChoices`,
+		},
+		"internal/web/templates/task_index.html": {
+			`{{$.ProjectChoices.Label .ProjectID}}`, `"rows" .Rows`,
+		},
+		"internal/web/tasks.go": {
+			"type taskRow struct {\n\ttasks.Task\n\tProjectChoices       tasks.Choices\n\tBackupProjectChoices tasks.Choices\n}",
 		},
 		"internal/web/templates/task_show.html": {
 			`{{$.ProjectChoices.Label .Task.ProjectID}}`,
