@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/liveapp/liveapp/live/auditjson"
 )
 
 // Target is the app to audit: the directory the go command runs in, the
@@ -36,7 +38,7 @@ func Run(ctx context.Context, t Target) (*Report, error) {
 }
 
 // Analyze builds the report of a route table and the app's program.
-func Analyze(table *RouteTable, prog *program) *Report {
+func Analyze(table *auditjson.Table, prog *program) *Report {
 	r := &Report{
 		Schema:     ReportSchema,
 		App:        table.App,
@@ -46,7 +48,7 @@ func Analyze(table *RouteTable, prog *program) *Report {
 		Findings:   []Finding{},
 	}
 	if r.HTTPRoutes == nil {
-		r.HTTPRoutes = []HTTPRoute{}
+		r.HTTPRoutes = []auditjson.HTTPRoute{}
 	}
 	facts := map[string]viewFacts{} // by view type: routes may share one
 	for _, lr := range table.Routes {
@@ -123,7 +125,7 @@ var loginHooks = []string{"RequireAuthenticated", "RequireUser", "RequireLogin",
 
 // requiresLogin reports whether a route refuses visitors who are not logged
 // in: by a declared requirement, or by one of its hooks.
-func requiresLogin(lr LiveRoute) bool {
+func requiresLogin(lr auditjson.Route) bool {
 	if len(lr.Requires) > 0 {
 		return true
 	}

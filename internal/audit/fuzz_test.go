@@ -3,6 +3,8 @@ package audit
 import (
 	"strings"
 	"testing"
+
+	"github.com/liveapp/liveapp/live/auditjson"
 )
 
 // FuzzCSP feeds cspFindings policies as a probed server may send them: any
@@ -32,7 +34,7 @@ func FuzzParseRouteTable(f *testing.F) {
 	f.Add(`{"schema":"liveapp.routes/v1","settings":{"argon2":null}}`)
 	f.Add(`[]`)
 	f.Fuzz(func(t *testing.T, data string) {
-		tab, err := ParseRouteTable([]byte(data))
+		tab, err := auditjson.Parse([]byte(data))
 		if err == nil {
 			r := &Report{}
 			checkSettings(r, tab.Settings)

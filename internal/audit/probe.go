@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/liveapp/liveapp/live/auditjson"
 	"golang.org/x/net/html"
 )
 
@@ -198,7 +199,7 @@ func fetchPage(ctx context.Context, client *http.Client, rawURL string, p *Probe
 		for _, c := range resp.Cookies() {
 			if !seen[c.Name] {
 				seen[c.Name] = true
-				p.Cookies = append(p.Cookies, ProbeCookie{Name: c.Name, Secure: c.Secure, HTTPOnly: c.HttpOnly, SameSite: sameSiteName(c.SameSite)})
+				p.Cookies = append(p.Cookies, ProbeCookie{Name: c.Name, Secure: c.Secure, HTTPOnly: c.HttpOnly, SameSite: auditjson.SameSite(c.SameSite)})
 			}
 		}
 	}}
@@ -252,18 +253,6 @@ func (c cookieRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		c.record(resp)
 	}
 	return resp, err
-}
-
-func sameSiteName(s http.SameSite) string {
-	switch s {
-	case http.SameSiteLaxMode:
-		return "lax"
-	case http.SameSiteStrictMode:
-		return "strict"
-	case http.SameSiteNoneMode:
-		return "none"
-	}
-	return ""
 }
 
 // checkProbeHeaders adds the findings of the served security headers.

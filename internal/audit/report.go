@@ -1,5 +1,7 @@
 package audit
 
+import "github.com/liveapp/liveapp/live/auditjson"
+
 // ReportSchema is the schema name of the report `liveapp audit --json`
 // prints. docs/audit.md documents it; fields may be added, none removed or
 // changed in meaning.
@@ -7,14 +9,14 @@ const ReportSchema = "liveapp.audit/v1"
 
 // Report is the outcome of an audit.
 type Report struct {
-	Schema     string      `json:"schema"`
-	App        string      `json:"app"`
-	Routes     []Route     `json:"routes"`
-	HTTPRoutes []HTTPRoute `json:"http_routes"`
-	Settings   Settings    `json:"settings"`
-	Probe      *Probe      `json:"probe,omitempty"` // with --live only
-	Findings   []Finding   `json:"findings"`
-	Summary    Summary     `json:"summary"`
+	Schema     string                `json:"schema"`
+	App        string                `json:"app"`
+	Routes     []Route               `json:"routes"`
+	HTTPRoutes []auditjson.HTTPRoute `json:"http_routes"`
+	Settings   auditjson.Settings    `json:"settings"`
+	Probe      *Probe                `json:"probe,omitempty"` // with --live only
+	Findings   []Finding             `json:"findings"`
+	Summary    Summary               `json:"summary"`
 }
 
 // Route is one live route with what the audit found in its view's code.

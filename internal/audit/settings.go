@@ -5,11 +5,13 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/liveapp/liveapp/live/auditjson"
 )
 
 // argon2Minimums are OWASP's argon2id configurations, each as strong as the
 // others: memory in KiB with its fewest iterations, at parallelism 1.
-var argon2Minimums = []Argon2{
+var argon2Minimums = []auditjson.Argon2{
 	{MemoryKiB: 47104, Iterations: 1, Parallelism: 1},
 	{MemoryKiB: 19456, Iterations: 2, Parallelism: 1},
 	{MemoryKiB: 12288, Iterations: 3, Parallelism: 1},
@@ -18,7 +20,7 @@ var argon2Minimums = []Argon2{
 }
 
 // checkSettings adds the findings of the production settings.
-func checkSettings(r *Report, s Settings) {
+func checkSettings(r *Report, s auditjson.Settings) {
 	switch s.CheckOrigin {
 	case "same-origin":
 	case "list":
@@ -60,7 +62,7 @@ func checkSettings(r *Report, s Settings) {
 	}
 }
 
-func argon2Strong(a Argon2) bool {
+func argon2Strong(a auditjson.Argon2) bool {
 	if a.Parallelism < 1 {
 		return false
 	}

@@ -41,8 +41,8 @@ func TestTemplateAuditsClean(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"/projects/{id}  web.ProjectShow  (template project_show)\n  session  authenticated: web.(*Auth).MountCurrentUser, web.assignFormToken\n  access   login required; requires user\n",
-		"\n           delete: requires user; writes projects.Store.Delete\n",
+		"/projects/{id}  web.ProjectShow  (template project_show)\n  session  authenticated: web.(*Auth).MountCurrentUser, web.assignFormToken, web.(*App).assignAvatar\n  access   login required; requires user\n",
+		"  events   delete: requires user; writes projects.Store.Delete\n",
 		"  topics   projects.Topic(v.scope)\n",
 		"0 errors, 0 warnings\n",
 	} {

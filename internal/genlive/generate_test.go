@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -136,8 +137,11 @@ func TestPrepare(t *testing.T) {
 		t.Error("tasks.go declares flash again")
 	}
 	// The store is a field of App, built once in New.
+	// gofmt may align the new field with the one above it.
+	if !regexp.MustCompile(`\tTasks +\*tasks\.Store\n\t` + regexp.QuoteMeta(StoreFieldMarker)).Match(p.stores.out) {
+		t.Errorf("web.go lacks the Tasks field above %q:\n%s", StoreFieldMarker, p.stores.out)
+	}
 	for _, w := range []string{
-		"\tTasks   *tasks.Store\n\t" + StoreFieldMarker,
 		"\ta.Tasks = tasks.NewStore(cfg.DB, a.Runtime.PubSub())\n\t" + StoreBuildMarker,
 		"\t// liveapp:projects end\n\n\t\"example.com/app/internal/tasks\"\n)",
 	} {
@@ -403,9 +407,8 @@ func TestNewTypesAndUnique(t *testing.T) {
 		"internal/gadgets/store_test.go": {"func TestUniqueFieldsAreTakenOncePerUser(", "func uniqueGadgetNumber("},
 		"internal/web/gadgets_test.go":   {"func TestGadgetsRefuseATakenValueInline(", "func uniqueGadgetNumber("},
 		"internal/web/templates/gadget_form.html": {
-			`"name" "status" "type" "select" "prompt" "Choose one" "options" (options "draft" "in_progress" "done")`,
-			`"name" "color" "type" "select" "prompt" "None" "options" (options "red" "blue") "label" "Color" "optional" true`,
-			`"name" "weight" "inputmode" "decimal"`,
+			`"name" "status" "type" "select" "prompt" "Choose one" "options" (labeled "draft" "Draft" "in_progress" "In progress" "done" "Done")`,
+			`"prompt" "None"`, `"inputmode" "decimal"`,
 		},
 	} {
 		got := file(t, p, path)
@@ -500,10 +503,8 @@ func TestReferences(t *testing.T) {
 			`"name" "backup_project_id" "type" "select" "prompt" "None" "options" $.BackupProjectChoices`,
 		},
 		"internal/web/templates/task_index.html": {
-			`{{$.ProjectChoices.Label .ProjectID}}`, `"rows" .Rows`,
-		},
-		"internal/web/tasks.go": {
-			"type taskRow struct {\n\ttasks.Task\n\tProjectChoices       tasks.Choices\n\tBackupProjectChoices tasks.Choices\n}",
+			`"row" "task_row" "page" $`, `{{define "task_row"}}{{$page := .page}}{{with .row}}`,
+			`{{$page.ProjectChoices.Label .ProjectID}}`,
 		},
 		"internal/web/templates/task_show.html": {
 			`{{$.ProjectChoices.Label .Task.ProjectID}}`,
@@ -547,7 +548,7 @@ func TestParseReferenced(t *testing.T) {
 func TestInputArgs(t *testing.T) {
 	r := resource(t, "Task", "tasks", "status:enum:draft,done", "project_id:references:projects:optional", "weight:float")
 	for i, want := range []string{
-		` "type" "select" "prompt" "Choose one" "options" (options "draft" "done")`,
+		` "type" "select" "prompt" "Choose one" "options" (labeled "draft" "Draft" "done" "Done")`,
 		` "type" "select" "prompt" "None" "options" $.ProjectChoices`,
 		` "inputmode" "decimal" "autocomplete" "off"`,
 	} {

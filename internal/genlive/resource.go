@@ -223,9 +223,6 @@ func (r *Resource) WebNames() []string {
 	if r.Has(File) {
 		names = append(names, "new"+r.Singular+"Files", "App."+r.FileHandler())
 	}
-	if r.Has(References) {
-		names = append(names, r.Lower()+"Row")
-	}
 	return names
 }
 

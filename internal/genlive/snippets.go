@@ -117,11 +117,17 @@ func (f Field) Display(prefix string) string {
 	case Boolean:
 		return "{{if " + v + "}}Yes{{else}}No{{end}}"
 	case References:
-		// Choices.Label takes an int64: html/template dereferences a pointer.
-		if f.Pointer() {
-			return "{{with " + v + "}}{{$." + f.ChoicesName() + ".Label .}}{{else}}—{{end}}"
+		// The choices are the page's: $ on the record's page, $page in a
+		// list's row (see the table component's page). Choices.Label takes
+		// an int64: html/template dereferences a pointer.
+		choices := "$." + f.ChoicesName()
+		if prefix == "" {
+			choices = "$page." + f.ChoicesName()
 		}
-		return "{{$." + f.ChoicesName() + ".Label " + v + "}}"
+		if f.Pointer() {
+			return "{{with " + v + "}}{{" + choices + ".Label .}}{{else}}—{{end}}"
+		}
+		return "{{" + choices + ".Label " + v + "}}"
 	}
 	// show prints the value, at "."; a pointer is shown only when not nil.
 	show := "{{.}}"
@@ -165,11 +171,11 @@ func (f Field) InputArgs() string {
 	case DateTime:
 		return ` "type" "datetime-local"`
 	case Enum:
-		quoted := make([]string, len(f.Values))
-		for i, v := range f.Values {
-			quoted[i] = strconv.Quote(v)
+		pairs := make([]string, 0, 2*len(f.Values))
+		for _, v := range f.Values {
+			pairs = append(pairs, strconv.Quote(v), strconv.Quote(f.ValueLabel(v)))
 		}
-		return fmt.Sprintf(` "type" "select" "prompt" %q "options" (options %s)`, f.SelectPrompt(), strings.Join(quoted, " "))
+		return fmt.Sprintf(` "type" "select" "prompt" %q "options" (labeled %s)`, f.SelectPrompt(), strings.Join(pairs, " "))
 	case References:
 		// Choices are a []Choice, whose Value and Label the component reads.
 		return fmt.Sprintf(` "type" "select" "prompt" %q "options" $.%s`, f.SelectPrompt(), f.ChoicesName())

@@ -18,6 +18,17 @@ import (
 // repeated names make an array.
 type eventParams map[string]any
 
+// paramsOf returns values as an event's params.
+func paramsOf(values url.Values) eventParams {
+	p := eventParams{}
+	for k, vals := range values {
+		for _, v := range vals {
+			p.add(k, v)
+		}
+	}
+	return p
+}
+
 func (p eventParams) add(k, v string) {
 	switch old := p[k].(type) {
 	case nil:

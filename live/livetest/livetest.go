@@ -467,15 +467,7 @@ func (v *View) Heartbeat() error {
 // has an element bound to the event, unless the test means to send what no page would.
 func (v *View) Send(kind, name string, params url.Values) error {
 	v.t.Helper()
-	p := map[string]any{}
-	for k, vals := range params {
-		if len(vals) == 1 {
-			p[k] = vals[0]
-		} else {
-			p[k] = vals
-		}
-	}
-	return v.send(map[string]any{"t": "e", "n": name, "k": kind, "p": p})
+	return v.send(map[string]any{"t": "e", "n": name, "k": kind, "p": paramsOf(params)})
 }
 
 // SendTo sends an event as Send does, for the component whose id is target: what an
@@ -484,15 +476,7 @@ func (v *View) Send(kind, name string, params url.Values) error {
 // component themselves.
 func (v *View) SendTo(target, kind, name string, params url.Values) error {
 	v.t.Helper()
-	p := map[string]any{}
-	for k, vals := range params {
-		if len(vals) == 1 {
-			p[k] = vals[0]
-		} else {
-			p[k] = vals
-		}
-	}
-	return v.send(map[string]any{"t": "e", "n": name, "k": kind, "p": p, "c": target})
+	return v.send(map[string]any{"t": "e", "n": name, "k": kind, "p": paramsOf(params), "c": target})
 }
 
 // Click sends a click event named name with the given live-value parameters as name,

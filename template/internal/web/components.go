@@ -36,6 +36,7 @@ func componentFuncs(set **template.Template) template.FuncMap {
 		"dict":    dict,
 		"list":    func(items ...any) []any { return items },
 		"options": options,
+		"labeled": labeled,
 		"render": func(name string, data any) (template.HTML, error) {
 			var b strings.Builder
 			if err := (*set).ExecuteTemplate(&b, name, data); err != nil {
@@ -75,6 +76,19 @@ func options(values ...string) []Option {
 		opts[i] = Option{Value: v, Label: v}
 	}
 	return opts
+}
+
+// labeled makes the choices of a select from pairs of a value and its label:
+// (labeled "in_progress" "In progress" "done" "Done").
+func labeled(pairs ...string) ([]Option, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("labeled: %d arguments, want pairs of a value and a label", len(pairs))
+	}
+	opts := make([]Option, 0, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		opts = append(opts, Option{Value: pairs[i], Label: pairs[i+1]})
+	}
+	return opts, nil
 }
 
 // showModal opens the modal of the given id in the browser, with no round
