@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/liveapp/liveapp/internal/audit"
+	"github.com/liveapp/liveapp/live/auditjson"
 )
 
 // auditApp audits the app in dir as liveapp audit --json does, and returns
@@ -130,7 +131,7 @@ func TestAudit(t *testing.T) {
 		if !slices.ContainsFunc(r.Routes, func(rt audit.Route) bool { return rt.Path == "/tasks/{id}" && !rt.ReachableWithoutLogin }) {
 			t.Errorf("no guarded /tasks/{id}: %+v", r.Routes)
 		}
-		if !slices.ContainsFunc(r.HTTPRoutes, func(rt audit.HTTPRoute) bool { return rt.Path == "/tasks/{id}/files/{field}" && !rt.Public }) {
+		if !slices.ContainsFunc(r.HTTPRoutes, func(rt auditjson.HTTPRoute) bool { return rt.Path == "/tasks/{id}/files/{field}" && !rt.Public }) {
 			t.Errorf("no /tasks/{id}/files/{field} that needs a login: %+v", r.HTTPRoutes)
 		}
 	})
