@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/liveapp/liveapp/internal/audit"
+	"github.com/liveapp/liveapp/live/auditjson"
 )
 
 // auditApp audits the app in dir as liveapp audit --json does, and returns
@@ -120,7 +121,7 @@ func TestAudit(t *testing.T) {
 
 	t.Run("an app grown with gen.live audits clean", func(t *testing.T) {
 		t.Chdir(app)
-		if out, err := run(t, "gen.live", "Task", "tasks", "title:string", "done:boolean"); err != nil {
+		if out, err := run(t, "gen.live", "Task", "tasks", "title:string", "done:boolean", "attachment:file"); err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
 		r, code := auditApp(t, app)
@@ -129,6 +130,9 @@ func TestAudit(t *testing.T) {
 		}
 		if !slices.ContainsFunc(r.Routes, func(rt audit.Route) bool { return rt.Path == "/tasks/{id}" && !rt.ReachableWithoutLogin }) {
 			t.Errorf("no guarded /tasks/{id}: %+v", r.Routes)
+		}
+		if !slices.ContainsFunc(r.HTTPRoutes, func(rt auditjson.HTTPRoute) bool { return rt.Path == "/tasks/{id}/files/{field}" && !rt.Public }) {
+			t.Errorf("no /tasks/{id}/files/{field} that needs a login: %+v", r.HTTPRoutes)
 		}
 	})
 

@@ -40,7 +40,11 @@ Each field is name:type, with name in snake_case. Fields are required unless
 marked name:type:optional: a blank optional string, text or enum is stored as "",
 any other as NULL (a nil pointer). name:type:unique (string, integer and uuid)
 adds a unique index on the user's records; a taken value is an error next to the
-field. The types, and what they become in Go and SQL:
+field. A file field (attachment:file) is uploaded with the form and kept under
+UPLOADS_DIR/<plural>/ by a key the server makes; the record keeps that key, the
+file's name and its sniffed type, and GET /<plural>/{id}/files/<field> (added at
+the file route marker line of routes.go) serves it to those who may see the
+record. The types, and what they become in Go and SQL:
 
 ` + genlive.TypesHelp() + `
 With --no-scope the records belong to no one: the table has no user_id, and
@@ -55,6 +59,7 @@ same command twice changes nothing; routes already in routes.go are left alone.`
   liveapp gen.live LineItem line_items name:string quantity:integer price:decimal
   liveapp gen.live Product products sku:string:unique name:string weight:float status:enum:draft,listed,retired
   liveapp gen.live Entry entries title:string project_id:references:projects
+  liveapp gen.live Document documents title:string attachment:file cover:file:optional
   liveapp gen.live Category categories name:string:unique --no-scope`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 3 {
@@ -123,6 +128,13 @@ func runGenLive(out io.Writer, self, dir, singular, plural string, fields []stri
 !! deletes every one of them, whoever created it, and the table has no owner
 !! column. If each should be one user's, generate them again without --no-scope.
 `, r.HumanPlural())
+	}
+	if r.Has(genlive.File) {
+		fmt.Fprintf(out, `
+Files of %s are kept in UPLOADS_DIR/%s/ (in development, .liveapp/uploads).
+Set UPLOADS_DIR in production, on a volume every node shares: without it the
+form says uploads are off.
+`, r.HumanPlural(), r.Plural)
 	}
 	if len(res.Written) == 0 && !res.RoutesAdded && !res.StoreAdded {
 		fmt.Fprintf(out, "\n%s was generated already: nothing changed.\n", r.HumanPluralCap())

@@ -18,7 +18,7 @@ var genLiveFields = []string{
 	"ends_at:datetime:optional", "cost:decimal:optional", "weight:float", "ratio:float:optional",
 	"serial:uuid:unique", "batch:uuid:optional", "status:enum:draft,in_progress,done", "color:enum:red,blue:optional",
 	"code:string:unique", "ticket:integer:optional:unique", "project_id:references:projects",
-	"backup_project_id:references:projects:optional",
+	"backup_project_id:references:projects:optional", "attachment:file", "photo:file:optional",
 }
 
 // standInApp copies the repository's template/ app into a temporary directory
@@ -139,7 +139,7 @@ func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 	for _, args := range [][]string{
 		{"gen.live", "Reading", "readings", "value:decimal", "taken_at:datetime:optional"},
 		{"gen.live", "Setting", "settings", "enabled:boolean"},
-		{"gen.live", "Category", "categories", "name:string:unique", "rank:integer:unique", "--no-scope"},
+		{"gen.live", "Category", "categories", "name:string:unique", "rank:integer:unique", "sheet:file:optional", "--no-scope"},
 	} {
 		out, err := genLive(t, dir, args...)
 		if err != nil {
@@ -158,7 +158,7 @@ func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 		{"go", "vet", "./..."},
 		// The generated tests only: the template's own run in template/.
 		{"go", "test", "-count=1", "./internal/tasks", "./internal/readings", "./internal/settings", "./internal/categories"},
-		{"go", "test", "-count=1", "-v", "-run", "^Test(Tasks|Readings|Settings|Categories)(NeedALogIn|Follow|Refuse)|" +
+		{"go", "test", "-count=1", "-v", "-run", "^Test(Tasks|Readings|Settings|Categories)(NeedALogIn|Follow|Refuse|KeepTheirFiles)|" +
 			"^Test(CreateEditAndDelete|AnotherUsers|EveryUserReachesEvery)(ATask|AReading|ASetting|ACategory|Task|Reading|Setting|Category)", "./internal/web"},
 	} {
 		cmd := exec.Command(args[0], args[1:]...)
@@ -172,9 +172,10 @@ func TestGenLiveBuildsAndPassesItsTests(t *testing.T) {
 		}
 		if slices.Contains(args, "-v") {
 			// Every generated web test ran: five for the resources with a
-			// unique field, four for the others.
-			if n := strings.Count(string(got), "\n--- PASS: Test"); n != 18 {
-				t.Errorf("%d generated web tests passed, want 18:\n%s", n, got)
+			// unique field, four for the others, and one more for those
+			// with a file.
+			if n := strings.Count(string(got), "\n--- PASS: Test"); n != 20 {
+				t.Errorf("%d generated web tests passed, want 20:\n%s", n, got)
 			}
 		}
 	}

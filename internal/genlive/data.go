@@ -127,7 +127,9 @@ func (d *data) ScanArgs() string {
 		args = append(args, "&"+d.Var+".UserID")
 	}
 	for _, f := range d.Fields {
-		args = append(args, "&"+d.Var+"."+f.GoName())
+		for _, part := range f.GoParts(d.Var) {
+			args = append(args, "&"+part)
+		}
 	}
 	args = append(args, "&"+d.Var+".InsertedAt", "&"+d.Var+".UpdatedAt")
 	return wrapList(args, columns("\t")+len("err := row.Scan("), "\t\t")
@@ -140,14 +142,14 @@ func (d *data) InsertColumns() string {
 		cols = append(cols, "user_id")
 	}
 	for _, f := range d.Fields {
-		cols = append(cols, f.Name)
+		cols = append(cols, f.ColumnNames()...)
 	}
 	return wrapList(cols, columns("\t\t\t")+len("`INSERT INTO "+d.Table()+" ("), "\t\t\t")
 }
 
 // InsertPlaceholders are the placeholders of InsertColumns: $1, $2.
 func (d *data) InsertPlaceholders() string {
-	ps := make([]string, len(d.Fields))
+	ps := make([]string, d.columnCount())
 	if d.Scoped() {
 		ps = append(ps, "")
 	}
@@ -166,8 +168,12 @@ func (d *data) UpdateSets() string {
 	if d.Scoped() {
 		first = 3
 	}
-	for i, f := range d.Fields {
-		sets = append(sets, fmt.Sprintf("%s = $%d", f.Name, i+first))
+	n := first
+	for _, f := range d.Fields {
+		for _, col := range f.ColumnNames() {
+			sets = append(sets, fmt.Sprintf("%s = $%d", col, n))
+			n++
+		}
 	}
 	sets = append(sets, "updated_at = now()")
 	return wrapList(sets, columns("\t\t\t")+len("`UPDATE "+d.Table()+" SET "), "\t\t\t")
@@ -178,7 +184,7 @@ func (d *data) UpdateSets() string {
 func (d *data) ValueArgs(lead ...string) string {
 	args := lead
 	for _, f := range d.Fields {
-		args = append(args, "values."+f.GoName())
+		args = append(args, f.GoParts("values")...)
 	}
 	return wrapList(args, columns("\t\t"), "\t\t")
 }
@@ -225,7 +231,7 @@ func (d *data) Columns() string {
 		cols = append(cols, "user_id")
 	}
 	for _, f := range d.Fields {
-		cols = append(cols, f.Name)
+		cols = append(cols, f.ColumnNames()...)
 	}
 	cols = append(cols, "inserted_at", "updated_at")
 	groups := groupList(cols, len(`const columns = "`), columns("\t")+1)
@@ -238,6 +244,37 @@ func (d *data) Columns() string {
 		lits[i] = strconv.Quote(text)
 	}
 	return strings.Join(lits, " +\n\t")
+}
+
+// columnCount is the number of the fields' columns.
+func (d *data) columnCount() int {
+	n := 0
+	for _, f := range d.Fields {
+		n += len(f.ColumnNames())
+	}
+	return n
+}
+
+// Files are the file fields.
+func (d *data) Files() []Field {
+	var fs []Field
+	for _, f := range d.Fields {
+		if f.Type == File {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// RequiredFiles are the file fields that may not be left without a file.
+func (d *data) RequiredFiles() []Field {
+	var fs []Field
+	for _, f := range d.Files() {
+		if !f.Optional {
+			fs = append(fs, f)
+		}
+	}
+	return fs
 }
 
 // ShowTitle is the Go expression of the page title of the record in Var.
@@ -283,3 +320,52 @@ func (d *data) FormHint() string {
 // DateFunc reports whether the app's templates have the date function of
 // liveapp's template, which the show page then uses for the record's times.
 func (d *data) DateFunc() bool { return d.dateFunc }
+
+// MaxFileMB is the largest file a file field takes, in megabytes.
+func (d *data) MaxFileMB() int { return MaxFileMB }
+
+// FileKeyColumns are the columns of the file fields' storage keys, for SQL:
+// attachment_key, photo_key.
+func (d *data) FileKeyColumns() string {
+	var cols []string
+	for _, f := range d.Files() {
+		cols = append(cols, f.ColumnNames()[0])
+	}
+	return strings.Join(cols, ", ")
+}
+
+// FileKeyMatch is the SQL condition that one of the file fields' keys is $1.
+func (d *data) FileKeyMatch() string {
+	var conds []string
+	for _, f := range d.Files() {
+		conds = append(conds, f.ColumnNames()[0]+" = $1")
+	}
+	return strings.Join(conds, " OR ")
+}
+
+// FileKeyArgs are the arguments of a Scan of FileKeyColumns into the record
+// in v: &v.Attachment.Key, &v.Photo.Key.
+func (d *data) FileKeyArgs(v string) string {
+	var args []string
+	for _, f := range d.Files() {
+		args = append(args, "&"+f.GoParts(v)[0])
+	}
+	return strings.Join(args, ", ")
+}
+
+// FileValues are the file fields of the record or params in v, as a list of
+// arguments: v.Attachment, v.Photo.
+func (d *data) FileValues(v string) string {
+	var args []string
+	for _, f := range d.Files() {
+		args = append(args, v+"."+f.GoName())
+	}
+	return strings.Join(args, ", ")
+}
+
+// FileRoute is the path of the HTTP route that serves the files of a record:
+// /docs/{id}/files/{field}.
+func (r *Resource) FileRoute() string { return r.Path() + "/{id}/files/{field}" }
+
+// FileHandler is the name of the App method that serves the files.
+func (r *Resource) FileHandler() string { return "serve" + r.Singular + "File" }

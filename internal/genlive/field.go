@@ -25,6 +25,9 @@ const (
 	// References is a foreign key to another resource of the same owner,
 	// references:<plural> (int64, bigint): the user's own records only.
 	References Type = "references"
+	// File is an uploaded file, kept in the app's uploads directory (File in
+	// the record: its storage key, its name for display and its sniffed type).
+	File Type = "file"
 )
 
 // Limits on text fields, in characters, checked by Validate and by the table.
@@ -53,10 +56,15 @@ var types = map[Type]typeInfo{
 	Enum:     {"string", "text", "one of the values listed, chosen in a select: string, text; status:enum:draft,done"},
 	References: {"int64", "bigint", "one of the user's own records of another resource, chosen in a select:\n" +
 		"             int64, bigint and a foreign key; project_id:references:projects"},
+	File: {"File", "text", fmt.Sprintf("an uploaded file of up to %d MB, kept under UPLOADS_DIR: a File (storage key,\n"+
+		"             name, sniffed type), three text columns; shown as a link, images with a preview", MaxFileMB)},
 }
 
+// MaxFileMB is the largest file a file field takes, in megabytes.
+const MaxFileMB = 10
+
 // typeOrder is the order in which help and errors list the types.
-var typeOrder = []Type{String, Text, Integer, Boolean, Date, DateTime, Decimal, Float, UUID, Enum, References}
+var typeOrder = []Type{String, Text, Integer, Boolean, Date, DateTime, Decimal, Float, UUID, Enum, References, File}
 
 // typeAliases are other spellings the command line accepts.
 var typeAliases = map[string]Type{"int": Integer, "bool": Boolean}
@@ -241,8 +249,8 @@ func (f Field) Is(t Type) bool { return f.Type == t }
 func (f Field) IsText() bool { return f.Type == String || f.Type == Text }
 
 // BlankIsEmpty reports whether a blank value of the field is "" rather than
-// NULL: text and enums.
-func (f Field) BlankIsEmpty() bool { return f.IsText() || f.Type == Enum }
+// NULL: text, enums and files (whose columns are "" when there is none).
+func (f Field) BlankIsEmpty() bool { return f.IsText() || f.Type == Enum || f.Type == File }
 
 // Pointer reports whether the record holds the field as a pointer, nil when
 // blank: optional fields whose blank is NULL.
@@ -257,10 +265,13 @@ func (f Field) GoType() string {
 }
 
 // ParamType is the field's type in Params, as a form submits it: text, except
-// for checkboxes.
+// for checkboxes, and files, which the view sets once it has stored them.
 func (f Field) ParamType() string {
-	if f.Type == Boolean {
+	switch f.Type {
+	case Boolean:
 		return "bool"
+	case File:
+		return "File"
 	}
 	return "string"
 }
@@ -279,8 +290,50 @@ func (f Field) MaxLength() int {
 // MaxConst is the name of the Go constant that holds MaxLength.
 func (f Field) MaxConst() string { return "Max" + f.GoName() + "Length" }
 
-// Column is the field's column definition in CREATE TABLE.
+// fileParts are the parts of a File that a file field keeps, each in a
+// column of its own: name_key, name_name, name_type.
+var fileParts = []string{"Key", "Name", "Type"}
+
+// ColumnNames are the field's columns: its name, or one per part of a file.
+func (f Field) ColumnNames() []string {
+	if f.Type != File {
+		return []string{f.Name}
+	}
+	names := make([]string, len(fileParts))
+	for i, p := range fileParts {
+		names[i] = f.Name + "_" + strings.ToLower(p)
+	}
+	return names
+}
+
+// GoParts are the Go expressions of the field's columns, in the value at
+// expr: expr.Attachment.Key, expr.Attachment.Name... for a file.
+func (f Field) GoParts(expr string) []string {
+	v := expr + "." + f.GoName()
+	if f.Type != File {
+		return []string{v}
+	}
+	parts := make([]string, len(fileParts))
+	for i, p := range fileParts {
+		parts[i] = v + "." + p
+	}
+	return parts
+}
+
+// Column is the field's column definition in CREATE TABLE: for a file,
+// those of its three columns.
 func (f Field) Column() string {
+	if f.Type == File {
+		defs := make([]string, 0, len(fileParts))
+		for _, name := range f.ColumnNames() {
+			if f.Optional {
+				defs = append(defs, name+" text NOT NULL DEFAULT ''")
+			} else {
+				defs = append(defs, name+" text NOT NULL")
+			}
+		}
+		return strings.Join(defs, ",\n  ")
+	}
 	col := f.Name + " " + types[f.Type].sql
 	switch {
 	case f.Type == Boolean:
@@ -303,6 +356,10 @@ func (f Field) Check() string {
 	switch {
 	case f.Type == References:
 		return ""
+	case f.Type == File && f.Optional:
+		return ""
+	case f.Type == File:
+		return f.Name + "_key <> ''"
 	case f.Type == Enum:
 		values := f.Values
 		if f.Optional {
@@ -324,8 +381,11 @@ func (f Field) Check() string {
 // CheckName is the name of the field's CHECK constraint: what it checks,
 // after the table's name.
 func (f Field) CheckName() string {
-	if f.Type == Enum {
+	switch f.Type {
+	case Enum:
 		return f.Name + "_value"
+	case File:
+		return f.Name + "_given"
 	}
 	return f.Name + "_length"
 }

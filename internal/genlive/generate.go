@@ -57,7 +57,7 @@ func init() {
 	for _, n := range strings.Fields(`a alice app bob bobUser bobs c cancel changed cleared columns create ctx
 		d data db e err field fields form got id index list m msg n other own p padded params path
 		ps row rows s saved scan scope second secret show status store t tag topic tt u uid user
-		userID v valid values want word`) {
+		userID v valid values want word added disposition disk dir file gone old head typ body key r w`) {
 		localNames[n] = true
 	}
 	for n := range generatedImports {
@@ -101,6 +101,7 @@ func Prepare(app *App, r *Resource) (*Plan, error) {
 		{"doc.go.tmpl", pkgDir + "/doc.go"},
 		{"record.go.tmpl", pkgDir + "/" + r.Snake() + ".go"},
 		{"store.go.tmpl", pkgDir + "/store.go"},
+		{"files.go.tmpl", pkgDir + "/files.go"}, // dropped below when no field is a file
 		{"events.go.tmpl", pkgDir + "/events.go"},
 		{"store_test.go.tmpl", pkgDir + "/store_test.go"},
 		{"web.go.tmpl", web["code"]},
@@ -208,6 +209,9 @@ func Prepare(app *App, r *Resource) (*Plan, error) {
 	}
 	plan := &Plan{App: app, Resource: r, Migration: migration, routes: routes, stores: stores}
 	for _, t := range targets {
+		if t.tmpl == "files.go.tmpl" && !r.Has(File) {
+			continue
+		}
 		var buf bytes.Buffer
 		if err := templates.ExecuteTemplate(&buf, t.tmpl, d); err != nil {
 			return nil, fmt.Errorf("gen.live: render %s: %w", t.tmpl, err)

@@ -36,6 +36,10 @@ var domainNames = map[string]bool{
 	"Choice": true, "Choices": true,
 }
 
+// fileNames are the exported names the data package of a resource with a
+// file field declares besides domainNames.
+var fileNames = map[string]bool{"File": true, "MaxFileSize": true, "ErrFilesOff": true, "ErrFileTooLarge": true}
+
 // generatedImports are the names of the packages the generated code imports:
 // the data package may not be named like one of them.
 var generatedImports = map[string]bool{
@@ -44,6 +48,7 @@ var generatedImports = map[string]bool{
 	"migrations": true, "pgtest": true, "pgx": true, "pgxpool": true, "pubsub": true,
 	"regexp": true, "slices": true, "strconv": true, "strings": true, "testing": true,
 	"time": true, "url": true, "utf8": true, "web": true,
+	"bytes": true, "cmp": true, "mime": true, "unicode": true, "storage": true, "filepath": true, "os": true,
 }
 
 // NewResource checks the command line's resource, plural and fields, and
@@ -56,7 +61,7 @@ func NewResource(singular, plural string, fields []string) (*Resource, error) {
 		return nil, fmt.Errorf("resource %q: at most 40 characters, please", singular)
 	case domainNames[singular]:
 		return nil, fmt.Errorf("resource %q: the generated package declares a %s of its own; choose another name", singular, singular)
-	case snakeCase(singular) == "doc" || snakeCase(singular) == "events":
+	case snakeCase(singular) == "doc" || snakeCase(singular) == "events" || snakeCase(singular) == "files":
 		return nil, fmt.Errorf("resource %q: its file %s.go would clash with the package's own; choose another name", singular, snakeCase(singular))
 	case hasBuildSuffix(snakeCase(singular)):
 		return nil, fmt.Errorf("resource %q: its file %s.go would be read as a build constraint or a test; choose another name", singular, snakeCase(singular))
@@ -102,6 +107,20 @@ func NewResource(singular, plural string, fields []string) (*Resource, error) {
 		}
 		seen[f.GoName()] = f.Name
 		r.Fields = append(r.Fields, f)
+	}
+	if r.Has(File) && fileNames[singular] {
+		return nil, fmt.Errorf("resource %q: with a file field, the generated package declares a %s of its own; choose another name", singular, singular)
+	}
+	// A file field has three columns, named after it: no other field may
+	// have one of their names.
+	columns := map[string]string{}
+	for _, f := range r.Fields {
+		for _, col := range f.ColumnNames() {
+			if other, ok := columns[col]; ok {
+				return nil, fmt.Errorf("fields %s and %s would both have a column %s; rename one", other, f.Name, col)
+			}
+			columns[col] = f.Name
+		}
 	}
 	return r, nil
 }
@@ -199,8 +218,12 @@ func (r *Resource) HasPointer() bool {
 
 // WebNames are the names the generated web code declares in package web.
 func (r *Resource) WebNames() []string {
-	return []string{r.Singular + "Index", r.Singular + "Form", r.Singular + "Show",
+	names := []string{r.Singular + "Index", r.Singular + "Form", r.Singular + "Show",
 		"load" + r.Singular, r.Lower() + "Params", r.Lower() + "Path"}
+	if r.Has(File) {
+		names = append(names, "new"+r.Singular+"Files", "App."+r.FileHandler())
+	}
+	return names
 }
 
 // WebTestNames are the names the generated web tests declare in package
@@ -215,5 +238,6 @@ func (r *Resource) WebTestNames() []string {
 		"TestEveryUserReachesEvery" + r.Singular + "Page",
 		"valid" + r.Singular, "valid" + r.Singular + "Form", "create" + r.Singular, "first" + r.Singular,
 		"unique" + r.Singular + "Number", "forBob" + r.Singular, "addReferenced" + r.Singular, "Test" + r.GoPlural() + "RefuseATakenValueInline",
+		"Test" + r.GoPlural() + "KeepTheirFiles", "upload" + r.Singular + "Files",
 	}
 }

@@ -11,7 +11,14 @@ import (
 // end of the live session of logged-in users.
 const RouteMarker = "// liveapp gen.live adds the routes of new resources above this line."
 
+// FileRouteMarker is the comment line of routes.go above which gen.live adds
+// the HTTP route that serves the files of a resource with a file field. The
+// template puts it after the avatar's route, among the plain HTTP handlers
+// that require a logged-in user.
+const FileRouteMarker = "// liveapp gen.live adds the file routes of new resources above this line."
+
 var (
+	handleCall  = regexp.MustCompile(`^\s*(\w+)\.Handle\(.*\b(\w+)\.RequireAuthenticated\(`)
 	liveCall    = regexp.MustCompile(`^\s*(\w+)\.Live\(`)
 	sessionDecl = regexp.MustCompile(`^\s*(\w+)\s*:?=\s*[\w.]+\.Session\(`)
 	appMethod   = regexp.MustCompile(`^func \((\w+) \*App\)`)
@@ -91,6 +98,13 @@ func addRoutes(src []byte, r *Resource, fresh bool) (*routesEdit, error) {
 		}
 		return edit, nil
 	}
+	fileAt, fileLine := -1, ""
+	if r.Has(File) {
+		var err error
+		if fileAt, fileLine, err = fileRoute(lines, r, app); err != nil {
+			return nil, err
+		}
+	}
 	var b strings.Builder
 	for i, l := range lines {
 		if i == at {
@@ -98,10 +112,41 @@ func addRoutes(src []byte, r *Resource, fresh bool) (*routesEdit, error) {
 				b.WriteString(indent + a + "\n")
 			}
 		}
+		if i == fileAt {
+			b.WriteString(fileLine)
+		}
 		b.WriteString(l)
 	}
 	edit.out = []byte(b.String())
 	return edit, nil
+}
+
+// fileRoute returns where the HTTP route that serves r's files goes, the
+// line of the file route marker, and the line itself: registered like the
+// route above the marker, on the same mux and behind the same
+// RequireAuthenticated, with app as the App's receiver.
+func fileRoute(lines []string, r *Resource, app string) (int, string, error) {
+	at := -1
+	for i, l := range lines {
+		if strings.TrimSpace(l) == FileRouteMarker {
+			at = i
+		}
+	}
+	if at < 0 {
+		return 0, "", fmt.Errorf("%s has no line\n\t%s\nwhere gen.live adds the route that serves files. Add it after the plain HTTP routes that require a logged-in user\n"+
+			"(such as mux.Handle(\"GET /users/avatar/{key}\", auth.RequireAuthenticated(...))), then run gen.live again", routesFile, FileRouteMarker)
+	}
+	for i := at - 1; i >= 0; i-- {
+		if m := handleCall.FindStringSubmatch(lines[i]); m != nil {
+			indent := lines[at][:len(lines[at])-len(strings.TrimLeft(lines[at], " \t"))]
+			return at, fmt.Sprintf("%s%s.Handle(%q, %s.RequireAuthenticated(http.HandlerFunc(%s.%s)))\n",
+				indent, m[1], "GET "+r.FileRoute(), m[2], app, r.FileHandler()), nil
+		}
+		if appMethod.MatchString(lines[i]) {
+			break
+		}
+	}
+	return 0, "", fmt.Errorf("the file route marker in %s does not follow a route such as mux.Handle(\"GET /users/avatar/{key}\", auth.RequireAuthenticated(...)); move it after one", routesFile)
 }
 
 // changes reports whether the edit changes routes.go.

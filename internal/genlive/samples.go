@@ -93,6 +93,36 @@ func (d *data) valueExpr(f Field, set int, word string) string {
 	return strconv.Quote(prefix) + " + " + word
 }
 
+// The file the generated tests give a file field, in both sets: an edit keeps
+// the file a record has. The web tests upload fileSampleContent under
+// fileSampleName, which the server sniffs as fileSampleType; the store tests
+// put a File in Params directly, under a key no file has.
+const (
+	fileSampleName    = "report.txt"
+	fileSampleContent = "Quarterly report: all is well."
+	fileSampleType    = "text/plain; charset=utf-8"
+	fileSampleKey     = "0123456789abcdef0123456789abcdef.txt"
+)
+
+// FileSample is the Go expression of the File of the generated tests.
+func (d *data) FileSample() string {
+	return fmt.Sprintf("%s.File{Key: %q, Name: %q, Type: %q}", d.Package(), fileSampleKey, fileSampleName, fileSampleType)
+}
+
+// FileSampleName is the name of the file the generated tests upload.
+func (d *data) FileSampleName() string { return fileSampleName }
+
+// FileSampleContent is what that file holds.
+func (d *data) FileSampleContent() string { return fileSampleContent }
+
+// Blank is the Go expression of f's blank value in Params, for the tests.
+func (d *data) Blank(f Field) string {
+	if f.Type == File {
+		return d.Package() + ".File{}"
+	}
+	return `""`
+}
+
 // ParamsLiteral is the body of a Params composite literal holding set, one
 // field a line.
 func (d *data) ParamsLiteral(set int, word string) string {
@@ -101,6 +131,9 @@ func (d *data) ParamsLiteral(set int, word string) string {
 		v := d.valueExpr(f, set, word)
 		if f.Type == Boolean {
 			v = strconv.FormatBool(samples[Boolean][set-1].form == "true")
+		}
+		if f.Type == File {
+			v = d.FileSample()
 		}
 		lines = append(lines, f.GoName()+": "+v+",")
 	}
@@ -112,8 +145,8 @@ func (d *data) ParamsLiteral(set int, word string) string {
 func (d *data) FormLiteral(set int, word string) string {
 	var lines []string
 	for _, f := range d.Fields {
-		if f.Type == Boolean && samples[Boolean][set-1].form == "" {
-			continue
+		if f.Type == Boolean && samples[Boolean][set-1].form == "" || f.Type == File {
+			continue // an unchecked box is absent, and files are uploaded
 		}
 		lines = append(lines, strconv.Quote(f.Name)+": {"+d.valueExpr(f, set, word)+"},")
 	}
@@ -129,6 +162,9 @@ func (d *data) ShownLines(set int, word string) []string {
 		switch {
 		case f.Type == References:
 			shown = f.refShown(set)
+		case f.Type == File:
+			lines = append(lines, fmt.Sprintf("`class=\"file-link\">%s</a>`", fileSampleName))
+			continue
 		case !f.IsText():
 			shown = sampleOf(f, set).shown
 		}
@@ -149,7 +185,7 @@ func (d *data) ShownLines(set int, word string) []string {
 // are checkboxes.
 func (d *data) InvalidField() *Field {
 	for i, f := range d.Fields {
-		if f.Type != Boolean {
+		if f.Type != Boolean && f.Type != File {
 			return &d.Fields[i]
 		}
 	}
@@ -222,6 +258,10 @@ func (d *data) ValidationCases() []validationCase {
 			cases = append(cases, validationCase{f.Name + " " + name, set(value), field})
 		}
 		switch {
+		case f.Type == File && f.Optional:
+			add("may have no file", d.Blank(f), "")
+		case f.Type == File:
+			add("must have a file", d.Blank(f), f.Name)
 		case f.Type == Boolean:
 			add("may be unchecked", "false", "")
 		case f.Optional:

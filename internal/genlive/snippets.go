@@ -46,6 +46,12 @@ func (f Field) ParamComment() string {
 		c = "one of " + f.ValuesVar()
 	case References:
 		c = "the id of one of the user's " + strings.ReplaceAll(f.Ref.Table, "_", " ")
+	case File:
+		c = "from Store.PutFile, set by the view: never read from the form"
+		if f.Optional {
+			return c + "; no Key for none"
+		}
+		return c
 	}
 	if f.Optional {
 		if c != "" {
@@ -186,4 +192,21 @@ func (f Field) SelectPrompt() string {
 		return "Choose " + article(f.StemLabel()) + " " + f.StemLabel()
 	}
 	return "Choose one"
+}
+
+// Shown is the html/template action that shows field f of the record at
+// prefix, as Field.Display does, and for a file a link to it, served by the
+// resource's file route, with a preview on the record's page when it is an
+// image.
+func (d *data) Shown(f Field, prefix string) string {
+	if f.Type != File {
+		return f.Display(prefix)
+	}
+	v := prefix + "." + f.GoName()
+	url := d.Path() + "/{{" + prefix + ".ID}}/files/" + f.Name
+	link := `<a href="` + url + `" class="file-link">{{` + v + `.Name}}</a>`
+	if prefix != "" {
+		link += "{{if " + v + ".IsImage}}" + `<br><img src="` + url + `" alt="{{` + v + `.Name}}" class="file-preview">{{end}}`
+	}
+	return "{{if " + v + ".Key}}" + link + "{{else}}—{{end}}"
 }

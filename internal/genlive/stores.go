@@ -97,10 +97,18 @@ then run gen.live again`, file, StoreFieldMarker, StoreBuildMarker)
 	indent := func(l string) string { return l[:len(l)-len(strings.TrimLeft(l, " \t"))] }
 	var b strings.Builder
 	for i, l := range lines {
-		switch i {
-		case fieldAt:
+		switch {
+		case i == fieldAt:
 			b.WriteString(indent(l) + fieldLine + "\n")
-		case buildAt:
+		case i == buildAt && r.Has(File):
+			// The files go in a directory of their own under the uploads
+			// directory, which the generated views' file makes.
+			in := indent(l)
+			files := r.Lower() + "Files"
+			fmt.Fprintf(&b, "%s%s, err := new%sFiles(cfg.UploadsDir)\n%sif err != nil {\n%s\treturn nil, err\n%s}\n",
+				in, files, r.Singular, in, in, in)
+			b.WriteString(in + recv + buildLine + recv + ".Runtime.PubSub(), " + files + ")\n")
+		case i == buildAt:
 			b.WriteString(indent(l) + recv + buildLine + recv + ".Runtime.PubSub())\n")
 		}
 		b.WriteString(l)

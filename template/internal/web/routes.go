@@ -91,6 +91,7 @@ func (a *App) routes() http.Handler {
 	mux.HandlePublic("POST /users/log-out", auth.FetchCurrentUser(http.HandlerFunc(a.logOut)))
 	mux.Handle("POST /users/update-password", auth.RequireAuthenticated(http.HandlerFunc(a.updatePassword)))
 	mux.Handle("GET /users/avatar/{key}", auth.RequireAuthenticated(http.HandlerFunc(a.serveAvatar)))
+	// liveapp gen.live adds the file routes of new resources above this line.
 	// liveapp:auth end
 	mux.HandlePublic("GET /static/", a.staticFiles())
 
