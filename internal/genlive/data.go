@@ -73,10 +73,13 @@ func (d *data) HasUniqueNumber() bool {
 }
 
 // References are the reference fields.
-func (d *data) References() []Field {
+func (d *data) References() []Field { return d.ofType(References) }
+
+// ofType returns the fields of type t, in order.
+func (d *data) ofType(t Type) []Field {
 	var fs []Field
 	for _, f := range d.Fields {
-		if f.Type == References {
+		if f.Type == t {
 			fs = append(fs, f)
 		}
 	}
@@ -256,15 +259,7 @@ func (d *data) columnCount() int {
 }
 
 // Files are the file fields.
-func (d *data) Files() []Field {
-	var fs []Field
-	for _, f := range d.Fields {
-		if f.Type == File {
-			fs = append(fs, f)
-		}
-	}
-	return fs
-}
+func (d *data) Files() []Field { return d.ofType(File) }
 
 // RequiredFiles are the file fields that may not be left without a file.
 func (d *data) RequiredFiles() []Field {
