@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/liveapp/liveapp/live/internal/dom"
@@ -93,57 +92,6 @@ func (c *conn) startWorker() {
 	if !c.working {
 		c.working = true
 		c.rt.workers.run(c)
-	}
-}
-
-// workerPool keeps a few goroutines that served a socket waiting a moment for the next
-// one. Rendering grows a goroutine's stack several times; a fresh goroutine for every
-// batch of work pays for that growth each time (an eighth of a server's time in a fan-out
-// to thousands of sockets), while a waiting one has its stack grown already. At most
-// maxIdle wait, each for at most idleFor, so an idle server keeps none.
-type workerPool struct {
-	next chan *conn // unbuffered: a send succeeds only when a worker is waiting
-	idle atomic.Int32
-}
-
-const (
-	maxIdleWorkers = 16
-	idleWorkerFor  = time.Second
-)
-
-func newWorkerPool() *workerPool { return &workerPool{next: make(chan *conn)} }
-
-// run runs c's worker on a waiting goroutine, or on a new one.
-func (p *workerPool) run(c *conn) {
-	select {
-	case p.next <- c:
-	default:
-		go p.serve(c)
-	}
-}
-
-// serve runs c's worker, then waits for another conn while few others wait.
-func (p *workerPool) serve(c *conn) {
-	var t *time.Timer
-	for {
-		c.work()
-		if p.idle.Add(1) > maxIdleWorkers {
-			p.idle.Add(-1)
-			return
-		}
-		if t == nil {
-			t = time.NewTimer(idleWorkerFor)
-		} else {
-			t.Reset(idleWorkerFor)
-		}
-		select {
-		case c = <-p.next:
-			p.idle.Add(-1)
-			t.Stop()
-		case <-t.C:
-			p.idle.Add(-1)
-			return
-		}
 	}
 }
 

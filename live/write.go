@@ -1,6 +1,8 @@
 package live
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"net"
 	"time"
@@ -11,6 +13,12 @@ import (
 // send queues frame for the writer. Any goroutine may call it. A client that has let
 // more than Config.MaxBufferedBytes wait is not reading: it is dropped with
 // CloseSlowClient.
+//
+// When nothing is being written, send first tries to write the frame itself, without
+// waiting (writeNow): a healthy client's socket takes it at once, and the frame goes out
+// without a hop to a writer goroutine, which in a fan-out to thousands of sockets waited
+// its turn behind every other socket's work. Only a frame the socket cannot take whole
+// waits for the writer.
 func (c *conn) send(frame []byte) {
 	c.mu.Lock()
 	if c.closed {
@@ -23,11 +31,67 @@ func (c *conn) send(frame []byte) {
 		go c.close(CloseSlowClient, "too slow")
 		return
 	}
+	c.sent += len(frame)
+	if !c.writing {
+		c.writing = true // this goroutine writes, and others queue behind it
+		c.mu.Unlock()
+		sent, err := c.writeNow(frame)
+		c.mu.Lock()
+		if !sent && err == nil {
+			c.out = append(c.out, frame)
+			c.outBytes += len(frame)
+		}
+		if len(c.out) > 0 || c.finalCode != 0 || c.flushLate {
+			go c.write() // what others queued meanwhile, and what follows it
+		} else {
+			c.writing = false
+		}
+		c.mu.Unlock()
+		if err != nil {
+			c.writeFailed(err)
+		}
+		return
+	}
 	c.out = append(c.out, frame)
 	c.outBytes += len(frame)
-	c.sent += len(frame)
-	c.startWriter()
 	c.mu.Unlock()
+}
+
+// writeNow writes frame at once if the socket takes it without waiting, and reports
+// whether it did. A socket that takes part of it gets the rest as the writer would, within
+// Config.WriteTimeout: a frame cannot be left half written, since a close frame could
+// follow it. On a connection that is not a plain socket (TLS served by the app itself)
+// it writes nothing.
+func (c *conn) writeNow(frame []byte) (bool, error) {
+	buf := c.rt.buffers.Get().(*bytes.Buffer)
+	defer c.releaseBuffer(buf)
+	buf.Write(appendFrameHeader(buf.AvailableBuffer(), len(frame)))
+	buf.Write(frame)
+	return tryWrite(c.ws.NetConn(), buf.Bytes(), c.rt.cfg.WriteTimeout)
+}
+
+// appendFrameHeader appends the header of an unmasked, final text frame of n bytes
+// (RFC 6455, section 5.2), as a server sends it.
+func appendFrameHeader(b []byte, n int) []byte {
+	const finText = 0x80 | websocket.TextMessage
+	switch {
+	case n <= 125:
+		return append(b, finText, byte(n))
+	case n <= 0xffff:
+		return append(b, finText, 126, byte(n>>8), byte(n))
+	}
+	return binary.BigEndian.AppendUint64(append(b, finText, 127), uint64(n))
+}
+
+// writeFailed closes the socket after a failed write: with CloseSlowClient when the
+// write timed out, the client no longer reading.
+func (c *conn) writeFailed(err error) {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		c.close(CloseSlowClient, "too slow")
+	} else {
+		c.close(0, "")
+	}
 }
 
 // startWriter starts the writer unless it runs. c.mu must be held.
@@ -70,12 +134,7 @@ func (c *conn) write() {
 		c.outBytes = max(0, c.outBytes-len(frame)) // close may have emptied the queue meanwhile
 		c.mu.Unlock()
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				c.close(CloseSlowClient, "too slow")
-			} else {
-				c.close(0, "")
-			}
+			c.writeFailed(err)
 		}
 	}
 }

@@ -42,6 +42,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,6 +67,7 @@ type Config struct {
 	Active      int    // views sending events after the idle phase; 0 skips the round trip phase
 	MaxErrors   int    // failed events tolerated before the run fails
 	HeapProfile string // where to save the server's heap profile (see heapProfileFile)
+	CPUProfile  string // where to save this tool's CPU profile, for the whole run
 
 	FanOut      fanOutConfig
 	Burst       burstConfig
@@ -146,6 +148,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.DurationVar(&cfg.RoundTrip.ReplyTimeout, "reply-timeout", cfg.RoundTrip.ReplyTimeout, "wait for the last replies at most this long")
 	fs.IntVar(&cfg.MaxErrors, "max-errors", cfg.MaxErrors, "failed events tolerated before the run fails")
 	fs.StringVar(&cfg.HeapProfile, "heap-profile", "", "save the server's heap profile to this file (for go tool pprof): idle at the largest count, fanout and burst once the views are final; more than one scenario adds its name, as in heap.fanout.pb.gz")
+	fs.StringVar(&cfg.CPUProfile, "cpu-profile", "", "save this tool's own CPU profile, over the whole run, to this file: what the load costs the client, which shares the machine with the server")
 	fs.IntVar(&cfg.FanOut.Updates, "updates", cfg.FanOut.Updates, "fanout: updates to publish, one row each")
 	fs.Float64Var(&cfg.FanOut.Rate, "update-rate", cfg.FanOut.Rate, "fanout: updates per second")
 	fs.IntVar(&cfg.Burst.Publishes, "burst", cfg.Burst.Publishes, "burst: updates the server publishes in one tight loop")
@@ -299,6 +302,13 @@ func run(ctx context.Context, cfg Config, logw io.Writer) (*Report, error) {
 
 	rep := newReport(cfg)
 	defer func() { rep.LoadEnd = loadproc.LoadAvg() }()
+	if cfg.CPUProfile != "" {
+		stop, err := startCPUProfile(cfg.CPUProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+	}
 	nofile, err := loadproc.RaiseNoFile()
 	if err != nil {
 		return nil, err
@@ -392,4 +402,20 @@ func warmUp(ctx context.Context, c *client, event string) error {
 		return fmt.Errorf("the reply to %q changed nothing: is %s a counter?", event, c.path)
 	}
 	return nil
+}
+
+// startCPUProfile profiles this process to file until the returned function is called.
+func startCPUProfile(file string) (stop func(), err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("-cpu-profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpu-profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
