@@ -22,7 +22,8 @@ import (
 // Idle workers wait a moment for new work (at most maxIdleWorkers of them, each for at most
 // idleWorkerFor), so an idle server keeps none.
 type workerPool struct {
-	max int // workers that run before sockets queue; more only when they stall
+	max  int         // workers that run before sockets queue; more only when they stall
+	work func(*conn) // (*conn).work; tests give their own
 
 	mu      sync.Mutex
 	queue   []*conn      // sockets waiting for a worker, oldest first from head
@@ -42,7 +43,7 @@ const (
 )
 
 func newWorkerPool() *workerPool {
-	return &workerPool{max: workersPerCore * runtime.GOMAXPROCS(0), after: time.AfterFunc}
+	return &workerPool{max: workersPerCore * runtime.GOMAXPROCS(0), work: (*conn).work, after: time.AfterFunc}
 }
 
 // run runs c's worker: on an idle worker, on a new one while there are fewer than max,
@@ -114,7 +115,7 @@ func (p *workerPool) serve(c *conn) {
 	var ch chan *conn
 	var t *time.Timer
 	for {
-		c.work()
+		p.work(c)
 		p.mu.Lock()
 		if p.head < len(p.queue) {
 			c = p.pop()

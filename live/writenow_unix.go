@@ -47,7 +47,7 @@ func tryWrite(nc net.Conn, data []byte, timeout time.Duration) (bool, error) {
 		return true
 	}
 	if err := rc.Write(write); err != nil {
-		return false, err
+		return off > 0, err
 	}
 	if off == 0 && werr == nil {
 		return false, nil
