@@ -44,6 +44,7 @@ import (
 // rendered with the template (up to 1,024 items) with its output, so that the other tabs
 // take the whole list's HTML as it is, without looking up or joining its rows.
 type Memo[T comparable] struct {
+	rt        *Runtime // nil outside a runtime (tests)
 	tpl       *template.Template
 	cur, prev map[T]string // this call's items, the last call's
 	shared    *memoRows[T] // rows any socket rendered with tpl lately; nil in dev mode
@@ -54,12 +55,26 @@ type Memo[T comparable] struct {
 // NewMemo returns a Memo that renders items with tpl (typically a named template of the
 // view's set, found with Lookup) for the view mounted on s.
 func NewMemo[T comparable](s *Socket, tpl *template.Template) *Memo[T] {
-	m := &Memo[T]{tpl: tpl}
-	if s.rt != nil && !s.rt.cfg.Dev && tpl != nil {
-		m.shared = sharedRows[T](s.rt, tpl)
-	}
+	m := &Memo[T]{rt: s.rt}
+	m.SetTemplate(tpl)
 	s.memos = append(s.memos, m)
 	return m
+}
+
+// SetTemplate makes the Memo render with tpl from now on, forgetting what it rendered with
+// another template. An app that reloads its templates while it runs (in dev mode, after
+// an edit) calls it before Each with the current template; with the same one it costs a
+// comparison.
+func (m *Memo[T]) SetTemplate(tpl *template.Template) {
+	if tpl == m.tpl {
+		return
+	}
+	m.tpl = tpl
+	m.forget()
+	m.shared = nil
+	if m.rt != nil && !m.rt.cfg.Dev && tpl != nil {
+		m.shared = sharedRows[T](m.rt, tpl)
+	}
 }
 
 // memoRows is the output of one template for the items that the Memos of all sockets

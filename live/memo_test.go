@@ -191,3 +191,18 @@ func TestMemosOfAllSocketsShareTheRowsTheyRendered(t *testing.T) {
 		t.Fatalf("the same change in two tabs ran the row template %d times, want 1", got)
 	}
 }
+
+func TestMemoRendersWithTheTemplateItIsGiven(t *testing.T) {
+	old := template.Must(template.New("row").Parse(`<li>{{.Name}}</li>`))
+	edited := template.Must(template.New("row").Parse(`<li class="new">{{.Name}}</li>`))
+	m := live.NewMemo[memoRow](new(live.Socket), old)
+	rows := []memoRow{{1, "a"}}
+	if html, err := m.Each(rows); err != nil || html != `<li>a</li>` {
+		t.Fatalf("Each = %q, %v", html, err)
+	}
+	m.SetTemplate(old) // the same: nothing changes
+	m.SetTemplate(edited)
+	if html, err := m.Each(rows); err != nil || html != `<li class="new">a</li>` {
+		t.Fatalf("Each after SetTemplate = %q, %v; want the row rendered again with the new template", html, err)
+	}
+}

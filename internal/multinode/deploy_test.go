@@ -78,8 +78,13 @@ func deploy(t testing.TB) *deployment {
 	for _, name := range []string{"A", "B", "C"} {
 		d.nodes = append(d.nodes, &node{name: name, addr: freeAddr(t), debug: freeAddr(t)})
 	}
-	// Together, as a deployment starts: each applies the migrations at startup (dev mode),
-	// under their lock.
+	// As a release is deployed: the migrations once, then the nodes together.
+	migrate := exec.Command(bin, "migrate")
+	migrate.Dir = t.TempDir()
+	migrate.Env = append(os.Environ(), "APP_ENV=prod", "DATABASE_URL="+d.dbURL, "SECRET_KEY_BASE="+secretKeyBase)
+	if out, err := migrate.CombinedOutput(); err != nil {
+		t.Fatalf("app migrate: %v\n%s", err, out)
+	}
 	for _, n := range d.nodes {
 		d.start(t, n)
 	}
@@ -96,7 +101,8 @@ func (d *deployment) start(t testing.TB, n *node) {
 	cmd := exec.Command(d.bin, "serve")
 	cmd.Dir = t.TempDir() // not the app's root: the templates are the compiled-in ones
 	cmd.Env = append(os.Environ(),
-		"APP_ENV=dev", // listens on 127.0.0.1 only, and shows emails instead of sending them
+		"APP_ENV=prod", // as deployed: production mode, listening on the loopback interface only
+		"HOST=127.0.0.1",
 		"PORT="+port,
 		"DATABASE_URL="+d.dbURL,
 		"SECRET_KEY_BASE="+secretKeyBase,
@@ -124,7 +130,7 @@ func (d *deployment) start(t testing.TB, n *node) {
 // awaitReady waits until n's process listens.
 func (d *deployment) awaitReady(t testing.TB, n *node) {
 	t.Helper()
-	n.proc.await(t, "msg=listening", 1)
+	n.proc.await(t, `"msg":"listening"`, 1) // production logs JSON
 }
 
 // kill kills n's process with SIGKILL and waits until it is gone.

@@ -34,6 +34,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -281,8 +282,10 @@ type liveVars struct {
 	Views    map[string]int       // open sockets by view
 }
 
-// serveDebug serves expvar's /debug/vars on addr, a listener of its own, and
-// returns a function that stops it.
+// serveDebug serves expvar's /debug/vars and Go's profiles (/debug/pprof/) on
+// addr, a listener of its own, and returns a function that stops it. (Importing
+// net/http/pprof also registers them on http.DefaultServeMux, which the app
+// never serves: keep it that way.)
 func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -290,9 +293,14 @@ func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /debug/vars", expvar.Handler())
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index) // heap, goroutine, allocs, ...
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	log.Info("serving /debug/vars", "addr", ln.Addr().String())
+	log.Info("serving /debug/vars and /debug/pprof/", "addr", ln.Addr().String())
 	return func() { _ = srv.Close() }, nil
 }
 

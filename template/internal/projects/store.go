@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/liveapp/liveapp/accounts"
+	"github.com/liveapp/liveapp/live/coalesce"
 	"github.com/liveapp/liveapp/live/pubsub"
 )
 
@@ -20,6 +21,7 @@ import (
 type Store struct {
 	db     *pgxpool.Pool
 	pubsub pubsub.PubSub
+	lists  coalesce.Group[int64, []Project] // List's queries, shared by a user's tabs
 }
 
 // NewStore returns a Store over db that publishes changes on ps (usually the
@@ -45,11 +47,19 @@ func userID(scope accounts.Scope) (int64, error) {
 }
 
 // List returns the scope's user's projects, most recently created first.
+//
+// When a project changes, every open list of its user reloads: on a node with many of
+// the user's tabs, they share one query (see coalesce.Group), never one that started
+// before they asked. So the slice may be shared: do not modify it.
 func (s *Store) List(ctx context.Context, scope accounts.Scope) ([]Project, error) {
 	uid, err := userID(scope)
 	if err != nil {
 		return nil, err
 	}
+	return s.lists.Do(ctx, uid, func(ctx context.Context) ([]Project, error) { return s.list(ctx, uid) })
+}
+
+func (s *Store) list(ctx context.Context, uid int64) ([]Project, error) {
 	rows, err := s.db.Query(ctx,
 		"SELECT "+columns+" FROM projects WHERE user_id = $1 ORDER BY inserted_at DESC, id DESC", uid)
 	if err != nil {
