@@ -46,12 +46,18 @@ const closeDrain = time.Second
 //     queues client frames for the worker, and admits upload chunks against the gates
 //     the worker opened (see admitChunk); it never calls into the view.
 //   - The worker runs while there is work (a client frame, a PubSub message, a message the
-//     view sent itself, a timer, a heartbeat) and exits when there is none. It alone
-//     touches the Socket and the view: every callback runs on it, one at a time, so views
-//     need no locks. It renders and diffs, and queues frames for the writer. It never
-//     touches the network, so a client that stops reading cannot stop it.
-//   - The writer runs while frames wait and exits when none do. It alone calls ws's write
-//     methods and sets the write deadline.
+//     view sent itself, a timer, a heartbeat) and exits when there is none, on one of the
+//     runtime's pool of goroutines (workerPool). It alone touches the Socket and the view:
+//     every callback runs on it, one at a time, so views need no locks. It renders and
+//     diffs, and sends its frames (send).
+//   - Whoever sends a frame while nothing is being written becomes the writer for that
+//     frame, and writes it itself if the socket takes it without waiting (writeNow). A
+//     frame that would wait goes to the writer goroutine, which runs while frames wait and
+//     exits when none do. One goroutine writes frames at a time (the writing flag):
+//     writeNow writes a whole frame in one call that holds the socket's write lock, which
+//     ws's own writes (the writer's, and close frames) take too, so frames never
+//     interleave. A client that stops reading cannot stop the worker, except for the one
+//     frame the socket took in part, which is finished within WriteTimeout.
 //
 // close may be called from any goroutine: it uses only ws.WriteControl and ws.Close,
 // which gorilla/websocket allows concurrently with everything else, and ends the drain
@@ -65,8 +71,8 @@ const closeDrain = time.Second
 // refuses a flood; server-side work past MaxQueuedMessages means the view cannot keep up
 // (CloseOverloaded); frames past MaxBufferedBytes, or a write blocked for WriteTimeout,
 // mean the client cannot (CloseSlowClient). The worker runs every message handler, but
-// renders once for everything that it drained, and only when the writer has sent what
-// came before: a burst of messages makes a few larger patches, not one frame each.
+// renders once for everything that it drained, and only when what came before has been
+// written: a burst of messages makes a few larger patches, not one frame each.
 type conn struct {
 	rt      *Runtime
 	ws      *websocket.Conn

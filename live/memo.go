@@ -40,7 +40,7 @@ import (
 // Outside dev mode the Memos of every socket that render with the same template also share
 // what they rendered: when a change reaches a thousand tabs showing the same list, the
 // changed row's template runs once, not a thousand times. The runtime keeps up to 4,096
-// rows per template for this, and starts afresh past that. It also keeps the last list
+// rows and 4 MiB of their output per template for this, and starts afresh past that. It also keeps the last list
 // rendered with the template (up to 1,024 items) with its output, so that the other tabs
 // take the whole list's HTML as it is, without looking up or joining its rows.
 type Memo[T comparable] struct {
@@ -80,8 +80,9 @@ func (m *Memo[T]) SetTemplate(tpl *template.Template) {
 // memoRows is the output of one template for the items that the Memos of all sockets
 // rendered lately.
 type memoRows[T comparable] struct {
-	mu   sync.RWMutex
-	rows map[T]string
+	mu    sync.RWMutex
+	rows  map[T]string
+	bytes int // the length of the outputs in rows
 	// The last list a Memo rendered, and its output: in a fan-out every socket renders
 	// the same list, and all but the first take the output whole, without building it.
 	last     []T
@@ -91,8 +92,12 @@ type memoRows[T comparable] struct {
 // maxSharedList bounds the items of the list kept whole.
 const maxSharedList = 1024
 
-// maxSharedRows bounds the rows kept per template; past it the map starts afresh.
-const maxSharedRows = 4096
+// maxSharedRows and maxSharedBytes bound the rows kept per template, in number and in the
+// length of their output; past either, the map starts afresh.
+const (
+	maxSharedRows  = 4096
+	maxSharedBytes = 4 << 20
+)
 
 // sharedRows returns the runtime's shared rows for tpl, or nil when tpl is already shared
 // by Memos of another item type.
@@ -140,8 +145,12 @@ func (r *memoRows[T]) putList(items []T, h string) {
 
 func (r *memoRows[T]) put(it T, h string) {
 	r.mu.Lock()
-	if len(r.rows) >= maxSharedRows {
+	if len(r.rows) >= maxSharedRows || r.bytes+len(h) > maxSharedBytes {
 		clear(r.rows)
+		r.bytes = 0
+	}
+	if _, ok := r.rows[it]; !ok {
+		r.bytes += len(h)
 	}
 	r.rows[it] = h
 	r.mu.Unlock()

@@ -23,15 +23,23 @@ import (
 type ProjectIndex struct {
 	app      *App
 	scope    accounts.Scope
-	rows     *live.Memo[projects.Project] // the rows of the list, rendered once per change
+	rows     *live.Memo[projects.Project] // the list's rows
+	page     *live.Memo[projectList]      // the page around them
 	Projects []projects.Project
+}
+
+// projectList is what the list's page shows: nothing but its rows, so that
+// the tabs that show the same projects share the page's render too.
+type projectList struct {
+	Rows template.HTML // the rendered rows; empty when there are none
 }
 
 // Mount loads the projects and registers the list's events.
 func (v *ProjectIndex) Mount(ctx context.Context, s *live.Socket) error {
 	title(s, "Projects")
 	v.scope = authweb.ScopeFromSocket(s)
-	v.rows = live.NewMemo[projects.Project](s, v.app.templates.Load().Lookup("project_row"))
+	v.rows = live.NewMemo[projects.Project](s, nil) // given their templates in Render
+	v.page = live.NewMemo[projectList](s, nil)
 	if err := v.load(ctx); err != nil {
 		return err
 	}
@@ -72,17 +80,26 @@ func (v *ProjectIndex) load(ctx context.Context) error {
 	return err
 }
 
-// RowsHTML renders the rows of the list with project_row. Through the Memo, a
-// row's template runs only when its project changed, and once for all the tabs
-// on this server that show it, rather than once per tab: when a change reaches
-// a thousand open lists, that is most of the work.
-func (v *ProjectIndex) RowsHTML() (template.HTML, error) {
-	v.rows.SetTemplate(v.app.templates.Load().Lookup("project_row")) // reloaded in dev mode
-	return v.rows.Each(v.Projects)
+// Render renders the list. When a project changes, every tab of its user
+// renders this page again. Its rows and the page around them go through
+// live.Memos: a row's template runs only when its project changed, and the
+// tabs on this server that show the same projects share one render of each,
+// rather than rendering them once per tab.
+func (v *ProjectIndex) Render(w io.Writer) error {
+	set := v.app.templates.Load() // reloaded after an edit in dev mode
+	v.rows.SetTemplate(set.Lookup("project_row"))
+	v.page.SetTemplate(set.Lookup("project_index"))
+	rows, err := v.rows.Each(v.Projects)
+	if err != nil {
+		return err
+	}
+	page, err := v.page.Each([]projectList{{Rows: rows}})
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, string(page))
+	return err
 }
-
-// Render renders the list.
-func (v *ProjectIndex) Render(w io.Writer) error { return v.app.render(w, "project_index", v) }
 
 // ProjectForm creates a project (/projects/new) or edits one
 // (/projects/{id}/edit), validating as the user types.

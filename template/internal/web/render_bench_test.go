@@ -9,9 +9,8 @@ import (
 )
 
 // BenchmarkProjectIndexRender renders the projects list of n projects, as each of a
-// user's tabs does when one of them changes: the rows come from the view's Memo, as
-// when they did not change, or another tab rendered them (the page around them is what
-// each tab renders itself).
+// user's tabs does when one of them changes: the rows and the page come from the view's
+// Memos, as when another tab rendered them already.
 //
 //	go test ./template/internal/web -run '^$' -bench ProjectIndexRender
 func BenchmarkProjectIndexRender(b *testing.B) {
@@ -23,13 +22,14 @@ func BenchmarkProjectIndexRender(b *testing.B) {
 		b.Run(map[int]string{1: "1", 10: "10"}[n], func(b *testing.B) {
 			app := &App{}
 			app.templates.parsed.Store(set)
-			v := &ProjectIndex{app: app, rows: live.NewMemo[projects.Project](new(live.Socket), set.Lookup("project_row"))}
+			s := new(live.Socket)
+			v := &ProjectIndex{app: app, rows: live.NewMemo[projects.Project](s, nil), page: live.NewMemo[projectList](s, nil)}
 			for i := range n {
 				v.Projects = append(v.Projects, projects.Project{ID: int64(i + 1), Name: "Project", Description: "A project"})
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := set.ExecuteTemplate(io.Discard, "project_index", v); err != nil {
+				if err := v.Render(io.Discard); err != nil {
 					b.Fatal(err)
 				}
 			}
