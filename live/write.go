@@ -63,11 +63,15 @@ func (c *conn) send(frame []byte) {
 // follow it. On a connection that is not a plain socket (TLS served by the app itself)
 // it writes nothing.
 func (c *conn) writeNow(frame []byte) (bool, error) {
+	nc := c.ws.NetConn()
+	if !canTryWrite(nc) {
+		return false, nil
+	}
 	buf := c.rt.buffers.Get().(*bytes.Buffer)
 	defer c.releaseBuffer(buf)
 	buf.Write(appendFrameHeader(buf.AvailableBuffer(), len(frame)))
 	buf.Write(frame)
-	return tryWrite(c.ws.NetConn(), buf.Bytes(), c.rt.cfg.WriteTimeout)
+	return tryWrite(nc, buf.Bytes(), c.rt.cfg.WriteTimeout)
 }
 
 // appendFrameHeader appends the header of an unmasked, final text frame of n bytes

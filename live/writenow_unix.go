@@ -9,6 +9,12 @@ import (
 	"time"
 )
 
+// canTryWrite reports whether tryWrite can write to nc: whether it is a socket.
+func canTryWrite(nc net.Conn) bool {
+	_, ok := nc.(syscall.Conn)
+	return ok
+}
+
 // tryWrite writes data to nc if the socket takes some of it at once, and reports whether
 // it did. When the socket takes only part, it waits for room to write the rest, until
 // timeout, so that data always goes out whole. It writes nothing on a connection that is

@@ -58,10 +58,8 @@ func (g *Group[K, V]) Do(ctx context.Context, key K, fn func(context.Context) (V
 	// c may have started before the change this caller was told about.
 	c.waiters++
 	g.mu.Unlock()
-	select {
-	case <-c.done:
-	case <-ctx.Done():
-		return zero, ctx.Err()
+	if err := c.wait(ctx); err != nil {
+		return zero, err
 	}
 	for {
 		// Anything that starts from now on started after this call.
@@ -76,10 +74,8 @@ func (g *Group[K, V]) Do(ctx context.Context, key K, fn func(context.Context) (V
 		c.next = n
 		n.waiters++
 		g.mu.Unlock()
-		select {
-		case <-n.done:
-		case <-ctx.Done():
-			return zero, ctx.Err()
+		if err := n.wait(ctx); err != nil {
+			return zero, err
 		}
 		if !isContextErr(n.err) || ctx.Err() != nil {
 			return n.val, n.err
@@ -107,6 +103,16 @@ func (g *Group[K, V]) run(ctx context.Context, key K, prev *call[V], fn func(con
 	}()
 	c.val, c.err = fn(ctx)
 	return c.val, c.err
+}
+
+// wait returns when c has ended, or with ctx's error when ctx ends first.
+func (c *call[V]) wait(ctx context.Context) error {
+	select {
+	case <-c.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 var errPanicked = errors.New("coalesce: the shared read panicked")
