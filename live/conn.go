@@ -103,7 +103,7 @@ type conn struct {
 	sent      int            // the bytes of every frame queued, for Config.Observe
 	finalCode int            // a close frame to send once out is written
 	working   bool           // a worker goroutine runs
-	writing   bool           // a writer goroutine runs
+	writing   bool           // a goroutine is writing frames: the writer, or one in writeNow
 	flushLate bool           // the worker left a render for when the writer is done
 	closed    bool           // no new work or frames are taken
 	drain     *time.Timer    // cuts the connection after a close frame
