@@ -192,17 +192,7 @@ func TestAPanickingReadFailsTheCallersThatShareIt(t *testing.T) {
 		_, err := g.Do(context.Background(), "k", func(context.Context) (int, error) { return 0, errors.New("second read") })
 		waiter <- err
 	}()
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(time.Millisecond) {
-		g.mu.Lock()
-		n := g.running["k"].waiters
-		g.mu.Unlock()
-		if n == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the second caller never waited")
-		}
-	}
+	awaitWaiters(t, &g, "k", 1)
 	close(release)
 	if p := <-panicked; p != "boom" {
 		t.Fatalf("the panic did not reach the caller: %v", p)
