@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -76,7 +77,8 @@ const closeDrain = time.Second
 type conn struct {
 	rt      *Runtime
 	ws      *websocket.Conn
-	br      *bufio.Reader // what ws reads frames through; see waitReadable
+	br      *bufio.Reader   // what ws reads frames through; see waitReadable
+	raw     syscall.RawConn // the socket's file descriptor, nil if none; see writeNow
 	sock    *Socket
 	binding string  // the browser's CSRF binding, to sign tokens after live navigation
 	addr    addrKey // the client's address, counted against Config.MaxSocketsPerAddress
@@ -206,7 +208,7 @@ func (rt *Runtime) serveSocket(w http.ResponseWriter, r *http.Request) {
 		rt.limits.release(addr)
 		return // the upgrader has answered the client
 	}
-	c := &conn{rt: rt, ws: ws, br: hw.br, binding: tok.Binding, addr: addr}
+	c := &conn{rt: rt, ws: ws, br: hw.br, raw: rawConnOf(ws.NetConn()), binding: tok.Binding, addr: addr}
 	c.limiter = *newBucket(rt.cfg.EventRate, rt.cfg.EventBurst)
 	c.sock = &Socket{rt: rt, connected: true, conn: c, url: target.RequestURI(), params: paramsFor(rte, target), cookies: cookies,
 		clientIP: ip, secure: rt.secure(r),

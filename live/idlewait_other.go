@@ -2,8 +2,8 @@
 
 package live
 
-import "net"
+import "syscall"
 
 // waitReadable returns at once where peeking at a socket is not available; the reader
 // then waits inside gorilla's read, on a deeper stack.
-func waitReadable(net.Conn) {}
+func waitReadable(syscall.RawConn) {}

@@ -2,26 +2,21 @@
 
 package live
 
-import (
-	"net"
-	"syscall"
-)
+import "syscall"
 
-// waitReadable blocks until nc has bytes to read, has reached EOF or failed, or its read
-// deadline passes, on a shallow stack. Any doubt returns at once: the read that follows
-// sees the real state.
-func waitReadable(nc net.Conn) {
-	sc, ok := nc.(syscall.Conn)
-	if !ok {
-		return
+// waitReadable blocks until the socket rc has bytes to read, has reached EOF or failed,
+// or its read deadline passes, on a shallow stack. Any doubt returns at once: the read
+// that follows sees the real state. A nil rc (not a socket) returns at once.
+func waitReadable(rc syscall.RawConn) {
+	if rc != nil {
+		_ = rc.Read(peekReadable)
 	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return
-	}
+}
+
+// peekReadable is waitReadable's poll function; it captures nothing, so that a wait
+// allocates nothing.
+func peekReadable(fd uintptr) bool {
 	var b [1]byte
-	_ = rc.Read(func(fd uintptr) bool {
-		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		return n > 0 || err != syscall.EAGAIN
-	})
+	n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+	return n > 0 || err != syscall.EAGAIN
 }

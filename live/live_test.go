@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -241,6 +242,50 @@ func TestPatchesStayCorrectWhenIdleSocketsDropTheirTree(t *testing.T) {
 			t.Fatal(err)
 		}
 		contains(t, lv.HTML(), fmt.Sprintf(`<p id="count">%d</p>`, i))
+	}
+}
+
+// TestPatchesStayCorrectAsSocketsTurnHotAndCold: a busy socket keeps its last two
+// renders in buffers it reuses, and an idle one shares renders and diffs with other
+// sockets through the diff cache. Renders of changing sizes, events (hot), heartbeats
+// (cold) and broadcasts to both tabs (the diff cache) in turn must leave every tab
+// showing exactly what its view renders.
+func TestPatchesStayCorrectAsSocketsTurnHotAndCold(t *testing.T) {
+	app := newTestApp(t, nil)
+	tabs := []*livetest.View{livetest.Mount(t, app.h, "/counter"), livetest.Mount(t, app.h, "/counter")}
+	n := 0
+	check := func(step string) {
+		t.Helper()
+		want := fmt.Sprintf(`<p id="count">%d</p>`, n)
+		for i, lv := range tabs {
+			lv.AwaitFunc(want, func(html string) bool { return strings.Contains(html, want) })
+			if got := lv.HTML(); !strings.Contains(got, want) {
+				t.Fatalf("%s: tab %d shows %s, want %s", step, i, got, want)
+			}
+		}
+	}
+	for round, by := range []int{1, 99999, -99990, 7, 1234567, -1234000, 3} {
+		for _, lv := range tabs { // events: both sockets hot, each twice
+			for range 2 {
+				if err := lv.Submit("add", url.Values{"by": {strconv.Itoa(by)}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		n += 2 * by
+		check(fmt.Sprintf("round %d, events", round))
+		for _, lv := range tabs { // two heartbeats without an event: both turn cold
+			for range 2 {
+				if err := lv.Heartbeat(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := app.rt.PubSub().Publish(context.Background(), "counter:bump", nil); err != nil {
+			t.Fatal(err)
+		}
+		n += 100
+		check(fmt.Sprintf("round %d, broadcast", round))
 	}
 }
 

@@ -19,7 +19,7 @@ func (c *conn) read() {
 	_ = ws.SetReadDeadline(time.Now().Add(cfg.HeartbeatTimeout))
 	for {
 		if c.br.Buffered() == 0 {
-			waitReadable(ws.NetConn())
+			waitReadable(c.raw)
 		}
 		if takeHeartbeat(c.br) {
 			if !c.closing() {

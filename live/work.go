@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/liveapp/liveapp/live/internal/dom"
 )
@@ -141,6 +142,9 @@ func (c *conn) work() {
 		}
 		if ev != nil && !closed {
 			c.do(job{}, ev)
+		}
+		if ev != nil {
+			releaseEvent(ev)
 		}
 	}
 }
@@ -626,7 +630,9 @@ func (c *conn) reply(ref int64, p patch, errMsg string) {
 	s := c.sock
 	switch {
 	case ref > 0:
-		c.send(frameReplyValue(ref, p.ops, errMsg, s.replyValue, s.pushes))
+		buf := c.rt.buffers.Get().(*bytes.Buffer)
+		c.sendScratch(appendReply(buf.AvailableBuffer(), ref, p.ops, errMsg, s.replyValue, s.pushes))
+		c.releaseBuffer(buf)
 	case len(s.pushes) == 0 && p.frame != nil:
 		c.send(p.frame)
 	case len(p.ops) > 0 || len(s.pushes) > 0:
@@ -672,7 +678,6 @@ func (c *conn) diff(keep bool) (patch, error) {
 	if s.hot == nil && !keep {
 		return c.coldDiff(buf.Bytes())
 	}
-	html := buf.String()
 	s.busy = true
 	if s.hot == nil {
 		s.hot = new(hotState)
@@ -684,8 +689,17 @@ func (c *conn) diff(keep bool) (patch, error) {
 			return patch{}, fmt.Errorf("live: parse last render: %w", err)
 		}
 	}
-	// Parse into the memory of the tree before old, which nothing uses any more.
+	// Parse into the memory of the tree before old, which nothing uses any more, and keep
+	// the HTML in the memory of that tree's source (see hotState).
 	next := 1 - h.arena
+	var html string
+	if buf.Len() <= maxKeptHTML {
+		h.htmls[next] = append(h.htmls[next][:0], buf.Bytes()...)
+		html = unsafe.String(unsafe.SliceData(h.htmls[next]), len(h.htmls[next]))
+	} else {
+		h.htmls[next] = nil // a rare huge page: its memory is not worth keeping twice
+		html = buf.String()
+	}
 	tree, err := dom.ParseIn(&h.arenas[next], html)
 	if err != nil {
 		return patch{}, fmt.Errorf("live: parse render: %w", err)
@@ -704,6 +718,9 @@ func (c *conn) diff(keep bool) (patch, error) {
 
 // maxKeptOps bounds the memory a busy socket keeps for its next patch.
 const maxKeptOps = 16 << 10
+
+// maxKeptHTML bounds the renders a busy socket keeps in its two HTML buffers.
+const maxKeptHTML = 64 << 10
 
 // coldDiff diffs the last HTML sent against html without keeping a tree. It asks the
 // runtime's diff cache first: every socket showing the same page gets the same change

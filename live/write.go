@@ -19,7 +19,14 @@ import (
 // without a hop to a writer goroutine, which in a fan-out to thousands of sockets waited
 // its turn behind every other socket's work. Only a frame the socket cannot take whole
 // waits for the writer.
-func (c *conn) send(frame []byte) {
+func (c *conn) send(frame []byte) { c.sendFrame(frame, false) }
+
+// sendScratch is send for a frame in the caller's scratch memory, which the caller reuses
+// once sendScratch returns: a frame written at once costs no allocation, and one that
+// has to wait is copied.
+func (c *conn) sendScratch(frame []byte) { c.sendFrame(frame, true) }
+
+func (c *conn) sendFrame(frame []byte, scratch bool) {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -38,6 +45,9 @@ func (c *conn) send(frame []byte) {
 		sent, err := c.writeNow(frame)
 		c.mu.Lock()
 		if !sent && err == nil {
+			if scratch {
+				frame = bytes.Clone(frame)
+			}
 			c.out = append(c.out, frame)
 			c.outBytes += len(frame)
 		}
@@ -52,6 +62,9 @@ func (c *conn) send(frame []byte) {
 		}
 		return
 	}
+	if scratch {
+		frame = bytes.Clone(frame)
+	}
 	c.out = append(c.out, frame)
 	c.outBytes += len(frame)
 	c.mu.Unlock()
@@ -63,15 +76,14 @@ func (c *conn) send(frame []byte) {
 // follow it. On a connection that is not a plain socket (TLS served by the app itself)
 // it writes nothing.
 func (c *conn) writeNow(frame []byte) (bool, error) {
-	nc := c.ws.NetConn()
-	if !canTryWrite(nc) {
+	if c.raw == nil {
 		return false, nil
 	}
 	buf := c.rt.buffers.Get().(*bytes.Buffer)
 	defer c.releaseBuffer(buf)
 	buf.Write(appendFrameHeader(buf.AvailableBuffer(), len(frame)))
 	buf.Write(frame)
-	return tryWrite(nc, buf.Bytes(), c.rt.cfg.WriteTimeout)
+	return tryWrite(c.ws.NetConn(), c.raw, buf.Bytes(), c.rt.cfg.WriteTimeout)
 }
 
 // appendFrameHeader appends the header of an unmasked, final text frame of n bytes

@@ -47,7 +47,7 @@ func fill(t *testing.T, c *net.TCPConn) int {
 	chunk := make([]byte, 64<<10)
 	total := 0
 	for {
-		ok, err := tryWrite(c, chunk[:1], time.Minute)
+		ok, err := tryWrite(c, rawConnOf(c), chunk[:1], time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func TestTryWriteLeavesAFullSocketAlone(t *testing.T) {
 	_ = sv.SetWriteBuffer(4096)
 	_ = cl.SetReadBuffer(4096)
 	n := fill(t, sv)
-	if ok, err := tryWrite(sv, []byte("more"), time.Minute); ok || err != nil {
+	if ok, err := tryWrite(sv, rawConnOf(sv), []byte("more"), time.Minute); ok || err != nil {
 		t.Fatalf("tryWrite on a full socket = %v, %v; want false and no error", ok, err)
 	}
 	// Everything written arrives, and nothing of the refused write.
@@ -92,7 +92,7 @@ func TestTryWriteFinishesWhatItStarted(t *testing.T) {
 		b, _ := io.ReadAll(io.LimitReader(cl, int64(len(data))))
 		read <- b
 	}()
-	ok, err := tryWrite(sv, data, time.Minute)
+	ok, err := tryWrite(sv, rawConnOf(sv), data, time.Minute)
 	if !ok || err != nil {
 		t.Fatalf("tryWrite = %v, %v", ok, err)
 	}
@@ -105,7 +105,7 @@ func TestTryWriteTimesOutWhenTheClientStopsReading(t *testing.T) {
 	sv, _ := tcpPair(t)
 	_ = sv.SetWriteBuffer(4096)
 	data := make([]byte, 16<<20)
-	ok, err := tryWrite(sv, data, 50*time.Millisecond)
+	ok, err := tryWrite(sv, rawConnOf(sv), data, 50*time.Millisecond)
 	var ne net.Error
 	if !ok || !errors.As(err, &ne) || !ne.Timeout() {
 		t.Fatalf("tryWrite to a client that does not read = %v, %v; want a timeout after a partial write", ok, err)
@@ -123,7 +123,7 @@ func TestFrameHeadersAreWhatAWebsocketClientReads(t *testing.T) {
 		for i, n := range sizes {
 			msg := strings.Repeat(string(rune('a'+i)), n)
 			data := append(appendFrameHeader(nil, n), msg...)
-			if ok, err := tryWrite(ws.NetConn(), data, time.Minute); !ok || err != nil {
+			if ok, err := tryWrite(ws.NetConn(), rawConnOf(ws.NetConn()), data, time.Minute); !ok || err != nil {
 				t.Errorf("frame of %d bytes: tryWrite = %v, %v", n, ok, err)
 				return
 			}

@@ -179,12 +179,14 @@ func (c *client) open(ctx context.Context) (*view, error) {
 	return v, nil
 }
 
-// heartbeats sends every open view a heartbeat each interval, as browsers do, spread over
-// the interval in ten slices, until ctx ends. A view whose write fails is dropped by its
-// reader.
+// heartbeats sends every open view a heartbeat each interval, as browsers do, until ctx
+// ends. Browsers' timers are out of step, so the heartbeats are spread evenly over the
+// interval, a few views every heartbeatSlice: sent in a few large batches, they made
+// bursts of thousands of frames that the server's latency showed and real clients do not
+// make. A view whose write fails is dropped by its reader.
 func (c *client) heartbeats(ctx context.Context, every time.Duration) {
-	const parts = 10
-	t := time.NewTicker(every / parts)
+	parts := max(1, int(every/heartbeatSlice))
+	t := time.NewTicker(every / time.Duration(parts))
 	defer t.Stop()
 	for i := 0; ; i++ {
 		select {
@@ -200,6 +202,9 @@ func (c *client) heartbeats(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// heartbeatSlice is how often the client sends the heartbeats that are due.
+const heartbeatSlice = 10 * time.Millisecond
 
 // view is one connected view: a websocket whose reader matches replies to the events the
 // view sent. Heartbeats keep it open.
@@ -262,8 +267,10 @@ func (v *view) read() {
 		}
 	}()
 	for {
-		_, data, err := v.ws.ReadMessage()
+		buf := frameBuffers.Get().(*[]byte)
+		data, err := v.next((*buf)[:0])
 		if err != nil {
+			frameBuffers.Put(buf)
 			v.mu.Lock()
 			closing := v.closing
 			v.mu.Unlock()
@@ -272,34 +279,135 @@ func (v *view) read() {
 			}
 			return
 		}
-		if v.feed != nil {
-			v.feed.observe(data, v.c.since())
-			// The feed's frames are patches the server sent on its own; they need
-			// nothing else, and decoding them would cost the client more than the scan.
-			if bytes.HasPrefix(data, opsPrefix) {
-				continue
-			}
+		v.take(data)
+		if cap(data) <= maxKeptFrameBuffer {
+			*buf = data
+			frameBuffers.Put(buf)
 		}
-		if bytes.Equal(data, heartbeatFrame) {
-			continue
+	}
+}
+
+// frameBuffers holds the buffers readers read frames into: a reader holds one only while
+// it takes a frame, so 10,000 idle views cost no buffers, and busy ones allocate nothing.
+var frameBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// maxKeptFrameBuffer bounds the buffers that go back to frameBuffers.
+const maxKeptFrameBuffer = 64 << 10
+
+// next reads the next message into buf and returns it.
+func (v *view) next(buf []byte) ([]byte, error) {
+	_, r, err := v.ws.NextReader()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
 		}
-		var f serverFrame
-		if err := json.Unmarshal(data, &f); err != nil {
-			v.c.rec.serverError("malformed frame")
-			continue
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
 		}
-		switch f.T {
-		case "r":
-			v.mu.Lock()
-			sent, ok := v.pending[f.Ref]
-			delete(v.pending, f.Ref)
-			v.mu.Unlock()
-			if ok {
-				v.c.rec.reply(time.Since(sent), len(data), len(f.Ops) > 0, f.Err)
-			}
-		case "error":
-			v.c.rec.serverError(f.Msg)
+		if err != nil {
+			return nil, err
 		}
+	}
+}
+
+// take handles one frame from the server. Replies to events are most of them: they are
+// read without a JSON decoder when they have the form the server gives a reply without an
+// error (see parseReply); anything else is decoded.
+func (v *view) take(data []byte) {
+	if v.feed != nil {
+		v.feed.observe(data, v.c.since())
+		// The feed's frames are patches the server sent on its own; they need
+		// nothing else, and decoding them would cost the client more than the scan.
+		if bytes.HasPrefix(data, opsPrefix) {
+			return
+		}
+	}
+	if bytes.Equal(data, heartbeatFrame) {
+		return
+	}
+	if ref, ops, ok := parseReply(data); ok {
+		v.replied(ref, len(data), ops, "")
+		return
+	}
+	var f serverFrame
+	if err := json.Unmarshal(data, &f); err != nil {
+		v.c.rec.serverError("malformed frame")
+		return
+	}
+	switch f.T {
+	case "r":
+		v.replied(f.Ref, len(data), len(f.Ops) > 0, f.Err)
+	case "error":
+		v.c.rec.serverError(f.Msg)
+	}
+}
+
+// replied times the reply to the event ref, if the view is waiting for it.
+func (v *view) replied(ref int64, size int, ops bool, errMsg string) {
+	v.mu.Lock()
+	sent, ok := v.pending[ref]
+	delete(v.pending, ref)
+	v.mu.Unlock()
+	if ok {
+		v.c.rec.reply(time.Since(sent), size, ops, errMsg)
+	}
+}
+
+var (
+	replyPrefix = []byte(`{"t":"r","ref":`)
+	replyOps    = []byte(`,"ops":`)
+)
+
+// parseReply reads a reply frame of the two forms a successful event gets,
+// {"t":"r","ref":N} and {"t":"r","ref":N,"ops":[...]}, and reports whether data is one.
+// The server writes a reply's fields in this order (live/wire.go), with err, rep and ev
+// after ops. So valid JSON with no object key after the ops' start is one of the two
+// forms; anything else (ops that hold objects too) is left to the JSON decoder.
+func parseReply(data []byte) (ref int64, ops bool, ok bool) {
+	rest, found := bytes.CutPrefix(data, replyPrefix)
+	if !found {
+		return 0, false, false
+	}
+	i := 0
+	for i < len(rest) && i < 18 && rest[i] >= '0' && rest[i] <= '9' {
+		ref = ref*10 + int64(rest[i]-'0')
+		i++
+	}
+	if i == 0 || ref <= 0 || rest[0] == '0' {
+		return 0, false, false
+	}
+	rest = rest[i:]
+	if string(rest) == "}" {
+		return ref, false, true
+	}
+	body, found := bytes.CutPrefix(rest, replyOps)
+	if !found || len(body) == 0 || body[0] != '[' || hasKey(body) || !json.Valid(data) {
+		return 0, false, false
+	}
+	return ref, true, true
+}
+
+// hasKey reports whether JSON text b has an object key: a quote that ends a string
+// (preceded by an even number of backslashes) followed by a colon.
+func hasKey(b []byte) bool {
+	for {
+		i := bytes.Index(b, []byte(`":`))
+		if i < 0 {
+			return false
+		}
+		slashes := 0
+		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+			slashes++
+		}
+		if slashes%2 == 0 {
+			return true
+		}
+		b = b[i+2:]
 	}
 }
 
@@ -309,8 +417,8 @@ func (v *view) send(event string) error {
 	v.ref++
 	ref := v.ref
 	v.mu.Unlock()
-	b := make([]byte, 0, 64)
-	b = append(b, `{"t":"e","ref":`...)
+	var frame [64]byte
+	b := append(frame[:0], `{"t":"e","ref":`...)
 	b = strconv.AppendInt(b, ref, 10)
 	b = append(b, `,"n":`...)
 	b = strconv.AppendQuote(b, event)
