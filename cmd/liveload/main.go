@@ -22,7 +22,11 @@
 // render GET of the page with its own CSRF cookie, then the websocket upgrade with the
 // page's tokens and a correct Origin), from source addresses 127.0.0.1 to 127.0.0.N with at
 // most -per-source websockets each, because a server may cap the sockets of one client
-// address. Every report carries the load average at the start and the end.
+// address. Every view sends a heartbeat each -heartbeat, spread evenly over the views as
+// browsers' timers are. The tool keeps its own work per frame small (pooled buffers,
+// replies read without a JSON decoder) so that, on the cores it shares with the server,
+// its own garbage collections do not show up in the server's latency. Every report
+// carries the load average at the start and the end.
 //
 // Every scenario is bounded in count and in time. On exit, also on Ctrl-C, the tool closes
 // its connections and stops the child; the kernel kills the child if the tool dies.
