@@ -58,7 +58,10 @@ func runActive(ctx context.Context, cfg *Config, logw io.Writer, progress func(s
 	active := s.views[:min(ac.Active, len(s.views))]
 	progress("active: %d of %d open views, %g events/s each for %v (%.0f events/s offered)",
 		len(active), len(s.views), ac.RoundTrip.Rate, ac.RoundTrip.Duration, float64(len(active))*ac.RoundTrip.Rate)
-	a.RoundTrip = roundTrip(ctx, s.c, active, len(s.views), ac.RoundTrip)
+	a.RoundTrip, err = roundTrip(ctx, s.c, active, len(s.views), ac.RoundTrip)
+	if err != nil {
+		return a, err
+	}
 	a.Dropped, a.CloseCodes = s.dropped()
 	progress("active: %.0f events/s answered, p50 %.2f ms, p99 %.2f ms, %d errors",
 		a.RoundTrip.EventsPerSec, a.RoundTrip.P50us/1000, a.RoundTrip.P99us/1000, a.RoundTrip.Errors())

@@ -56,6 +56,15 @@ func TestFlagsChooseScenariosAndTheirDefaults(t *testing.T) {
 			},
 		},
 		{
+			name: "-latency-log reaches the round trips of both idle and active",
+			args: []string{"-scenario", "active", "-latency-log", "lat.txt"},
+			check: func(t *testing.T, cfg Config) {
+				if cfg.RoundTrip.LatencyLog != "lat.txt" || cfg.ActiveRound.RoundTrip.LatencyLog != "lat.txt" {
+					t.Errorf("idle's log %q, active's %q", cfg.RoundTrip.LatencyLog, cfg.ActiveRound.RoundTrip.LatencyLog)
+				}
+			},
+		},
+		{
 			name: "with the active scenario in the run, idle measures memory only",
 			args: []string{"-scenario", "all"},
 			check: func(t *testing.T, cfg Config) {

@@ -126,7 +126,10 @@ func runIdle(ctx context.Context, cfg *Config, rep *Report, logw io.Writer, prog
 	if cfg.Active > 0 {
 		active := s.views[:min(cfg.Active, len(s.views))]
 		progress("round trip: %d active of %d open views, %g events/s each for %v", len(active), len(s.views), cfg.RoundTrip.Rate, cfg.RoundTrip.Duration)
-		rep.RoundTrip = roundTrip(ctx, s.c, active, len(s.views), cfg.RoundTrip)
+		var err error
+		if rep.RoundTrip, err = roundTrip(ctx, s.c, active, len(s.views), cfg.RoundTrip); err != nil {
+			return err
+		}
 		if err := checkRoundTrip(ctx, rep.RoundTrip, cfg.MaxErrors); err != nil {
 			return err
 		}

@@ -150,6 +150,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.DurationVar(&cfg.RoundTrip.Duration, "duration", cfg.RoundTrip.Duration, "how long active views send events")
 	fs.Int64Var(&cfg.RoundTrip.MaxEvents, "max-events", cfg.RoundTrip.MaxEvents, "events to send at most, in total (default 200000 in the active scenario)")
 	fs.DurationVar(&cfg.RoundTrip.ReplyTimeout, "reply-timeout", cfg.RoundTrip.ReplyTimeout, "wait for the last replies at most this long")
+	fs.StringVar(&cfg.RoundTrip.LatencyLog, "latency-log", "", "write every reply of the round trip phase to this file: when it arrived and its latency, in µs, one per line")
 	fs.IntVar(&cfg.MaxErrors, "max-errors", cfg.MaxErrors, "failed events tolerated before the run fails")
 	fs.StringVar(&cfg.HeapProfile, "heap-profile", "", "save the server's heap profile to this file (for go tool pprof): idle at the largest count, fanout and burst once the views are final; more than one scenario adds its name, as in heap.fanout.pb.gz")
 	fs.StringVar(&cfg.CPUProfile, "cpu-profile", "", "save this tool's own CPU profile, over the whole run, to this file: what the load costs the client, which shares the machine with the server")
@@ -191,6 +192,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 		"duration":      func() { a.Duration = rt.Duration },
 		"max-events":    func() { a.MaxEvents = rt.MaxEvents },
 		"reply-timeout": func() { a.ReplyTimeout = rt.ReplyTimeout },
+		"latency-log":   func() { a.LatencyLog = rt.LatencyLog },
 	} {
 		if set[name] {
 			apply()
@@ -384,7 +386,7 @@ func warmUp(ctx context.Context, c *client, event string) error {
 		return err
 	}
 	defer v.close()
-	c.rec.reset()
+	c.rec.reset(time.Now(), false)
 	if err := v.send(event); err != nil {
 		return err
 	}

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -21,6 +24,7 @@ type roundTripConfig struct {
 	Duration     time.Duration // how long views keep sending
 	MaxEvents    int64         // total events across views
 	ReplyTimeout time.Duration // how long to wait for the last replies
+	LatencyLog   string        // where to write every reply's arrival and latency; "" for nowhere
 }
 
 // RoundTrip is what the phase measured. Latencies are in microseconds.
@@ -55,6 +59,9 @@ func (r *RoundTrip) Errors() int {
 // recorder collects replies from every view's reader.
 type recorder struct {
 	mu           sync.Mutex
+	start        time.Time       // when the phase began
+	logArrivals  bool            // keep at, for the latency log
+	at           []time.Duration // when each reply in lat arrived, since start
 	lat          []time.Duration
 	withOps      int
 	errReplies   int
@@ -64,10 +71,12 @@ type recorder struct {
 	firstErr     string
 }
 
-func (r *recorder) reset() {
+// reset starts a phase at start; logArrivals keeps each reply's arrival time.
+func (r *recorder) reset(start time.Time, logArrivals bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.lat = r.lat[:0]
+	r.start, r.logArrivals = start, logArrivals
+	r.lat, r.at = r.lat[:0], r.at[:0]
 	r.withOps, r.errReplies, r.serverErrors, r.wireBytes = 0, 0, 0, 0
 	r.last, r.firstErr = time.Time{}, ""
 }
@@ -76,6 +85,9 @@ func (r *recorder) reply(d time.Duration, size int, ops bool, errMsg string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.lat = append(r.lat, d)
+	if r.logArrivals {
+		r.at = append(r.at, time.Since(r.start))
+	}
 	r.wireBytes += int64(size + wsHeader(size))
 	r.last = time.Now()
 	if ops {
@@ -118,8 +130,8 @@ func wsHeader(payload int) int {
 }
 
 // roundTrip runs the phase on active and reports it; open is the number of open views.
-func roundTrip(ctx context.Context, c *client, active []*view, open int, cfg roundTripConfig) *RoundTrip {
-	c.rec.reset()
+// The error is only about writing cfg.LatencyLog.
+func roundTrip(ctx context.Context, c *client, active []*view, open int, cfg roundTripConfig) (*RoundTrip, error) {
 	var (
 		budget    atomic.Int64
 		writeErrs atomic.Int64
@@ -127,6 +139,7 @@ func roundTrip(ctx context.Context, c *client, active []*view, open int, cfg rou
 	)
 	budget.Store(cfg.MaxEvents)
 	start := time.Now()
+	c.rec.reset(start, cfg.LatencyLog != "")
 	end := start.Add(cfg.Duration)
 	interval := time.Duration(float64(time.Second) / cfg.Rate)
 	for _, v := range active {
@@ -182,7 +195,33 @@ func roundTrip(ctx context.Context, c *client, active []*view, open int, cfg rou
 		res.MaxUs = micros(lat[len(lat)-1])
 		res.ReplyWireB = float64(r.wireBytes) / float64(len(lat))
 	}
-	return res
+	if cfg.LatencyLog != "" {
+		if err := writeLatencyLog(cfg.LatencyLog, r.at, r.lat); err != nil {
+			return res, fmt.Errorf("latency log: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// writeLatencyLog writes one line per reply, in the order they arrived: its arrival in
+// microseconds since the phase began, and its latency in microseconds. Plotted, or
+// bucketed by arrival, it shows when the slow replies came: in bursts, and next to what
+// (the server's collections in its GODEBUG=gctrace=1 output, say).
+func writeLatencyLog(path string, at, lat []time.Duration) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "# arrival_us latency_us")
+	for i := range lat {
+		fmt.Fprintf(w, "%d %d\n", at[i].Microseconds(), lat[i].Microseconds())
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // drive sends events from one view until end, the shared budget runs out or ctx ends. The
