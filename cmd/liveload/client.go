@@ -267,8 +267,8 @@ func (v *view) read() {
 		}
 	}()
 	for {
-		buf := frameBuffers.Get().(*[]byte)
-		data, err := v.next((*buf)[:0])
+		buf := frameBuffers.Get().(*bytes.Buffer)
+		err := v.next(buf)
 		if err != nil {
 			frameBuffers.Put(buf)
 			v.mu.Lock()
@@ -279,9 +279,8 @@ func (v *view) read() {
 			}
 			return
 		}
-		v.take(data)
-		if cap(data) <= maxKeptFrameBuffer {
-			*buf = data
+		v.take(buf.Bytes())
+		if buf.Cap() <= maxKeptFrameBuffer {
 			frameBuffers.Put(buf)
 		}
 	}
@@ -289,30 +288,20 @@ func (v *view) read() {
 
 // frameBuffers holds the buffers readers read frames into: a reader holds one only while
 // it takes a frame, so 10,000 idle views cost no buffers, and busy ones allocate nothing.
-var frameBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+var frameBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // maxKeptFrameBuffer bounds the buffers that go back to frameBuffers.
 const maxKeptFrameBuffer = 64 << 10
 
-// next reads the next message into buf and returns it.
-func (v *view) next(buf []byte) ([]byte, error) {
+// next reads the next message into buf, emptied first.
+func (v *view) next(buf *bytes.Buffer) error {
 	_, r, err := v.ws.NextReader()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+	buf.Reset()
+	_, err = buf.ReadFrom(r)
+	return err
 }
 
 // take handles one frame from the server. Replies to events are most of them: they are
@@ -378,7 +367,7 @@ func parseReply(data []byte) (ref int64, ops bool, ok bool) {
 		ref = ref*10 + int64(rest[i]-'0')
 		i++
 	}
-	if i == 0 || ref <= 0 || rest[0] == '0' {
+	if i == 0 || rest[0] == '0' { // no digits, or a leading zero, which JSON refuses
 		return 0, false, false
 	}
 	rest = rest[i:]

@@ -84,12 +84,13 @@ func (r *recorder) reset(start time.Time, logArrivals bool) {
 func (r *recorder) reply(d time.Duration, size int, ops bool, errMsg string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	now := time.Now()
 	r.lat = append(r.lat, d)
 	if r.logArrivals {
-		r.at = append(r.at, time.Since(r.start))
+		r.at = append(r.at, now.Sub(r.start))
 	}
 	r.wireBytes += int64(size + wsHeader(size))
-	r.last = time.Now()
+	r.last = now
 	if ops {
 		r.withOps++
 	}
